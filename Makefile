@@ -1,0 +1,44 @@
+# Regroup: `make run` starts the app, `make test` runs every test, `make server` the specialist server.
+# Each target sets up what it needs on a fresh machine.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-unit test-e2e server chromium clean help
+
+help:
+	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
+	@echo "make test    run all tests (unit and browser end-to-end)"
+	@echo "make server  start the specialist server"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Regroup needs Python 3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[web,dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: $(STAMP)
+	$(PY) main.py
+
+chromium:
+	@sh tests/e2e/ensure_chromium.sh
+
+test: $(STAMP) chromium
+	$(PY) -m pytest
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -m 'not e2e'
+
+test-e2e: $(STAMP) chromium
+	$(PY) -m pytest -m e2e
+
+server: $(STAMP)
+	$(PY) -m server serve
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots
+	find . -name __pycache__ -prune -exec rm -rf {} +

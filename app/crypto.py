@@ -1,0 +1,199 @@
+"""Field encryption for everything a person typed: AES-GCM bound to table, record and field.
+
+Blob layout: b"RG" | format (1 byte) | key version (1 byte) | 12-byte nonce | ciphertext+tag.
+The header and "table/record/field" are the associated data, so a blob copied onto
+another record or field fails to decrypt instead of showing the wrong text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MAGIC = b"RG"
+BLOB_FORMAT = 1
+KEY_FORMAT = 1
+NONCE_BYTES = 12
+HEADER_BYTES = len(MAGIC) + 2
+
+
+class CryptoError(Exception):
+    """Base of every encryption problem; messages never contain plaintext."""
+
+
+class KeyMissingError(CryptoError):
+    """The store holds encrypted data but its key cannot be found."""
+
+
+class KeyMismatchError(CryptoError):
+    """The key found does not open this store."""
+
+
+class KeyFileError(CryptoError):
+    """The key file exists but cannot be read or is not a Regroup key."""
+
+
+class DecryptionError(CryptoError):
+    """A blob is damaged, was moved to another record, or needs another key."""
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """A random 256-bit data key with its version (a PIN may wrap it later)."""
+
+    version: int
+    secret: bytes
+
+    @classmethod
+    def generate(cls, version: int = 1) -> "DataKey":
+        return cls(version=version, secret=AESGCM.generate_key(bit_length=256))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"format": KEY_FORMAT, "version": self.version, "wrapped": False,
+             "key": base64.b64encode(self.secret).decode("ascii")}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "DataKey":
+        try:
+            raw = json.loads(text)
+            if raw.get("format") != KEY_FORMAT or raw.get("wrapped"):
+                raise ValueError("unsupported key format")
+            secret = base64.b64decode(raw["key"], validate=True)
+            version = int(raw["version"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise KeyFileError(f"The key is not a Regroup key ({exc.__class__.__name__}).") from None
+        if len(secret) != 32 or not 1 <= version <= 255:
+            raise KeyFileError("The key has the wrong length or version.")
+        return cls(version=version, secret=secret)
+
+
+class KeyStore(Protocol):
+    """Where the data key lives: secure storage on phones, an owner-only file elsewhere."""
+
+    def load(self) -> DataKey | None: ...
+
+    def save(self, key: DataKey) -> None: ...
+
+    def describe(self) -> str: ...
+
+
+class KeyFileStore:
+    """The data key in a file readable by its owner only (desktop and browser builds)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def describe(self) -> str:
+        return f"key file {self.path}"
+
+    def load(self) -> DataKey | None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise KeyFileError(f"The key file could not be read: {exc.strerror}.") from None
+        if os.name == "posix":
+            mode = stat.S_IMODE(self.path.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(self.path, 0o600)  # tighten rather than refuse: the key is still ours
+        return DataKey.from_json(text)
+
+    def save(self, key: DataKey) -> None:
+        """Write atomically, never over an existing key."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, key.to_json().encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if self.path.exists():
+            tmp.unlink()
+            raise KeyFileError("A key file already exists; Regroup never writes a new key over it.")
+        os.replace(tmp, self.path)
+
+
+class SecureValues(Protocol):
+    """The small key-value surface of a platform secure storage (Keychain, Keystore)."""
+
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, value: str) -> None: ...
+
+
+class SecureStorageKeyStore:
+    """The data key in the phone's secure storage (flet-secure-storage in phone builds)."""
+
+    NAME = "regroup.data_key"
+
+    def __init__(self, values: SecureValues):
+        self.values = values
+
+    def describe(self) -> str:
+        return "the device's secure storage"
+
+    def load(self) -> DataKey | None:
+        text = self.values.get(self.NAME)
+        return None if text is None else DataKey.from_json(text)
+
+    def save(self, key: DataKey) -> None:
+        if self.values.get(self.NAME) is not None:
+            raise KeyFileError("A key already exists in secure storage; it is never replaced.")
+        self.values.set(self.NAME, key.to_json())
+
+
+class FieldCipher:
+    """Encrypts and decrypts one text field of one record."""
+
+    def __init__(self, key: DataKey):
+        self._key = key
+        self._aead = AESGCM(key.secret)
+
+    @property
+    def key_version(self) -> int:
+        return self._key.version
+
+    @staticmethod
+    def _aad(header: bytes, table: str, record_id: str, field: str) -> bytes:
+        return header + "\x1f".join((table, str(record_id), field)).encode("utf-8")
+
+    def encrypt(self, table: str, record_id: str, field: str, plaintext: str) -> bytes:
+        header = MAGIC + bytes((BLOB_FORMAT, self._key.version))
+        nonce = os.urandom(NONCE_BYTES)
+        data = plaintext.encode("utf-8", "surrogatepass")
+        return header + nonce + self._aead.encrypt(nonce, data, self._aad(header, table, record_id, field))
+
+    def decrypt(self, table: str, record_id: str, field: str, blob: bytes) -> str:
+        blob = bytes(blob)
+        if len(blob) < HEADER_BYTES + NONCE_BYTES + 16 or blob[:2] != MAGIC:
+            raise DecryptionError(f"{table}.{field} is not an encrypted Regroup value.")
+        header, fmt, version = blob[:HEADER_BYTES], blob[2], blob[3]
+        if fmt != BLOB_FORMAT:
+            raise DecryptionError(f"{table}.{field} uses an unknown format {fmt}.")
+        if version != self._key.version:
+            raise DecryptionError(f"{table}.{field} needs key version {version}.")
+        nonce = blob[HEADER_BYTES:HEADER_BYTES + NONCE_BYTES]
+        try:
+            data = self._aead.decrypt(nonce, blob[HEADER_BYTES + NONCE_BYTES:],
+                                      self._aad(header, table, record_id, field))
+        except InvalidTag:
+            raise DecryptionError(f"{table}.{field} of one record could not be decrypted.") from None
+        return data.decode("utf-8", "surrogatepass")
+
+    def encrypt_optional(self, table: str, record_id: str, field: str, text: str | None) -> bytes | None:
+        return None if text is None else self.encrypt(table, record_id, field, text)
+
+    def decrypt_optional(self, table: str, record_id: str, field: str, blob: bytes | None) -> str | None:
+        return None if blob is None else self.decrypt(table, record_id, field, blob)

@@ -1,0 +1,25 @@
+"""More: settings, about, and help."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.i18n import _
+from screens.widgets import Screen, page_body
+
+
+def _entry(icon, title: str, subtitle: str, on_click) -> ft.Control:
+    return ft.ListTile(leading=ft.Icon(icon), title=ft.Text(title), subtitle=ft.Text(subtitle),
+                       on_click=on_click, min_height=56)
+
+
+async def build(shell) -> Screen:
+    run = shell.page.run_task
+    return Screen(title=_("More"), controls=[page_body([
+        _entry(ft.Icons.SETTINGS_OUTLINED, _("Settings"), _("Language, country, name and theme"),
+               lambda e: run(shell.go, "/settings")),
+        _entry(ft.Icons.INFO_OUTLINE, _("About Regroup"), _("What Regroup is, and how your data is kept"),
+               lambda e: run(shell.go, "/about")),
+        _entry(ft.Icons.SOS_OUTLINED, _("Crisis and support lines"), _("The numbers for your country"),
+               shell.open_help),
+    ])])

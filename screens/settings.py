@@ -1,0 +1,55 @@
+"""Settings: language, country, name and theme; each saved as soon as it changes."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.i18n import _, available_languages, country_name, language_name
+from screens.pickers import choose_country
+from screens.widgets import Screen, heading, labelled, page_body, small, snack
+
+
+async def build(shell) -> Screen:
+    page, s = shell.page, shell.settings
+
+    async def save(**changes):
+        if await shell.update_settings(**changes):
+            await shell.refresh()
+            snack(page, _("Saved"))
+
+    theme = ft.SegmentedButton(
+        selected=[s.theme],
+        segments=[ft.Segment(value="system", label=ft.Text(_("System"))),
+                  ft.Segment(value="light", label=ft.Text(_("Light"))),
+                  ft.Segment(value="dark", label=ft.Text(_("Dark")))],
+        on_change=lambda e: page.run_task(save, theme=e.control.selected[0]),
+    )
+    languages = ft.RadioGroup(
+        value=s.language,
+        content=ft.Column([ft.Radio(value=c, label=language_name(c)) for c in available_languages()], tight=True),
+        on_change=lambda e: page.run_task(save, language=e.control.value),
+    )
+    name = ft.TextField(label=_("Your first name (optional)"), value=s.display_name or "", max_length=80,
+                        capitalization=ft.TextCapitalization.WORDS, autocorrect=False,
+                        on_submit=lambda e: page.run_task(save, display_name=name.value))
+    country = shell.country
+
+    async def picked(code: str):
+        await save(country=code)
+
+    controls = [
+        heading(_("Theme"), level="section"),
+        theme,
+        heading(_("Language"), level="section"),
+        labelled(_("Language"), languages),
+        heading(_("Country"), level="section"),
+        small(_("Used for the numbers on Get help now.")),
+        ft.Text(country_name(country) if country else _("Not chosen yet"), theme_style=ft.TextThemeStyle.BODY_LARGE),
+        ft.OutlinedButton(_("Change country"), icon=ft.Icons.PUBLIC, height=48,
+                          on_click=lambda e: choose_country(page, shell.services.help_countries(), country, picked)),
+        heading(_("Your name"), level="section"),
+        name,
+        ft.FilledTonalButton(_("Save name"), icon=ft.Icons.SAVE_OUTLINED, height=48,
+                             on_click=lambda e: page.run_task(save, display_name=name.value)),
+    ]
+    return Screen(title=_("Settings"), controls=[page_body(controls)])

@@ -1,0 +1,230 @@
+"""Routing and layout in one place: the five destinations, sub-pages, help on top of any screen."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import flet as ft
+
+from app.domain import Settings
+from app.i18n import _, set_language
+from app.services import Services, StartResult, StartStatus
+from screens import about, checkin, help as help_screen, journal, journeys, more, onboarding, problem, settings, today
+from screens.theme import WIDE_LAYOUT, apply_theme
+from screens.widgets import Screen, help_button, snack
+
+log = logging.getLogger("regroup.ui")
+
+
+@dataclass(frozen=True)
+class Destination:
+    route: str
+    label: Callable[[], str]
+    icon: ft.IconData
+    selected_icon: ft.IconData
+    build: Callable
+
+
+DESTINATIONS = (
+    Destination("/today", lambda: _("Today"), ft.Icons.WB_SUNNY_OUTLINED, ft.Icons.WB_SUNNY, today.build),
+    Destination("/journeys", lambda: _("Journeys"), ft.Icons.ROUTE_OUTLINED, ft.Icons.ROUTE, journeys.build),
+    Destination("/journal", lambda: _("Journal"), ft.Icons.BOOK_OUTLINED, ft.Icons.BOOK, journal.build),
+    Destination("/checkin", lambda: _("Check-in"), ft.Icons.FAVORITE_BORDER, ft.Icons.FAVORITE, checkin.build),
+    Destination("/more", lambda: _("More"), ft.Icons.MENU, ft.Icons.MENU_OPEN, more.build),
+)
+# Sub-pages sit on top of their parent destination (the back arrow returns there).
+SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build)}
+HELP = "/help"
+
+
+class Shell:
+    """One per browser session or phone: holds the session's state and draws its views."""
+
+    def __init__(self, page: ft.Page, services: Services):
+        self.page = page
+        self.services = services
+        self.settings = Settings()
+        self.device_locales: list[str] = []
+        self.start_result: StartResult | None = None
+        self._base_route = "/today"
+        self._country_override: str | None = None  # picked on the help screen before onboarding
+        self._wide = False
+
+    # --- start ------------------------------------------------------------
+
+    async def start(self) -> None:
+        page = self.page
+        page.title = "Regroup"
+        page.padding = 0
+        apply_theme(page, "system")
+        page.on_route_change = self._on_route_change
+        page.on_view_pop = self._on_view_pop
+        page.on_resize = self._on_resize
+        self._wide = (page.width or 0) >= WIDE_LAYOUT
+        self.device_locales = await self._read_device_locales()
+        self.start_result = await self.services.start()
+        if self.start_result.status is StartStatus.OK:
+            await self.adopt(self.start_result.settings)
+        first = self._landing_route()
+        if page.route in ("", "/", first) or not self._route_allowed(page.route):
+            await self.render(first)
+        else:
+            await self.render(page.route)
+
+    async def _read_device_locales(self) -> list[str]:
+        try:
+            info = await asyncio.wait_for(self.page.get_device_info(), timeout=3)
+        except Exception:  # noqa: BLE001 - locale is only a suggestion; never block start-up on it
+            return []
+        tags = [f"{l.language_code}-{l.country_code}" if l.country_code else l.language_code
+                for l in (info.locales if info else [])]
+        tags += list(getattr(info, "languages", None) or [])
+        return tags
+
+    async def adopt(self, settings: Settings) -> None:
+        self.settings = settings
+        set_language(settings.language)
+        apply_theme(self.page, settings.theme)
+
+    def _landing_route(self) -> str:
+        if self.start_result is None or self.start_result.status is not StartStatus.OK:
+            return "/problem"
+        return "/today" if self.settings.onboarded else "/welcome"
+
+    def _route_allowed(self, route: str) -> bool:
+        landing = self._landing_route()
+        if landing in ("/problem", "/welcome"):
+            return route in (landing, HELP)
+        known = {d.route for d in DESTINATIONS} | set(SUBPAGES) | {HELP}
+        return route in known
+
+    # --- state changes the screens ask for ------------------------------------
+
+    @property
+    def country(self) -> str | None:
+        """The chosen country, else the one the device's locale suggests."""
+        return (self._country_override or self.settings.country
+                or self.services.suggest_country(self.device_locales))
+
+    async def choose_country(self, code: str) -> None:
+        """Remember a country picked anywhere; saved once the store is open and onboarding done."""
+        self._country_override = code
+        if self.settings.onboarded and await self.update_settings(country=code):
+            self._country_override = None
+
+    async def update_settings(self, **changes) -> bool:
+        try:
+            settings = await self.services.update_settings(**changes)
+        except Exception as exc:  # noqa: BLE001 - tell the person; keep the screen as it was
+            log.error("settings not saved: %s", exc.__class__.__name__)
+            snack(self.page, _("That could not be saved. Please try again."))
+            return False
+        await self.adopt(settings)
+        return True
+
+    async def go(self, route: str) -> None:
+        await self.page.push_route(route)
+
+    async def open_help(self, e=None) -> None:
+        await self.go(HELP)
+
+    async def restart(self) -> None:
+        """After a fresh start or onboarding: draw the landing screen again."""
+        await self.render(self._landing_route())
+        await self.page.push_route(self.page.route)
+
+    async def refresh(self) -> None:
+        await self.render(self.page.route or self._landing_route())
+
+    # --- routing ------------------------------------------------------------
+
+    async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        route = e.route if self._route_allowed(e.route) else self._landing_route()
+        await self.render(route)
+
+    async def _on_view_pop(self, e: ft.ViewPopEvent) -> None:
+        if len(self.page.views) > 1:
+            self.page.views.pop()
+            await self.page.push_route(self.page.views[-1].route)
+
+    async def _on_resize(self, e) -> None:
+        wide = (self.page.width or 0) >= WIDE_LAYOUT
+        if wide != self._wide:
+            self._wide = wide
+            await self.refresh()
+
+    async def render(self, route: str) -> None:
+        """Rebuild the view stack for route."""
+        self.page.route = route
+        stack: list[ft.View] = []
+        if route == HELP:
+            base = self._base_route if self._route_allowed(self._base_route) else self._landing_route()
+            stack.append(await self._view_for(base))
+            stack.append(await self._view_for(HELP))
+        elif route in SUBPAGES:
+            stack.append(await self._view_for(SUBPAGES[route][0]))
+            stack.append(await self._view_for(route))
+            self._base_route = route
+        else:
+            stack.append(await self._view_for(route))
+            self._base_route = route
+        self.page.views.clear()
+        self.page.views.extend(stack)
+        self.page.update()
+
+    async def _view_for(self, route: str) -> ft.View:
+        if route == "/problem":
+            return self._frame(route, await problem.build(self), nav=False, back=False)
+        if route == "/welcome":
+            return self._frame(route, await onboarding.build(self), nav=False, back=False)
+        if route == HELP:
+            return self._frame(route, await help_screen.build(self), nav=False, back=True, show_help=False)
+        if route in SUBPAGES:
+            return self._frame(route, await SUBPAGES[route][1](self), nav=False, back=True)
+        dest = next(d for d in DESTINATIONS if d.route == route)
+        return self._frame(route, await dest.build(self), nav=True, back=False)
+
+    # --- layout ---------------------------------------------------------------
+
+    def _frame(self, route: str, screen: Screen, *, nav: bool, back: bool, show_help: bool = True) -> ft.View:
+        actions = list(screen.actions)
+        if show_help:
+            actions.append(ft.Container(help_button(self.open_help), padding=ft.Padding.only(right=8)))
+        appbar = ft.AppBar(
+            title=ft.Text(screen.title), actions=actions, automatically_imply_leading=back,
+            bgcolor=ft.Colors.SURFACE, center_title=False,
+        )
+        body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0)
+        navigation_bar = None
+        if nav and self._wide:
+            body = ft.Row([self._rail(route), ft.VerticalDivider(width=1), body], expand=True, spacing=0)
+        elif nav:
+            navigation_bar = self._bar(route)
+        return ft.View(
+            route=route, appbar=appbar, navigation_bar=navigation_bar, padding=0, spacing=0,
+            controls=[ft.SafeArea(body, expand=True)],
+        )
+
+    def _selected(self, route: str) -> int:
+        return next(i for i, d in enumerate(DESTINATIONS) if d.route == route)
+
+    async def _on_nav(self, e) -> None:
+        await self.go(DESTINATIONS[int(e.control.selected_index)].route)
+
+    def _bar(self, route: str) -> ft.NavigationBar:
+        return ft.NavigationBar(
+            selected_index=self._selected(route), on_change=self._on_nav,
+            destinations=[ft.NavigationBarDestination(icon=d.icon, selected_icon=d.selected_icon,
+                                                      label=d.label()) for d in DESTINATIONS],
+        )
+
+    def _rail(self, route: str) -> ft.NavigationRail:
+        return ft.NavigationRail(
+            selected_index=self._selected(route), on_change=self._on_nav,
+            label_type=ft.NavigationRailLabelType.ALL, min_width=88,
+            destinations=[ft.NavigationRailDestination(icon=d.icon, selected_icon=d.selected_icon,
+                                                       label=d.label()) for d in DESTINATIONS],
+        )

@@ -1,0 +1,48 @@
+"""Today: a greeting and what might help right now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import flet as ft
+
+from app.i18n import _
+from screens.widgets import Screen, body, card, heading, page_body
+
+
+def greeting(now: dt.datetime, name: str | None) -> str:
+    if now.hour < 12:
+        text = _("Good morning, {name}") if name else _("Good morning")
+    elif now.hour < 18:
+        text = _("Good afternoon, {name}") if name else _("Good afternoon")
+    else:
+        text = _("Good evening, {name}") if name else _("Good evening")
+    return text.format(name=name)
+
+
+async def build(shell) -> Screen:
+    go = shell.go
+    controls = [
+        heading(greeting(dt.datetime.now(), shell.settings.greeting_name), level="display"),
+        body(_("Whatever happened, you are still here and still trying. That matters."), muted=True),
+        card(
+            heading(_("How are you today?"), level="section"),
+            body(_("A short check-in helps you notice how you are doing over time.")),
+            ft.FilledTonalButton(_("Go to check-in"), icon=ft.Icons.FAVORITE_BORDER, height=48,
+                                 on_click=lambda e: shell.page.run_task(go, "/checkin")),
+        ),
+        card(
+            heading(_("Your next step"), level="section"),
+            body(_("Guided journeys help you make sense of what happened and plan what to try next.")),
+            ft.FilledTonalButton(_("See journeys"), icon=ft.Icons.ROUTE, height=48,
+                                 on_click=lambda e: shell.page.run_task(go, "/journeys")),
+        ),
+        card(
+            heading(_("If today is very hard"), level="section"),
+            body(_("You do not have to cope alone. Crisis and support lines for your country are one tap away.")),
+            ft.TextButton(_("See crisis and support lines"), icon=ft.Icons.SOS_OUTLINED, height=48,
+                          on_click=shell.open_help),
+            tone="notice",
+        ),
+    ]
+    return Screen(title=_("Today"), controls=[page_body(controls)])
