@@ -171,9 +171,21 @@ class Shell:
         else:
             stack.append(await self._view_for(route))
             self._base_route = route
-        self.page.views.clear()
-        self.page.views.extend(stack)
+        self._replace_views(stack)
         self.page.update()
+
+    def _replace_views(self, stack: list[ft.View]) -> None:
+        """Keep a View object whose route stays (an open dialog belongs to it); swap only its contents."""
+        views = self.page.views
+        for i, new in enumerate(stack):
+            if i < len(views) and views[i].route == new.route:
+                old = views[i]
+                old.appbar, old.navigation_bar, old.controls = new.appbar, new.navigation_bar, new.controls
+            elif i < len(views):
+                views[i] = new
+            else:
+                views.append(new)
+        del views[len(stack):]
 
     async def _view_for(self, route: str) -> ft.View:
         if route == "/problem":
@@ -197,7 +209,8 @@ class Shell:
             title=ft.Text(screen.title), actions=actions, automatically_imply_leading=back,
             bgcolor=ft.Colors.SURFACE, center_title=False,
         )
-        body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0)
+        body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0,
+                                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         navigation_bar = None
         if nav and self._wide:
             body = ft.Row([self._rail(route), ft.VerticalDivider(width=1), body], expand=True, spacing=0)

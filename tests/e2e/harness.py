@@ -1,0 +1,210 @@
+"""Drive Regroup as a person would: the real app process, Debian's Chromium at phone size, semantics on."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+PHONE = {"width": 412, "height": 915}
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--disable-domain-reliability", "--no-pings"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class AppProcess:
+    """main.py on a free port with its own data folder, as `make run` starts it."""
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+    started_in: float = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 60) -> "AppProcess":
+        env = {**os.environ, "REGROUP_DATA_DIR": str(self.data_dir), "REGROUP_PORT": str(self.port),
+               "PYTHONUNBUFFERED": "1"}
+        self.log_path = self.data_dir.parent / f"app-{self.port}.log"
+        began = time.monotonic()
+        self.proc = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env,
+                                     stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT)
+        while time.monotonic() - began < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited early:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    self.started_in = time.monotonic() - began
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the app did not answer on {self.port}:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class NetworkGuard:
+    """Records every request; anything beyond loopback must have been stopped by the page's CSP."""
+
+    def __init__(self):
+        self.outside: list[str] = []
+        self.blocked: list[str] = []
+
+    def attach(self, page) -> None:
+        page.on("request", self._on_request)
+        page.on("requestfailed", self._on_failed)
+
+    @staticmethod
+    def _is_local(url: str) -> bool:
+        parsed = urlparse(url)
+        return parsed.scheme in ("data", "blob") or parsed.hostname in LOOPBACK
+
+    def _on_request(self, request) -> None:
+        if not self._is_local(request.url):
+            self.outside.append(request.url)
+
+    def _on_failed(self, request) -> None:
+        if not self._is_local(request.url) and (request.failure or "").lower() == "csp":
+            self.blocked.append(request.url)
+
+    def escaped(self) -> list[str]:
+        """Requests to the network that the browser did not refuse itself."""
+        blocked = list(self.blocked)
+        left = []
+        for url in self.outside:
+            if url in blocked:
+                blocked.remove(url)
+            else:
+                left.append(url)
+        return left
+
+
+class Phone:
+    """A Playwright page with the verbs a test needs, finding controls by role and name."""
+
+    def __init__(self, page, name_prefix: str):
+        self.page = page
+        self.prefix = name_prefix
+        self.guard = NetworkGuard()
+        self.guard.attach(page)
+        self.first_frame_in = 0.0
+
+    def open(self, url: str) -> "Phone":
+        began = time.monotonic()
+        self.page.goto(url)
+        self.page.wait_for_selector("#loading", state="detached", timeout=60_000)
+        self.page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+        self.first_frame_in = time.monotonic() - began
+        self.enable_semantics()
+        return self
+
+    def enable_semantics(self) -> None:
+        placeholder = self.page.locator("flt-semantics-placeholder")
+        if placeholder.count():
+            placeholder.dispatch_event("click")
+        self.page.locator("flt-semantics").first.wait_for(state="attached", timeout=10_000)
+
+    def control(self, role: str, name: str, *, exact: bool = True):
+        return self.page.get_by_role(role, name=name, exact=exact)
+
+    def wait(self, role: str, name: str, *, exact: bool = True, timeout: float = 15_000):
+        loc = self.control(role, name, exact=exact).first
+        loc.wait_for(state="visible", timeout=timeout)
+        return loc
+
+    def tap(self, role: str, name: str, *, exact: bool = True) -> None:
+        self.wait(role, name, exact=exact).click()
+        self.page.wait_for_timeout(400)
+
+    def type_into(self, label: str, text: str) -> None:
+        box = self.wait("textbox", label)
+        box.click()
+        self.page.wait_for_timeout(200)
+        self.page.keyboard.type(text, delay=20)
+
+    def see(self, text: str, timeout: float = 15_000) -> None:
+        self.page.get_by_text(text, exact=False).first.wait_for(state="attached", timeout=timeout)
+
+    def screen_text(self) -> str:
+        return self.page.locator("flt-semantics-host").inner_text()
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.wait_for_timeout(600)  # let animations settle
+        path = SCREENSHOTS / f"{self.prefix}-{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def background_luminance(self) -> float:
+        """Mean brightness (0-255) of a strip of the page background, from a screenshot."""
+        png = self.page.screenshot(clip={"x": 0, "y": 860, "width": 8, "height": 8})
+        return _mean_luminance(png)
+
+
+def _mean_luminance(png: bytes) -> float:
+    import struct
+    import zlib
+    width, height = struct.unpack(">II", png[16:24])
+    bit_depth, colour = png[24], png[25]
+    assert bit_depth == 8 and colour in (2, 6), "unexpected PNG format"
+    channels = 3 if colour == 2 else 4
+    data, pos = b"", 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos:pos + 4])[0]
+        kind = png[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            data += png[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw = zlib.decompress(data)
+    stride = width * channels
+    total, count, prev = 0.0, 0, bytearray(stride)
+    for row in range(height):
+        filt = raw[row * (stride + 1)]
+        line = bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b, c = prev[i], prev[i - channels] if i >= channels else 0
+            if filt == 1:
+                line[i] = (line[i] + a) & 255
+            elif filt == 2:
+                line[i] = (line[i] + b) & 255
+            elif filt == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif filt == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        for px in range(width):
+            r, g, bl = line[px * channels:px * channels + 3]
+            total += 0.2126 * r + 0.7152 * g + 0.0722 * bl
+            count += 1
+        prev = line
+    return total / count
