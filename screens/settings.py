@@ -19,6 +19,7 @@ async def build(shell) -> Screen:
 
     theme = ft.SegmentedButton(
         selected=[s.theme],
+        style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=14)),
         segments=[ft.Segment(value="system", label=ft.Text(_("System"))),
                   ft.Segment(value="light", label=ft.Text(_("Light"))),
                   ft.Segment(value="dark", label=ft.Text(_("Dark")))],

@@ -14,7 +14,7 @@ from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
 from screens import about, checkin, help as help_screen, journal, journeys, more, onboarding, problem, settings, today
 from screens.theme import WIDE_LAYOUT, apply_theme
-from screens.widgets import Screen, help_button, snack
+from screens.widgets import Screen, help_button, icon_button, snack
 
 log = logging.getLogger("regroup.ui")
 
@@ -145,6 +145,10 @@ class Shell:
         route = e.route if self._route_allowed(e.route) else self._landing_route()
         await self.render(route)
 
+    async def _back(self, e=None) -> None:
+        if len(self.page.views) > 1:
+            await self.go(self.page.views[-2].route)
+
     async def _on_view_pop(self, e: ft.ViewPopEvent) -> None:
         if len(self.page.views) > 1:
             self.page.views.pop()
@@ -205,8 +209,9 @@ class Shell:
         actions = list(screen.actions)
         if show_help:
             actions.append(ft.Container(help_button(self.open_help), padding=ft.Padding.only(right=8)))
+        leading = icon_button(ft.Icons.ARROW_BACK, _("Back"), self._back) if back else None
         appbar = ft.AppBar(
-            title=ft.Text(screen.title), actions=actions, automatically_imply_leading=back,
+            title=ft.Text(screen.title), actions=actions, automatically_imply_leading=False, leading=leading,
             bgcolor=ft.Colors.SURFACE, center_title=False,
         )
         body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0,

@@ -26,7 +26,7 @@ def help_button(on_click: Callable) -> ft.Control:
         _("Get help now"),
         icon=ft.Icons.SOS_OUTLINED,
         on_click=on_click,
-        height=40,
+        height=48,
         style=ft.ButtonStyle(
             bgcolor=ft.Colors.ERROR_CONTAINER,
             color=ft.Colors.ON_ERROR_CONTAINER,

@@ -153,6 +153,28 @@ class Phone:
     def see(self, text: str, timeout: float = 15_000) -> None:
         self.page.get_by_text(text, exact=False).first.wait_for(state="attached", timeout=timeout)
 
+    def unnamed_controls(self) -> list[str]:
+        """Touchable controls a screen reader could not name (FLET-NOTES: icon buttons, dropdowns)."""
+        touchable = ("button", "tab", "textbox", "checkbox", "radio", "switch", "slider", "link", "menuitem")
+        lines = self.page.locator("body").aria_snapshot().splitlines()
+        return [l.strip() for l in lines
+                if l.strip().lstrip("- ").split(" ")[0].rstrip(":") in touchable
+                and '"' not in l]
+
+    def small_targets(self, minimum: float = 44) -> list[str]:
+        """Buttons and tabs whose touch area is under the minimum (48 dp is the aim; Flutter's
+        semantics rectangles can be a few pixels tighter than the padded tap target)."""
+        small = []
+        view = self.page.viewport_size
+        for role in ("button", "tab", "textbox"):
+            for loc in self.page.get_by_role(role).all():
+                box = loc.bounding_box()
+                inside = box and box["y"] > 2 and box["y"] + box["height"] < view["height"] - 2  # not clipped
+                if inside and box["height"] < minimum:
+                    small.append(f"{role} {loc.get_attribute('aria-label') or loc.inner_text()!r}: "
+                                 f"{box['width']:.0f}x{box['height']:.0f}")
+        return small
+
     def screen_text(self) -> str:
         return self.page.locator("flt-semantics-host").inner_text()
 

@@ -17,6 +17,12 @@ def seed(data_dir, **settings):
     s.close()
 
 
+def assert_accessible(phone):
+    """Every touchable control has a name, and a thumb-sized target."""
+    assert phone.unnamed_controls() == []
+    assert phone.small_targets() == []
+
+
 def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, open_phone):
     app = start_app()
     phone = open_phone(app.url, locale="en-US")
@@ -24,6 +30,7 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
     phone.wait("button", "Get help now")
     phone.see("not a crisis service")
     phone.screenshot("01-welcome")
+    assert_accessible(phone)
 
     phone.tap("button", "Choose country")
     phone.tap("button", "Ireland")
@@ -38,6 +45,7 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
         phone.tap("tab", label)
         phone.wait("heading", label)
         phone.wait("button", "Get help now")
+        assert_accessible(phone)
         phone.screenshot(f"03-{label.lower()}")
 
     phone.tap("button", "Get help now")
@@ -46,12 +54,14 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
     phone.wait("button", "Call 1800 459 459")
     phone.see("Drug and alcohol help (not crisis lines)")
     phone.see("Source: Health Service Executive")
+    assert_accessible(phone)
     phone.screenshot("04-help-ireland")
     phone.tap("button", "Back")
     phone.wait("heading", "More")
 
     phone.tap("button", "Settings Language, country, name and theme")
     phone.wait("heading", "Settings")
+    assert_accessible(phone)
     light = phone.background_luminance()
     phone.tap("button", "Dark")
     phone.page.wait_for_timeout(800)
@@ -140,6 +150,19 @@ def test_damaged_store_is_explained_kept_and_replaced_only_when_asked(tmp_path, 
     kept = list(data.glob(store.DB_NAME + ".unreadable-*"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"definitely not sqlite")
     phone.screenshot("02-fresh-start")
+
+
+def test_small_phone_360_by_640_is_readable(tmp_path, start_app, open_phone):
+    seed(tmp_path / "data", onboarded=True, country="CA", display_name="Jo")
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url, viewport={"width": 360, "height": 640})
+    phone.see("Jo")
+    assert_accessible(phone)
+    phone.screenshot("01-today")
+    phone.tap("button", "Get help now")
+    phone.wait("button", "Call 9-8-8")  # Canada: its own 9-8-8 line
+    assert_accessible(phone)
+    phone.screenshot("02-help-canada")
 
 
 def test_screenshots_land_in_the_ignored_folder():
