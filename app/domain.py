@@ -33,3 +33,211 @@ class Settings:
     def greeting_name(self) -> str | None:
         name = (self.display_name or "").strip()
         return name or None
+
+
+# --- journeys -------------------------------------------------------------
+
+STEP_TYPES = ("lesson", "reflection", "checklist", "worksheet", "scale", "practice", "quiz")
+FIELD_TYPES = ("short_text", "long_text", "choice", "scale")
+SAFETY_KINDS = ("opioids", "alcohol_benzos", "violence")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A checklist item or a worksheet choice: a stable key and its words."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WorksheetField:
+    id: str
+    type: str
+    label: str
+    help: str | None = None
+    example: str | None = None
+    options: tuple[Item, ...] = ()
+    min: int = 0
+    max: int = 10
+    low_label: str | None = None
+    high_label: str | None = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interpretation of a scale answer from `low` to `high` inclusive."""
+
+    low: int
+    high: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    label: str
+    seconds: int
+
+
+@dataclass(frozen=True)
+class QuizCard:
+    id: str
+    statement: str
+    answer: str  # "myth" or "fact"
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a journey. Which optional parts are set depends on `type`."""
+
+    id: str
+    journey_id: str
+    type: str
+    title: str
+    minutes: int
+    topics: tuple[str, ...]
+    body: str = ""
+    image: str | None = None
+    prompts: tuple[Prompt, ...] = ()
+    items: tuple[Item, ...] = ()
+    kind: str | None = None
+    fields: tuple[WorksheetField, ...] = ()
+    question: str | None = None
+    min: int = 0
+    max: int = 10
+    low_label: str | None = None
+    high_label: str | None = None
+    bands: tuple[Band, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    rounds: int = 1
+    cards: tuple[QuizCard, ...] = ()
+    repeatable: bool = False
+    safety: tuple[str, ...] = ()
+
+    def band_for(self, value: int) -> Band | None:
+        return next((b for b in self.bands if b.low <= value <= b.high), None)
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: str
+    order: int
+    title: str
+    summary: str
+    icon: str
+    steps: tuple[Step, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.steps)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.id == step_id)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything under content/<locale>/ that the journeys need."""
+
+    journeys: tuple[Journey, ...]
+    topics: tuple[Topic, ...]
+    safety_notes: dict[str, str]
+    sources: tuple[dict, ...]
+
+    def journey(self, journey_id: str) -> Journey | None:
+        return next((j for j in self.journeys if j.id == journey_id), None)
+
+    def step(self, step_id: str) -> Step | None:
+        for journey in self.journeys:
+            found = journey.step(step_id)
+            if found:
+                return found
+        return None
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step_id: str
+    journey_id: str
+    status: str  # "started" or "completed"
+    completed_count: int
+    completed_at: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class JourneyProgress:
+    """Where a person is in one journey: derived from step progress and the content."""
+
+    journey: Journey
+    completed: frozenset[str]
+    current_step_id: str | None
+    started: bool
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.journey.steps if s.id in self.completed)
+
+    @property
+    def fraction(self) -> float:
+        return self.done_count / len(self.journey.steps)
+
+    @property
+    def finished(self) -> bool:
+        return self.done_count == len(self.journey.steps)
+
+    @property
+    def next_step(self) -> Step:
+        """The step to resume: where they left off, else the first not yet done."""
+        if self.current_step_id and self.current_step_id not in self.completed:
+            found = self.journey.step(self.current_step_id)
+            if found:
+                return found
+        return next((s for s in self.journey.steps if s.id not in self.completed), self.journey.steps[0])
+
+
+@dataclass(frozen=True)
+class LovedOne:
+    """About my loved one: private, encrypted, optional."""
+
+    relationship: str | None = None
+    substances: tuple[str, ...] = ()
+    violence: str | None = None  # "yes", "no", "prefer_not"
+
+    def safety_kinds(self) -> set[str]:
+        kinds = set()
+        if "opioids" in self.substances:
+            kinds.add("opioids")
+        if {"alcohol", "benzodiazepines"} & set(self.substances):
+            kinds.add("alcohol_benzos")
+        if self.violence == "yes":
+            kinds.add("violence")
+        return kinds
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """A reflection answer: a journal entry linked to its step and prompt."""
+
+    id: str
+    step_id: str
+    prompt_id: str
+    body: str
+    updated_at: str

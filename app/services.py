@@ -7,14 +7,27 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import crypto, store
-from app.content import ContentError
+from app import crypto, journeys, store
+from app import journeys_store as js
+from app.content import ContentError, load_library
 from app.crisis import CRISIS_FILE, CrisisDirectory, load_directory, suggest_country
-from app.domain import THEMES, Settings
+from app.domain import THEMES, JourneyProgress, Library, LovedOne, Reflection, Settings, Step
 from app.i18n import available_languages
 from app.worker import StoreThread
 
 log = logging.getLogger("regroup")
+
+
+MAX_TEXT = 100_000  # SYNC.md: text fields hold at most 100,000 characters
+
+
+class TextTooLongError(ValueError):
+    """A person typed more than one field may hold; nothing is cut off silently."""
+
+
+def _check_text(text: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise TextTooLongError(f"text of {len(text)} characters; at most {MAX_TEXT}")
 
 
 class StartStatus(enum.Enum):
@@ -44,13 +57,23 @@ class Services:
         self._store: store.Store | None = None
         self.crisis: CrisisDirectory | None = None
         self.crisis_error: str | None = None
+        self.library: Library | None = None
+        self.library_error: str | None = None
 
     # --- start-up -----------------------------------------------------------
 
     async def start(self) -> StartResult:
         """Open the store; a damaged file or a lost key is reported, never papered over."""
-        await self._thread.run(self._load_crisis)
+        await self._thread.run(self._load_content)
         return await self._thread.run(self._open)
+
+    def _load_content(self) -> None:
+        self._load_crisis()
+        try:
+            self.library = load_library()
+        except ContentError as exc:
+            self.library_error = str(exc)
+            log.error("journeys not loaded: %s", exc)
 
     def _load_crisis(self) -> None:
         try:
@@ -107,6 +130,76 @@ class Services:
 
     def suggest_country(self, locales: list[str]) -> str | None:
         return suggest_country(locales, self.help_countries())
+
+    # --- journeys -----------------------------------------------------------
+
+    def _progress(self) -> tuple[dict, dict]:
+        s = self._require()
+        return js.list_step_progress(s), js.list_cursors(s)
+
+    async def journeys_overview(self) -> list[JourneyProgress]:
+        progress, cursors = await self._thread.run(self._progress)
+        return journeys.all_progress(self.library, progress, cursors) if self.library else []
+
+    async def journey_state(self, journey_id: str) -> JourneyProgress | None:
+        journey = self.library.journey(journey_id) if self.library else None
+        if journey is None:
+            return None
+        progress, cursors = await self._thread.run(self._progress)
+        return journeys.journey_progress(journey, progress, cursors)
+
+    async def suggested_step(self) -> tuple[JourneyProgress, Step] | None:
+        if not self.library:
+            return None
+        progress, cursors = await self._thread.run(self._progress)
+        return journeys.suggest_next(self.library, progress, cursors)
+
+    async def open_step(self, step_id: str) -> dict:
+        """Everything a step screen needs; opening it moves the journey's cursor there."""
+        step = self.library.step(step_id)
+
+        def work():
+            s = self._require()
+            js.start_step(s, step.journey_id, step.id)
+            return {
+                "progress": js.list_step_progress(s).get(step.id),
+                "worksheet": js.get_worksheet(s, step.id) if step.type in ("worksheet", "scale") else None,
+                "checked": js.get_checklist(s, step.id) if step.type == "checklist" else set(),
+                "reflections": js.list_reflections(s, step.id) if step.type == "reflection" else {},
+                "loved_one": js.get_loved_one(s),
+            }
+        return await self._thread.run(work)
+
+    async def complete_step(self, step_id: str) -> Step | None:
+        """Record the step as done; returns the journey's next step, if any."""
+        step = self.library.step(step_id)
+        await self._thread.run(lambda: js.complete_step(self._require(), step.journey_id, step.id))
+        return journeys.next_step_after(self.library.journey(step.journey_id), step.id)
+
+    async def restart_journey(self, journey_id: str) -> None:
+        journey = self.library.journey(journey_id)
+        await self._thread.run(lambda: js.restart_journey(self._require(), journey.id, journey.steps[0].id))
+
+    async def save_worksheet(self, step_id: str, values: dict) -> None:
+        step = self.library.step(step_id)
+        for value in values.values():
+            if isinstance(value, str):
+                _check_text(value)
+        await self._thread.run(lambda: js.save_worksheet(self._require(), journey_id=step.journey_id,
+                                                         step_id=step.id, kind=step.kind, fields=values))
+
+    async def set_checklist_item(self, step_id: str, item_id: str, checked: bool) -> None:
+        await self._thread.run(lambda: js.set_checklist_item(self._require(), step_id, item_id, checked))
+
+    async def save_reflection(self, step_id: str, prompt_id: str, text: str) -> Reflection | None:
+        _check_text(text)
+        return await self._thread.run(lambda: js.save_reflection(self._require(), step_id, prompt_id, text))
+
+    async def loved_one(self) -> LovedOne:
+        return await self._thread.run(lambda: js.get_loved_one(self._require()))
+
+    async def save_loved_one(self, loved_one: LovedOne) -> LovedOne:
+        return await self._thread.run(lambda: js.save_loved_one(self._require(), loved_one))
 
     def _require(self) -> store.Store:
         if self._store is None:

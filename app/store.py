@@ -65,9 +65,54 @@ def _m2_settings_updated_at(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE settings SET updated_at = ?", [utc_now()])
 
 
+# Columns every record that can sync carries (DESIGN.md, Data rules; SYNC.md).
+SYNC_COLUMNS = """
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT,
+    sync_state TEXT NOT NULL DEFAULT 'private'
+        CHECK (sync_state IN ('private', 'shared', 'revoked', 'shared_closed')),
+    server_version INTEGER NOT NULL DEFAULT 0,
+    tombstone_version INTEGER
+"""
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one (executescript would commit the migration's transaction early)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m3_journeys(db: sqlite_utils.Database) -> None:
+    _run_script(db, f"""
+    CREATE TABLE journey_progress (
+        id TEXT PRIMARY KEY, step_id TEXT NOT NULL UNIQUE, journey_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('started', 'completed')),
+        completed_count INTEGER NOT NULL DEFAULT 0, completed_at TEXT, {SYNC_COLUMNS});
+    CREATE TABLE journey_cursor (
+        journey_id TEXT PRIMARY KEY, step_id TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE TABLE worksheets (
+        id TEXT PRIMARY KEY, step_id TEXT NOT NULL UNIQUE, journey_id TEXT NOT NULL, kind TEXT NOT NULL,
+        fields_enc BLOB NOT NULL, {SYNC_COLUMNS});
+    CREATE TABLE checklist_items (
+        step_id TEXT NOT NULL, item_id TEXT NOT NULL, checked INTEGER NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (step_id, item_id));
+    CREATE TABLE journal_entries (
+        id TEXT PRIMARY KEY, body_enc BLOB NOT NULL, title_enc BLOB, tags TEXT NOT NULL DEFAULT '[]',
+        step_id TEXT, prompt_id TEXT, {SYNC_COLUMNS});
+    CREATE INDEX journal_entries_step ON journal_entries (step_id, prompt_id);
+    CREATE TABLE loved_one (
+        id TEXT PRIMARY KEY CHECK (id = 'loved_one'), data_enc BLOB NOT NULL, updated_at TEXT NOT NULL);
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "settings", _m1_settings),
     (2, "settings_updated_at", _m2_settings_updated_at),
+    (3, "journeys_worksheets_reflections", _m3_journeys),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -12,9 +12,10 @@ import flet as ft
 from app.domain import Settings
 from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
-from screens import about, checkin, help as help_screen, journal, journeys, more, onboarding, problem, settings, today
+from screens import (about, about_content, checkin, help as help_screen, journal, journey, journeys, loved_one, more,
+                     onboarding, problem, settings, step, today)
 from screens.theme import WIDE_LAYOUT, apply_theme
-from screens.widgets import Screen, help_button, icon_button, snack
+from screens.widgets import Screen, body, help_button, icon_button, page_body, snack
 
 log = logging.getLogger("regroup.ui")
 
@@ -35,8 +36,9 @@ DESTINATIONS = (
     Destination("/checkin", lambda: _("Check-in"), ft.Icons.FAVORITE_BORDER, ft.Icons.FAVORITE, checkin.build),
     Destination("/more", lambda: _("More"), ft.Icons.MENU, ft.Icons.MENU_OPEN, more.build),
 )
-# Sub-pages sit on top of their parent destination (the back arrow returns there).
-SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build)}
+# Sub-pages sit on top of their parent (the back arrow returns there).
+SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build),
+            "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build)}
 HELP = "/help"
 
 
@@ -99,7 +101,25 @@ class Shell:
         if landing in ("/problem", "/welcome"):
             return route in (landing, HELP)
         known = {d.route for d in DESTINATIONS} | set(SUBPAGES) | {HELP}
-        return route in known
+        return route in known or self._dynamic(route) is not None
+
+    def _dynamic(self, route: str) -> tuple[str, Callable, str] | None:
+        """Routes with an id: (parent route, builder, id), or None when the id is unknown."""
+        library = self.services.library
+        kind, _, ident = route.strip("/").partition("/")
+        if not ident or library is None:
+            return None
+        if kind == "journey" and library.journey(ident):
+            return "/journeys", journey.build, ident
+        if kind == "step" and library.step(ident):
+            return f"/journey/{library.step(ident).journey_id}", step.build, ident
+        return None
+
+    def _parent(self, route: str) -> str | None:
+        if route in SUBPAGES:
+            return SUBPAGES[route][0]
+        dynamic = self._dynamic(route)
+        return dynamic[0] if dynamic else None
 
     # --- state changes the screens ask for ------------------------------------
 
@@ -163,18 +183,17 @@ class Shell:
     async def render(self, route: str) -> None:
         """Rebuild the view stack for route."""
         self.page.route = route
-        stack: list[ft.View] = []
         if route == HELP:
             base = self._base_route if self._route_allowed(self._base_route) else self._landing_route()
-            stack.append(await self._view_for(base))
-            stack.append(await self._view_for(HELP))
-        elif route in SUBPAGES:
-            stack.append(await self._view_for(SUBPAGES[route][0]))
-            stack.append(await self._view_for(route))
-            self._base_route = route
+            routes = self._chain(base) + [HELP]
         else:
-            stack.append(await self._view_for(route))
+            routes = self._chain(route)
             self._base_route = route
+        try:
+            stack = [await self._view_for(r) for r in routes]
+        except Exception:  # noqa: BLE001 - never leave a person on a blank or raw error screen
+            log.exception("screen %s failed", route.split("/")[1] if "/" in route else route)
+            stack = [self._frame(route, self._broken_screen(), nav=False, back=False)]
         self._replace_views(stack)
         self.page.update()
 
@@ -191,6 +210,18 @@ class Shell:
                 views.append(new)
         del views[len(stack):]
 
+    def _broken_screen(self) -> Screen:
+        return Screen(title=_("Something went wrong"), controls=[page_body([
+            body(_("This screen could not be shown. Nothing you saved has been lost.")),
+            ft.FilledButton(_("Go to Today"), icon=ft.Icons.WB_SUNNY_OUTLINED, height=48,
+                            on_click=lambda e: self.page.run_task(self.go, self._landing_route())),
+        ])])
+
+    def _chain(self, route: str) -> list[str]:
+        """The route and its parents, outermost first."""
+        parent = self._parent(route)
+        return (self._chain(parent) if parent else []) + [route]
+
     async def _view_for(self, route: str) -> ft.View:
         if route == "/problem":
             return self._frame(route, await problem.build(self), nav=False, back=False)
@@ -200,6 +231,9 @@ class Shell:
             return self._frame(route, await help_screen.build(self), nav=False, back=True, show_help=False)
         if route in SUBPAGES:
             return self._frame(route, await SUBPAGES[route][1](self), nav=False, back=True)
+        dynamic = self._dynamic(route)
+        if dynamic:
+            return self._frame(route, await dynamic[1](self, dynamic[2]), nav=False, back=True)
         dest = next(d for d in DESTINATIONS if d.route == route)
         return self._frame(route, await dest.build(self), nav=True, back=False)
 

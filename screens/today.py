@@ -7,7 +7,7 @@ import datetime as dt
 import flet as ft
 
 from app.i18n import _
-from screens.widgets import Screen, body, card, heading, page_body
+from screens.widgets import Screen, body, card, heading, page_body, small
 
 
 def greeting(now: dt.datetime, name: str | None) -> str:
@@ -18,6 +18,25 @@ def greeting(now: dt.datetime, name: str | None) -> str:
     else:
         text = _("Good evening, {name}") if name else _("Good evening")
     return text.format(name=name)
+
+
+async def _next_step_card(shell) -> ft.Control:
+    suggestion = await shell.services.suggested_step()
+    if suggestion is None:
+        return card(
+            heading(_("Your next step"), level="section"),
+            body(_("Guided journeys help you make sense of what happened and plan what to try next.")),
+            ft.FilledTonalButton(_("See journeys"), icon=ft.Icons.ROUTE, height=48,
+                                 on_click=lambda e: shell.page.run_task(shell.go, "/journeys")))
+    state, step = suggestion
+    lead = _("Continue where you left off") if state.started else _("A good place to start")
+    return card(
+        heading(_("Your next step"), level="section"),
+        body(lead, muted=True),
+        ft.Text(f"{state.journey.title}: {step.title}", weight=ft.FontWeight.W_600),
+        small(_("About {minutes} min").format(minutes=step.minutes)),
+        ft.FilledTonalButton(_("Open next step"), icon=ft.Icons.PLAY_ARROW, height=48,
+                             on_click=lambda e: shell.page.run_task(shell.go, f"/step/{step.id}")))
 
 
 async def build(shell) -> Screen:
@@ -31,12 +50,7 @@ async def build(shell) -> Screen:
             ft.FilledTonalButton(_("Go to check-in"), icon=ft.Icons.FAVORITE_BORDER, height=48,
                                  on_click=lambda e: shell.page.run_task(go, "/checkin")),
         ),
-        card(
-            heading(_("Your next step"), level="section"),
-            body(_("Guided journeys help you make sense of what happened and plan what to try next.")),
-            ft.FilledTonalButton(_("See journeys"), icon=ft.Icons.ROUTE, height=48,
-                                 on_click=lambda e: shell.page.run_task(go, "/journeys")),
-        ),
+        await _next_step_card(shell),
         card(
             heading(_("If today is very hard"), level="section"),
             body(_("You do not have to cope alone. Crisis and support lines for your country are one tap away.")),

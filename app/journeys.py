@@ -1,0 +1,50 @@
+"""Progress rules and exports for journeys: pure functions over content and stored progress."""
+
+from __future__ import annotations
+
+from app.domain import Journey, JourneyProgress, Library, Step, StepProgress
+
+
+def journey_progress(journey: Journey, progress: dict[str, StepProgress],
+                     cursors: dict[str, tuple[str, str]]) -> JourneyProgress:
+    step_ids = {s.id for s in journey.steps}
+    completed = frozenset(sid for sid, p in progress.items() if sid in step_ids and p.status == "completed")
+    cursor = cursors.get(journey.id)
+    started = cursor is not None or any(sid in step_ids for sid in progress)
+    return JourneyProgress(journey=journey, completed=completed,
+                           current_step_id=cursor[0] if cursor else None, started=started)
+
+
+def all_progress(library: Library, progress: dict[str, StepProgress],
+                 cursors: dict[str, tuple[str, str]]) -> list[JourneyProgress]:
+    return [journey_progress(j, progress, cursors) for j in library.journeys]
+
+
+def suggest_next(library: Library, progress: dict[str, StepProgress],
+                 cursors: dict[str, tuple[str, str]]) -> tuple[JourneyProgress, Step] | None:
+    """The next step of the journey in progress (the one touched last); else the first unfinished journey."""
+    states = all_progress(library, progress, cursors)
+    in_progress = [s for s in states if s.started and not s.finished]
+    if in_progress:
+        latest = max(in_progress, key=lambda s: cursors.get(s.journey.id, ("", ""))[1])
+        return latest, latest.next_step
+    fresh = next((s for s in states if not s.finished), None)
+    return (fresh, fresh.next_step) if fresh else None
+
+
+def next_step_after(journey: Journey, step_id: str) -> Step | None:
+    index = journey.index(step_id)
+    return journey.steps[index + 1] if index + 1 < len(journey.steps) else None
+
+
+def worksheet_markdown(step: Step, values: dict, *, title: str, empty: str, exported: str) -> str:
+    """A worksheet as a readable Markdown document (the re-approach plan export)."""
+    lines = [f"# {title}", "", f"_{exported}_", ""]
+    for field in step.fields:
+        value = values.get(field.id)
+        if field.type == "choice":
+            value = next((o.text for o in field.options if o.id == value), None)
+        elif field.type == "scale" and value is not None:
+            value = f"{value} / {field.max}"
+        lines += [f"## {field.label}", "", str(value).strip() if value not in (None, "") else f"_{empty}_", ""]
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""The step player: one step of a journey, whatever its type, with progress kept as you go."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import flet as ft
+
+from app.i18n import _, format_date
+from screens import steps as kinds
+from screens.widgets import Screen, body, card, heading, page_body, small, snack
+
+log = logging.getLogger("regroup.ui")
+
+
+def _safety_cards(shell, step, loved_one) -> list[ft.Control]:
+    notes = shell.services.library.safety_notes
+    kinds_here = [k for k in step.safety if k in loved_one.safety_kinds()]
+    return [card(kinds.markdown(notes[k]), tone="warning") for k in kinds_here]
+
+
+async def build(shell, step_id: str) -> Screen:
+    page, services = shell.page, shell.services
+    step = services.library.step(step_id)
+    journey = services.library.journey(step.journey_id)
+    index = journey.index(step.id)
+    data = await services.open_step(step.id)
+    progress = data["progress"]
+    values: dict = dict(data["worksheet"] or {})
+
+    async def save_values():
+        await services.save_worksheet(step.id, dict(values))
+
+    saver = kinds.Saver(page, save_values)
+    controls: list[ft.Control] = [
+        small(_("Step {number} of {total} · about {minutes} min").format(
+            number=index + 1, total=len(journey.steps), minutes=step.minutes)),
+        heading(step.title, level="display"),
+        *_safety_cards(shell, step, data["loved_one"]),
+    ]
+    if step.body:
+        controls.append(kinds.markdown(step.body))
+    if step.type == "worksheet":
+        fields, _saver = kinds.worksheet(page, step, values, lambda snapshot: saver)
+        controls += fields
+        if step.kind == "reapproach_plan":
+            controls.append(_export_button(shell, step, values, saver))
+    elif step.type == "scale":
+        controls += kinds.scale(step, values, saver)
+    elif step.type == "checklist":
+        controls += kinds.checklist(page, step, data["checked"],
+                                    lambda item, on: services.set_checklist_item(step.id, item, on))
+    elif step.type == "reflection":
+        answers = {pid: r.body for pid, r in data["reflections"].items()}
+        controls += kinds.reflection(page, step, answers,
+                                     lambda pid, text: services.save_reflection(step.id, pid, text))
+    elif step.type == "practice":
+        controls += kinds.practice(page, step)
+    elif step.type == "quiz":
+        controls += kinds.quiz(step)
+
+    controls.append(ft.Divider())
+    controls += _completion(shell, step, journey, index, progress, saver)
+    return Screen(title=journey.title, controls=[page_body(controls)])
+
+
+def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control]:
+    page, services = shell.page, shell.services
+    done = progress is not None and progress.status == "completed"
+    last = index == len(journey.steps) - 1
+
+    async def complete(e):
+        if not await saver.flush():
+            snack(page, _("Your answers are not saved yet, so this step stays open. Please try again."))
+            return
+        nxt = await services.complete_step(step.id)
+        if step.repeatable and done:
+            snack(page, _("Well done. That's one more for today."))
+        if nxt is None:
+            state = await services.journey_state(journey.id)
+            snack(page, _("You finished {title}. Take a moment to notice what you have done.").format(
+                title=journey.title) if state.finished else _("Step done."))
+            await shell.go(f"/journey/{journey.id}")
+        else:
+            await shell.go(f"/step/{nxt.id}")
+
+    if step.repeatable:
+        label = _("Done for today")
+    elif last:
+        label = _("Finish the journey")
+    else:
+        label = _("Done, next step")
+    controls: list[ft.Control] = []
+    if done and progress.completed_at:
+        when = format_date(dt.datetime.fromisoformat(progress.completed_at.replace("Z", "+00:00")).date())
+        text = (_("You have done this practice {count} times. Last time: {date}.").format(
+                    count=progress.completed_count, date=when)
+                if step.repeatable and progress.completed_count > 1
+                else _("You finished this step on {date}.").format(date=when))
+        controls.append(body(text, muted=True))
+    controls.append(ft.FilledButton(label, icon=ft.Icons.CHECK, height=52, on_click=complete))
+    nav = []
+    if index > 0:
+        prev = journey.steps[index - 1]
+        nav.append(ft.TextButton(_("Previous step"), icon=ft.Icons.ARROW_BACK, height=48,
+                                 on_click=lambda e: page.run_task(_leave, shell, saver, f"/step/{prev.id}")))
+    if not last:
+        nxt = journey.steps[index + 1]
+        nav.append(ft.TextButton(_("Skip for now"), icon=ft.Icons.ARROW_FORWARD, height=48,
+                                 on_click=lambda e: page.run_task(_leave, shell, saver, f"/step/{nxt.id}")))
+    controls.append(ft.Row(nav, alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True))
+    return controls
+
+
+async def _leave(shell, saver, route: str) -> None:
+    await saver.flush()
+    await shell.go(route)
+
+
+def _export_button(shell, step, values, saver) -> ft.Control:
+    from app.journeys import worksheet_markdown
+
+    async def export(e):
+        await saver.flush()
+        today = dt.date.today()
+        text = worksheet_markdown(step, values, title=_("Our re-approach plan"), empty=_("Not filled in yet"),
+                                  exported=_("Exported from Regroup on {date}").format(date=format_date(today)))
+        try:
+            await ft.FilePicker().save_file(dialog_title=_("Save your plan"),
+                                            file_name=f"regroup-reapproach-plan-{today.isoformat()}.md",
+                                            src_bytes=text.encode("utf-8"))
+        except Exception as exc:  # noqa: BLE001
+            log.error("plan export failed: %s", exc.__class__.__name__)
+            snack(shell.page, _("The plan could not be exported. It is still saved in Regroup."))
+
+    return ft.OutlinedButton(_("Export the plan as a file"), icon=ft.Icons.DOWNLOAD, height=48, on_click=export)

@@ -1,0 +1,346 @@
+"""The seven kinds of journey step, each as a small widget the step screen places."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable
+
+import flet as ft
+
+from app.domain import Step, WorksheetField
+from app.i18n import _
+from screens.theme import TOUCH
+from screens.widgets import body, card, heading, labelled, small
+
+log = logging.getLogger("regroup.ui")
+SAVE_DELAY = 0.8  # seconds after the last keystroke
+
+
+class Saver:
+    """Saves a little after typing stops, at once on blur or leave; shows its state; never drops words."""
+
+    def __init__(self, page: ft.Page, save: Callable[[], Awaitable[None]]):
+        self.page, self._save = page, save
+        self.status = small("")
+        self._timer: asyncio.TimerHandle | None = None
+        self._dirty = False
+
+    def changed(self) -> None:
+        self._dirty = True
+        self.status.value = _("Saving…")
+        if self._timer:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(SAVE_DELAY, lambda: self.page.run_task(self.flush))
+
+    async def flush(self) -> bool:
+        if self._timer:
+            self._timer.cancel()
+            self._timer = None
+        if not self._dirty:
+            return True
+        self._dirty = False
+        try:
+            await self._save()
+        except Exception as exc:  # noqa: BLE001 - keep the words on screen and say so
+            log.error("autosave failed: %s", exc.__class__.__name__)
+            self._dirty = True
+            self.status.value = _("Not saved yet: {reason} Your words are still here.").format(
+                reason=_save_reason(exc))
+            self.status.color = ft.Colors.ERROR
+            self._safe_update()
+            return False
+        self.status.value = _("Saved")
+        self.status.color = None
+        self._safe_update()
+        return True
+
+    def _safe_update(self) -> None:
+        if self.status.page:
+            self.status.update()
+
+
+def _save_reason(exc: Exception) -> str:
+    if exc.__class__.__name__ == "StoreFullError":
+        return _("this device is out of space.")
+    if exc.__class__.__name__ == "TextTooLongError":
+        return _("this answer is longer than 100,000 characters.")
+    return _("something went wrong while saving.")
+
+
+# --- lesson --------------------------------------------------------------------
+
+READING = ft.MarkdownStyleSheet(
+    p_text_style=ft.TextStyle(size=16, height=1.5),
+    list_bullet_text_style=ft.TextStyle(size=16),
+    h2_text_style=ft.TextStyle(size=20, weight=ft.FontWeight.W_600),
+    h3_text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600),
+    block_spacing=12,
+)
+
+
+def markdown(text: str) -> ft.Control:
+    """Lesson text at a comfortable reading size (16 px, roomy lines)."""
+    return ft.Markdown(text, extension_set=ft.MarkdownExtensionSet.GITHUB_FLAVORED, md_style_sheet=READING)
+
+
+# --- number picker (scales) -------------------------------------------------------
+
+def number_picker(label: str, low: int, high: int, value: int | None, on_pick: Callable[[int], None],
+                  low_label: str | None = None, high_label: str | None = None) -> ft.Control:
+    """0-10 as thumb-sized buttons in rows of six (a Slider has no usable screen-reader name here)."""
+    buttons: dict[int, ft.Control] = {}
+
+    def style(n: int, selected: bool) -> ft.ButtonStyle:
+        return ft.ButtonStyle(
+            bgcolor=ft.Colors.PRIMARY if selected else ft.Colors.SURFACE_CONTAINER_HIGH,
+            color=ft.Colors.ON_PRIMARY if selected else ft.Colors.ON_SURFACE,
+            shape=ft.RoundedRectangleBorder(radius=12), padding=0)
+
+    def pick(n: int):
+        for k, b in buttons.items():
+            b.style = style(k, k == n)
+        on_pick(n)
+
+    for n in range(low, high + 1):
+        buttons[n] = ft.Button(str(n), width=TOUCH + 4, height=TOUCH, style=style(n, n == value),
+                               on_click=lambda e, n=n: pick(n))
+    numbers = list(buttons.values())
+    rows = [ft.Row(numbers[i:i + 6], spacing=6, wrap=False) for i in range(0, len(numbers), 6)]
+    ends = ft.Row([small(f"{low} = {low_label}" if low_label else ""),
+                   small(f"{high} = {high_label}" if high_label else "")],
+                  alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True)
+    return labelled(label, ft.Column([*rows, ends], spacing=6, tight=True))
+
+
+# --- worksheet -----------------------------------------------------------------------
+
+def worksheet(page: ft.Page, step: Step, values: dict, saver_for: Callable) -> tuple[list[ft.Control], Saver]:
+    """One control per field; every change is saved (debounced for typing)."""
+    saver = saver_for(lambda: dict(values))
+    controls: list[ft.Control] = []
+    for field in step.fields:
+        controls.append(_field_control(field, values, saver))
+    controls.append(saver.status)
+    return controls, saver
+
+
+def _field_control(field: WorksheetField, values: dict, saver: Saver) -> ft.Control:
+    def set_value(v):
+        values[field.id] = v
+        saver.changed()
+
+    async def blur(e):
+        await saver.flush()
+
+    hint = _("For example: {example}").format(example=field.example) if field.example else None
+    if field.type in ("short_text", "long_text"):
+        long = field.type == "long_text"
+        return ft.TextField(
+            label=field.label, value=values.get(field.id) or "", helper=field.help, hint_text=hint,
+            multiline=long, min_lines=3 if long else 1, max_lines=10 if long else 1, capitalization=ft.TextCapitalization.SENTENCES,
+            on_change=lambda e: set_value(e.control.value), on_blur=blur)
+    if field.type == "choice":
+        group = ft.RadioGroup(value=values.get(field.id),
+                              content=ft.Column([ft.Radio(value=o.id, label=o.text) for o in field.options],
+                                                spacing=0, tight=True),
+                              on_change=lambda e: set_value(e.control.value))
+        return ft.Column([heading(field.label, level="section"), labelled(field.label, group)],
+                         spacing=4, tight=True)
+    return ft.Column([heading(field.label, level="section"),
+                      number_picker(field.label, field.min, field.max, values.get(field.id), set_value,
+                                    field.low_label, field.high_label)], spacing=8, tight=True)
+
+
+# --- scale step ------------------------------------------------------------------------
+
+def scale(step: Step, values: dict, saver: Saver) -> list[ft.Control]:
+    meaning = body("")
+
+    def show(n: int | None):
+        band = step.band_for(n) if n is not None else None
+        meaning.value = band.text if band else _("Choose a number to see what it might mean.")
+
+    def pick(n: int):
+        values["value"] = n
+        show(n)
+        saver.changed()
+
+    show(values.get("value"))
+    return [heading(step.question, level="section"),
+            number_picker(step.question, step.min, step.max, values.get("value"), pick,
+                          step.low_label, step.high_label),
+            card(meaning, tone="notice"), saver.status]
+
+
+# --- checklist -------------------------------------------------------------------------
+
+def checklist(page: ft.Page, step: Step, checked: set[str],
+              save: Callable[[str, bool], Awaitable[None]]) -> list[ft.Control]:
+    status = small("")
+
+    async def toggle(e, item_id: str):
+        try:
+            await save(item_id, bool(e.control.value))
+            status.value = _("Saved")
+        except Exception as exc:  # noqa: BLE001
+            log.error("checklist not saved: %s", exc.__class__.__name__)
+            status.value = _("Not saved: {reason}").format(reason=_save_reason(exc))
+        status.update()
+
+    boxes = [ft.Checkbox(label=item.text, value=item.id in checked,
+                         on_change=lambda e, i=item.id: page.run_task(toggle, e, i)) for item in step.items]
+    return [ft.Column(boxes, spacing=4), status]
+
+
+# --- reflection ------------------------------------------------------------------------
+
+def reflection(page: ft.Page, step: Step, answers: dict[str, str],
+               save: Callable[[str, str], Awaitable[None]]) -> list[ft.Control]:
+    controls: list[ft.Control] = []
+    for prompt in step.prompts:
+        field_values = {"text": answers.get(prompt.id, "")}
+
+        async def do_save(pid=prompt.id, fv=field_values):
+            await save(pid, fv["text"])
+
+        saver = Saver(page, do_save)
+
+        def changed(e, fv=field_values, s=saver):
+            fv["text"] = e.control.value
+            s.changed()
+
+        async def blur(e, s=saver):
+            await s.flush()
+
+        controls += [
+            heading(prompt.text, level="section"),
+            ft.TextField(label=_("Your answer"), value=field_values["text"], multiline=True, min_lines=3,
+                         max_lines=12, capitalization=ft.TextCapitalization.SENTENCES,
+                         on_change=changed, on_blur=blur),
+            saver.status,
+        ]
+    controls.append(small(_("Your answers are kept in your journal, on this phone only.")))
+    return controls
+
+
+# --- quiz ---------------------------------------------------------------------------------
+
+def quiz(step: Step) -> list[ft.Control]:
+    state = {"index": 0, "right": 0}
+    area = ft.Column(spacing=12, tight=True)
+
+    def show():
+        area.controls.clear()
+        if state["index"] >= len(step.cards):
+            area.controls += [heading(_("All done"), level="section"),
+                              body(_("You matched the evidence on {right} of {total} cards. What matters is "
+                                     "what you take from the explanations.").format(
+                                  right=state["right"], total=len(step.cards))),
+                              ft.OutlinedButton(_("Go through the cards again"), height=TOUCH,
+                                                on_click=lambda e: restart())]
+            return
+        c = step.cards[state["index"]]
+        area.controls += [
+            small(_("Card {number} of {total}").format(number=state["index"] + 1, total=len(step.cards))),
+            card(heading(c.statement, level="section")),
+            ft.Row([ft.FilledTonalButton(_("Myth"), height=TOUCH, on_click=lambda e: answer("myth")),
+                    ft.FilledTonalButton(_("Fact"), height=TOUCH, on_click=lambda e: answer("fact"))],
+                   spacing=12),
+        ]
+
+    def answer(choice: str):
+        c = step.cards[state["index"]]
+        right = choice == c.answer
+        state["right"] += int(right)
+        verdict = (_("Right: this is a myth.") if c.answer == "myth" else _("Right: this is a fact.")) if right else \
+            (_("Not quite: this is a myth.") if c.answer == "myth" else _("Not quite: this is a fact."))
+        area.controls[-1] = ft.Column([
+            card(heading(verdict, level="section"), body(c.explanation), tone="notice"),
+            ft.FilledButton(_("Next card") if state["index"] + 1 < len(step.cards) else _("See how you did"),
+                            height=TOUCH, on_click=lambda e: advance())], spacing=12, tight=True)
+        area.update()
+
+    def advance():
+        state["index"] += 1
+        show()
+        area.update()
+
+    def restart():
+        state.update(index=0, right=0)
+        show()
+        area.update()
+
+    show()
+    return [area]
+
+
+# --- practice -----------------------------------------------------------------------------
+
+def practice(page: ft.Page, step: Step) -> list[ft.Control]:
+    """A gentle timer through the phases: start, pause, resume, and a calm end."""
+    phase_text = ft.Text(_("Ready when you are"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL,
+                         text_align=ft.TextAlign.CENTER, weight=ft.FontWeight.W_600)
+    count_text = ft.Text("", theme_style=ft.TextThemeStyle.DISPLAY_SMALL, text_align=ft.TextAlign.CENTER)
+    round_text = small("")
+    bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, semantics_label=_("Time through the practice"))
+    total = sum(p.seconds for p in step.phases) * step.rounds
+    state = {"running": False, "paused": False, "elapsed": 0}
+    toggle = ft.FilledButton(_("Start"), icon=ft.Icons.PLAY_ARROW, height=52, on_click=lambda e: press())
+    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, height=TOUCH, visible=False, on_click=lambda e: finish())
+
+    def position(elapsed: int):
+        cycle = sum(p.seconds for p in step.phases)
+        rnd, within = divmod(elapsed, cycle)
+        for phase in step.phases:
+            if within < phase.seconds:
+                return rnd, phase, phase.seconds - within
+            within -= phase.seconds
+        return rnd, step.phases[-1], 0
+
+    async def run():
+        while state["running"] and state["elapsed"] < total:
+            if phase_text.page is None:  # the person left the screen
+                state["running"] = False
+                return
+            if not state["paused"]:
+                rnd, phase, left = position(state["elapsed"])
+                phase_text.value, count_text.value = phase.label, str(left)
+                round_text.value = _("Round {number} of {total}").format(number=rnd + 1, total=step.rounds) \
+                    if step.rounds > 1 else ""
+                bar.value = state["elapsed"] / total
+                page.update()
+                state["elapsed"] += 1
+            await asyncio.sleep(1)
+        if state["running"]:
+            finish()
+
+    def press():
+        if not state["running"]:
+            state.update(running=True, paused=False, elapsed=0)
+            toggle.content, toggle.icon = _("Pause"), ft.Icons.PAUSE
+            stop.visible = True
+            page.run_task(run)
+        elif state["paused"]:
+            state["paused"] = False
+            toggle.content, toggle.icon = _("Pause"), ft.Icons.PAUSE
+        else:
+            state["paused"] = True
+            toggle.content, toggle.icon = _("Resume"), ft.Icons.PLAY_ARROW
+            phase_text.value = _("Paused. Take your time.")
+        page.update()
+
+    def finish():
+        state["running"] = False
+        phase_text.value = _("Well done.")
+        count_text.value = ""
+        round_text.value = _("Notice how you feel now. When you are ready, mark this practice as done.")
+        bar.value = 1
+        toggle.content, toggle.icon = _("Start again"), ft.Icons.REPLAY
+        stop.visible = False
+        if phase_text.page:
+            page.update()
+
+    return [card(ft.Column([phase_text, count_text, round_text, bar],
+                           horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=8, tight=True)),
+            ft.Row([toggle, stop], spacing=12, wrap=True)]
