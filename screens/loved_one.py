@@ -6,6 +6,7 @@ import flet as ft
 
 from app.domain import LovedOne
 from app.i18n import _
+from screens.steps import check_row
 from screens.widgets import Screen, body, heading, labelled, page_body, small, snack
 
 RELATIONSHIPS = (("partner", lambda: _("My partner")), ("child", lambda: _("My child")),
@@ -31,8 +32,7 @@ async def build(shell) -> Screen:
     def toggle(key: str, on: bool):
         (chosen.add if on else chosen.discard)(key)
 
-    substances = ft.Column([ft.Checkbox(label=t(), value=k in chosen,
-                                        on_change=lambda e, k=k: toggle(k, bool(e.control.value)))
+    substances = ft.Column([check_row(t(), k in chosen, lambda e, k=k: toggle(k, bool(e.control.value)))
                             for k, t in SUBSTANCES], spacing=0, tight=True)
 
     async def save(e):

@@ -136,13 +136,17 @@ def _field_control(field: WorksheetField, values: dict, saver: Saver) -> ft.Cont
     hint = _("For example: {example}").format(example=field.example) if field.example else None
     if field.type in ("short_text", "long_text"):
         long = field.type == "long_text"
-        return ft.TextField(
-            label=field.label, value=values.get(field.id) or "", helper=field.help, hint_text=hint,
-            multiline=long, min_lines=3 if long else 1, max_lines=10 if long else 1, capitalization=ft.TextCapitalization.SENTENCES,
+        box = ft.TextField(
+            label=field.label, value=values.get(field.id) or "", hint_text=hint,
+            multiline=long, min_lines=3 if long else 1, max_lines=10 if long else 1,
+            capitalization=ft.TextCapitalization.SENTENCES,
             on_change=lambda e: set_value(e.control.value), on_blur=blur)
+        # Flutter's helper text is one line and gets cut off: show the help above, where it wraps.
+        return (ft.Column([small(field.help), box], spacing=6, tight=True,
+                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH) if field.help else box)
     if field.type == "choice":
         group = ft.RadioGroup(value=values.get(field.id),
-                              content=ft.Column([ft.Radio(value=o.id, label=o.text) for o in field.options],
+                              content=ft.Column([radio(o.id, o.text) for o in field.options],
                                                 spacing=0, tight=True),
                               on_change=lambda e: set_value(e.control.value))
         return ft.Column([heading(field.label, level="section"), labelled(field.label, group)],
@@ -188,9 +192,31 @@ def checklist(page: ft.Page, step: Step, checked: set[str],
             status.value = _("Not saved: {reason}").format(reason=_save_reason(exc))
         status.update()
 
-    boxes = [ft.Checkbox(label=item.text, value=item.id in checked,
-                         on_change=lambda e, i=item.id: page.run_task(toggle, e, i)) for item in step.items]
+    boxes = [check_row(item.text, item.id in checked, lambda e, i=item.id: page.run_task(toggle, e, i))
+             for item in step.items]
     return [ft.Column(boxes, spacing=4), status]
+
+
+def radio(value: str, text: str) -> ft.Radio:
+    """A named radio. Flet's radio label is one line: content keeps options short (tests/test_content.py)."""
+    return ft.Radio(value=value, label=text)
+
+
+def check_row(text: str, value: bool, on_change: Callable) -> ft.Control:
+    """A checkbox whose long label wraps (Flet's own label stays on one line and is cut off).
+
+    The box carries the screen-reader name; tapping the words toggles it too."""
+    box = ft.Checkbox(value=value, semantics_label=text, on_change=on_change)
+
+    def tap_words(e):
+        box.value = not box.value
+        box.update()
+        e.control = box
+        on_change(e)
+
+    return ft.Row([box, ft.Container(ft.Text(text, theme_style=ft.TextThemeStyle.BODY_LARGE), expand=True,
+                                     on_click=tap_words, padding=ft.Padding.symmetric(vertical=12))],
+                  vertical_alignment=ft.CrossAxisAlignment.START, spacing=4)
 
 
 # --- reflection ------------------------------------------------------------------------

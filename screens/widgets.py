@@ -79,7 +79,8 @@ def empty_state(icon: ft.IconData, title: str, text: str, *actions: ft.Control) 
 def page_body(controls: list[ft.Control]) -> ft.Control:
     """Scrollable content, centred and capped in width so long lines stay readable on a tablet."""
     return ft.Column(
-        [ft.Container(ft.Column(controls, spacing=16), width=CONTENT_MAX_WIDTH,
+        [ft.Container(ft.Column(controls, spacing=16, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                      width=CONTENT_MAX_WIDTH,
                       padding=ft.Padding.only(left=16, right=16, top=8, bottom=24))],
         scroll=ft.ScrollMode.AUTO, expand=True,
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,

@@ -113,6 +113,14 @@ def test_medication_facts_are_right(library):
     assert "seizures" in library.safety_notes["alcohol_benzos"]
 
 
+def test_choice_options_fit_one_line_on_a_small_phone(library):
+    """Flet draws a radio's label on one line; at 360 px about 40 characters fit."""
+    for step in (s for j in library.journeys for s in j.steps):
+        for field in step.fields:
+            for option in field.options:
+                assert len(option.text) <= 40, f"{step.id}.{field.id}: {option.text}"
+
+
 def test_scale_bands_interpret_every_answer(library):
     ruler = library.step("reapproach.readiness")
     assert all(ruler.band_for(v) for v in range(ruler.min, ruler.max + 1))

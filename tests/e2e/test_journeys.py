@@ -1,0 +1,169 @@
+"""Journeys in Chromium at phone size: every step type, resume a half-filled worksheet, finish a journey."""
+
+from __future__ import annotations
+
+from app import journeys_store as js
+from app import store
+from tests.e2e.test_shell import assert_accessible, seed
+
+
+def read_store(data_dir, fn, *args):
+    """Look at what the app saved, through the same store and key (a second WAL reader)."""
+    s = store.open_store(data_dir)
+    try:
+        return fn(s, *args)
+    finally:
+        s.close()
+
+
+def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed(data, onboarded=True, country="US", display_name="Ana")
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.tap("tab", "Journeys")
+    phone.wait("heading", "Journeys")
+    phone.screenshot("01-journeys")
+    phone.tap("button", "Start After the intervention")
+    phone.tap("button", "Start the journey")
+
+    # 1-3: lessons
+    phone.see("This is not the end of the road")
+    assert_accessible(phone)
+    phone.screenshot("02-lesson")
+    for title in ("Why interventions often", "The feelings that come after"):
+        phone.tap("button", "Done, next step")
+        phone.see(title)
+
+    # 4: reflection, saved as a journal entry
+    phone.tap("button", "Done, next step")
+    phone.see("Naming what you feel")
+    phone.type_into("Your answer", "Mostly anger, late at night.")
+    phone.see("Saved")
+    assert_accessible(phone)
+    phone.screenshot("03-reflection")
+    phone.tap("button", "Done, next step")
+
+    # 5: lesson, then 6: the debrief worksheet, left half-filled and resumed
+    phone.see("You did not cause it")
+    phone.tap("button", "Done, next step")
+    phone.see("Debrief: what happened")
+    phone.type_into("Who was there?", "Me, his dad and his sister")
+    phone.see("Saved")
+    phone.tap("radio", "They walked out")
+    phone.tap("button", "7")
+    phone.screenshot("04-worksheet")
+    phone.tap("button", "Back")
+    phone.wait("button", "Continue: Debrief: what happened")
+    phone.page.goto(app.url)  # even a reload keeps the place
+    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    phone.page.wait_for_timeout(800)
+    phone.enable_semantics()
+    phone.see("Debrief: what happened")  # Today suggests the step that was left
+    phone.tap("button", "Open next step")
+    phone.see("Debrief: what happened")
+    assert phone.control("radio", "They walked out").get_attribute("aria-checked") == "true"
+    assert read_store(data, js.get_worksheet, "after.debrief") == {
+        "who_was_there": "Me, his dad and his sister", "their_response": "walked_out", "stress_then": 7}
+    phone.screenshot("05-worksheet-resumed")
+
+    # 7: lesson, 8: checklist, then the journey is finished
+    phone.tap("button", "Done, next step")
+    phone.see("One step in a longer road")
+    phone.tap("button", "Done, next step")
+    phone.see("Looking after yourself this week")
+    phone.tap("checkbox", "I ate at least one proper meal each day")
+    phone.see("Saved")
+    assert_accessible(phone)
+    phone.screenshot("06-checklist")
+    phone.tap("button", "Finish the journey")
+    phone.see("8 of 8 steps done")
+    phone.wait("button", "Review from the start")
+    phone.screenshot("07-journey-finished")
+
+    assert read_store(data, js.get_checklist, "after.this-week") == {"meal"}
+    reflections = read_store(data, js.list_reflections, "after.feelings-reflect")
+    assert reflections["strongest"].body == "Mostly anger, late at night."
+
+
+def test_quiz_scale_and_practice(tmp_path, start_app, open_phone):
+    seed(tmp_path / "data", onboarded=True, country="GB")
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url)
+    phone.tap("tab", "Journeys")
+    phone.tap("button", "Start Understanding addiction")
+    phone.tap("button", "3. Myth or fact? Myth or fact · 5 min · not started")
+    phone.see("rock bottom")
+    phone.tap("button", "Myth")
+    phone.see("Right: this is a myth.")
+    assert_accessible(phone)
+    phone.screenshot("01-quiz")
+    phone.tap("button", "Next card")
+    phone.see("they would just stop")
+    phone.tap("button", "Fact")
+    phone.see("Not quite: this is a myth.")
+
+    phone.page.goto(app.url + "step/reapproach.readiness")
+    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    phone.page.wait_for_timeout(800)
+    phone.enable_semantics()
+    phone.see("How ready might they be?")
+    phone.tap("button", "7")
+    phone.see("thinking seriously about change")
+    assert_accessible(phone)
+    phone.screenshot("02-scale")
+
+    phone.tap("button", "Back")  # to the journey, then to the list of journeys
+    phone.tap("button", "Back")
+    phone.tap("button", "Start Daily coping and boundaries")
+    phone.tap("button", "2. Slow breathing: three minutes Practice · 3 min · not started")
+    phone.tap("button", "Start")
+    phone.see("Breathe in")
+    phone.screenshot("03-practice-running")
+    phone.tap("button", "Pause")
+    phone.see("Paused. Take your time.")
+    phone.tap("button", "Resume")
+    phone.tap("button", "End now")
+    phone.see("Well done.")
+    assert_accessible(phone)
+    phone.screenshot("04-practice-ended")
+    phone.tap("button", "Done for today")
+    phone.see("Grounding")  # on to the next step
+    phone.tap("button", "Previous step")
+    phone.tap("button", "Done for today")
+    phone.tap("button", "Previous step")
+    phone.see("You have done this practice 2 times")
+
+
+def test_plan_is_exported_as_a_file_and_loved_one_tailors_safety(tmp_path, start_app, open_phone):
+    seed(tmp_path / "data", onboarded=True, country="US")
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url)
+    phone.tap("tab", "Journeys")
+    phone.tap("button", "About my loved one Optional and private. Tailors the safety notes in the journeys.")
+    phone.tap("radio", "My child")
+    phone.tap("checkbox", "Opioids (heroin, fentanyl, painkillers such as oxycodone)")
+    phone.tap("radio", "No")
+    phone.screenshot("01-loved-one")
+    phone.tap("button", "Save")
+    phone.wait("heading", "Journeys")
+
+    phone.page.goto(app.url + "step/reapproach.line-up-help")
+    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    phone.page.wait_for_timeout(800)
+    phone.enable_semantics()
+    phone.see("keep naloxone at home")
+    phone.screenshot("02-safety-note")
+    assert "seizures" not in phone.screen_text()  # alcohol was not chosen
+
+    phone.tap("button", "Done, next step")
+    phone.see("Your re-approach plan")
+    phone.type_into("Who will take part, and why them?", "Me and his sister, who he trusts")
+    phone.see("Saved")
+    with phone.page.expect_download() as download:
+        phone.tap("button", "Export the plan as a file")
+    path = download.value.path()
+    text = path.read_text(encoding="utf-8") if hasattr(path, "read_text") else open(path, encoding="utf-8").read()
+    assert download.value.suggested_filename.startswith("regroup-reapproach-plan-")
+    assert "# Our re-approach plan" in text and "Me and his sister, who he trusts" in text
+    phone.screenshot("03-plan")
