@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,3 +29,16 @@ def local_zone_name() -> str:
             except (ZoneInfoNotFoundError, ValueError):
                 continue
     return "UTC"
+
+
+def parse_utc(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def local_day(stamp: str, zone: str) -> str:
+    """The calendar day (YYYY-MM-DD) a UTC time fell on in the zone where the record was made."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = dt.timezone.utc
+    return parse_utc(stamp).astimezone(tz).date().isoformat()

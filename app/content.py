@@ -258,3 +258,16 @@ def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Lib
                         "url": s_r.text("url", required=False), "about": s_r.text("about")})
     return d.Library(journeys=tuple(sorted(journeys, key=lambda j: j.order)), topics=topics,
                      safety_notes=notes, sources=tuple(sources))
+
+
+def load_prompts(language: str = "en", content_dir: Path = CONTENT_DIR) -> tuple[str, ...]:
+    """Journal writing prompts for a blank page."""
+    path = content_dir / language / "journal_prompts.yaml"
+    if not path.exists():
+        path = content_dir / "en" / "journal_prompts.yaml"
+    raw = _load_yaml(path)
+    r = _Reader(raw, path.name, "top level", {"prompts"})
+    prompts = r.items("prompts")
+    if not all(isinstance(p, str) and p.strip() for p in prompts):
+        raise r.error("prompts", "must be a list of non-empty text")
+    return tuple(p.strip() for p in prompts)

@@ -28,6 +28,7 @@ class Settings:
     display_name: str | None = None
     theme: str = "system"
     onboarded: bool = False
+    checkin_time: str | None = None  # "HH:MM", local; the Today screen shows the check-in as due after it
 
     @property
     def greeting_name(self) -> str | None:
@@ -241,3 +242,55 @@ class Reflection:
     prompt_id: str
     body: str
     updated_at: str
+
+
+# --- journal and check-ins ---------------------------------------------------
+
+SUGGESTED_TAGS = ("guilt", "hope", "anger", "fear", "boundary_kept", "conversation", "setback", "progress",
+                  "self_care", "specialist", "reflection")
+FEELINGS = ("guilt", "anger", "fear", "sadness", "hope", "relief", "exhaustion", "calm", "loneliness", "gratitude")
+RESPONSES = ("spent_time_together", "praised_sober_time", "withdrew_attention", "allowed_consequence",
+             "set_boundary", "argued", "looked_after_myself")
+LOVED_ONE_DAYS = ("use", "non_use", "unknown")
+MAX_TITLE = 200
+MAX_TAGS = 20
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str
+    body: str
+    title: str | None
+    tags: tuple[str, ...]          # keys from SUGGESTED_TAGS
+    custom_tags: tuple[str, ...]   # the person's own words (encrypted at rest)
+    step_id: str | None
+    created_at: str
+    updated_at: str
+    tz: str
+    local_day: str
+    order: int                     # stable local order (rowid)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    id: str
+    mood: int
+    feelings: tuple[str, ...]
+    stress: int | None
+    sleep: int | None
+    note: str | None
+    loved_one_day: str | None
+    my_response: tuple[str, ...]
+    created_at: str
+    tz: str
+    local_day: str
+
+
+@dataclass(frozen=True)
+class Wellbeing:
+    id: str
+    items: tuple[int, ...]
+    score: int
+    created_at: str
+    tz: str
+    local_day: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from app.clock import local_zone_name
+from app.clock import local_day, local_zone_name
 from app.domain import LovedOne, Reflection, StepProgress, new_id, utc_now
 from app.store import Store, writing
 
@@ -129,6 +129,7 @@ def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Re
             if row:
                 store.db.execute("UPDATE journal_entries SET deleted_at = ?, updated_at = ?, "
                                  "revision = revision + 1 WHERE id = ?", [now, now, row[0]])
+                store.touch_entries(row[0])
             return None
         record_id = row[0] if row else new_id()
         blob = store.cipher.encrypt("journal_entries", record_id, "body", body)
@@ -136,9 +137,12 @@ def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Re
             store.db.execute("UPDATE journal_entries SET body_enc = ?, updated_at = ?, revision = revision + 1 "
                              "WHERE id = ?", [blob, now, record_id])
         else:
-            store.db["journal_entries"].insert({**_new_record(now), "id": record_id, "body_enc": blob,
+            record = _new_record(now)
+            store.db["journal_entries"].insert({**record, "id": record_id, "body_enc": blob,
                                                 "step_id": step_id, "prompt_id": prompt_id,
-                                                "tags": json.dumps(["reflection"])})
+                                                "tags": json.dumps(["reflection"]),
+                                                "local_day": local_day(now, record["tz"])})
+    store.touch_entries(record_id)
     return Reflection(id=record_id, step_id=step_id, prompt_id=prompt_id, body=body, updated_at=now)
 
 

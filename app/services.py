@@ -7,9 +7,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import crypto, journeys, store
+import datetime as dt
+
+from app import checkins, crypto, journal, journeys, store, trends
 from app import journeys_store as js
-from app.content import ContentError, load_library
+from app.content import ContentError, load_library, load_prompts
 from app.crisis import CRISIS_FILE, CrisisDirectory, load_directory, suggest_country
 from app.domain import THEMES, JourneyProgress, Library, LovedOne, Reflection, Settings, Step
 from app.i18n import available_languages
@@ -28,6 +30,13 @@ class TextTooLongError(ValueError):
 def _check_text(text: str) -> None:
     if len(text) > MAX_TEXT:
         raise TextTooLongError(f"text of {len(text)} characters; at most {MAX_TEXT}")
+
+
+def _valid_time(value: str) -> bool:
+    try:
+        return dt.datetime.strptime(value, "%H:%M").strftime("%H:%M") == value
+    except (TypeError, ValueError):
+        return False
 
 
 class StartStatus(enum.Enum):
@@ -59,6 +68,7 @@ class Services:
         self.crisis_error: str | None = None
         self.library: Library | None = None
         self.library_error: str | None = None
+        self.prompts: tuple[str, ...] = ()
 
     # --- start-up -----------------------------------------------------------
 
@@ -71,6 +81,7 @@ class Services:
         self._load_crisis()
         try:
             self.library = load_library()
+            self.prompts = load_prompts()
         except ContentError as exc:
             self.library_error = str(exc)
             log.error("journeys not loaded: %s", exc)
@@ -96,6 +107,7 @@ class Services:
         except (OSError, store.StoreError) as exc:
             log.error("store could not be opened: %s", exc.__class__.__name__)
             return StartResult(StartStatus.FAILED, str(exc))
+        journal.warm_index(self._store)  # search works from the first keystroke; built off the UI thread
         return StartResult(StartStatus.OK, settings=store.get_settings(self._store))
 
     async def start_fresh(self, status: StartStatus) -> tuple[list[Path], StartResult]:
@@ -118,6 +130,8 @@ class Services:
             raise ValueError("unknown language")
         if changes.get("country") and self.crisis and self.crisis.get(changes["country"]) is None:
             raise ValueError("unknown country")
+        if changes.get("checkin_time") and not _valid_time(changes["checkin_time"]):
+            raise ValueError("unknown time")
         if "display_name" in changes:
             name = (changes["display_name"] or "").strip()[:80]
             changes["display_name"] = name or None
@@ -200,6 +214,88 @@ class Services:
 
     async def save_loved_one(self, loved_one: LovedOne) -> LovedOne:
         return await self._thread.run(lambda: js.save_loved_one(self._require(), loved_one))
+
+    # --- journal --------------------------------------------------------------
+
+    async def list_entries(self, **filters):
+        return await self._thread.run(lambda: journal.list_entries(self._require(), **filters))
+
+    async def get_entry(self, entry_id: str):
+        return await self._thread.run(lambda: journal.get_entry(self._require(), entry_id))
+
+    async def save_entry(self, **fields):
+        _check_text(fields.get("body", ""))
+        entry = await self._thread.run(lambda: journal.save_entry(self._require(), **fields))
+        await self._thread.run(lambda: journal.clear_draft(self._require(), fields.get("entry_id")))
+        return entry
+
+    async def delete_entry(self, entry_id: str) -> None:
+        await self._thread.run(lambda: journal.delete_entry(self._require(), entry_id))
+
+    async def undo_delete(self, entry_id: str):
+        return await self._thread.run(lambda: journal.undo_delete(self._require(), entry_id))
+
+    async def save_draft(self, *, body: str, title: str = "", entry_id: str | None = None) -> None:
+        await self._thread.run(lambda: journal.save_draft(self._require(), body=body, title=title,
+                                                          entry_id=entry_id))
+
+    async def get_draft(self, entry_id: str | None = None):
+        return await self._thread.run(lambda: journal.get_draft(self._require(), entry_id))
+
+    async def discard_draft(self, entry_id: str | None = None) -> None:
+        await self._thread.run(lambda: journal.clear_draft(self._require(), entry_id))
+
+    async def warm_journal_index(self) -> int:
+        return await self._thread.run(lambda: journal.warm_index(self._require()))
+
+    # --- check-ins and wellbeing -----------------------------------------------
+
+    async def add_checkin(self, **fields):
+        if fields.get("note"):
+            _check_text(fields["note"])
+        return await self._thread.run(lambda: checkins.add_checkin(self._require(), **fields))
+
+    async def list_checkins(self, limit: int = 20):
+        return await self._thread.run(lambda: checkins.list_checkins(self._require(), limit=limit))
+
+    async def delete_checkin(self, checkin_id: str) -> None:
+        await self._thread.run(lambda: checkins.delete_checkin(self._require(), checkin_id))
+
+    async def add_wellbeing(self, items: list[int]):
+        def work():
+            s = self._require()
+            before = checkins.list_wellbeing(s, limit=1)
+            record = checkins.add_wellbeing(s, items)
+            previous = before[0].score if before else None
+            return record, checkins.who5_needs_care(record.score, previous)
+        return await self._thread.run(work)
+
+    async def today_status(self) -> dict:
+        """What is due today: the check-in, the weekly WHO-5."""
+        today = dt.date.today().isoformat()
+
+        def work():
+            s = self._require()
+            return {"checked_in": checkins.checked_in_on(s, today), "who5_due": checkins.wellbeing_due(s, today)}
+        return await self._thread.run(work)
+
+    async def trends(self, days: int) -> dict:
+        today = dt.date.today()
+
+        def work():
+            s = self._require()
+            since = (today - dt.timedelta(days=days - 1)).isoformat()
+            return {
+                "series": trends.daily_series(s, days=days, today=today.isoformat()),
+                "use": trends.use_vs_non_use(s, since=since),
+                "responses": trends.by_response(s, since=since),
+                "response_counts": trends.response_counts(s, since=since),
+                "who5": [w for w in reversed(checkins.list_wellbeing(s)) if w.local_day >= since]
+                or list(reversed(checkins.list_wellbeing(s, limit=1))),
+                "who5_recent": list(reversed(checkins.list_wellbeing(s, limit=2))),
+                "month": trends.month_moods(s, today.year, today.month),
+            }
+        return await self._thread.run(work)
 
     def _require(self) -> store.Store:
         if self._store is None:

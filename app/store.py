@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -48,6 +48,12 @@ class Store:
     db: sqlite_utils.Database
     cipher: crypto.FieldCipher
     path: Path
+    # In-memory state built from the store (e.g. the journal search index); never written to disk.
+    cache: dict = field(default_factory=dict)
+
+    def touch_entries(self, *entry_ids: str) -> None:
+        """Tell in-memory indexes that these journal entries changed."""
+        self.cache.setdefault("journal_dirty", set()).update(entry_ids)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -109,10 +115,36 @@ def _m3_journeys(db: sqlite_utils.Database) -> None:
     """)
 
 
+def _m4_journal_checkins(db: sqlite_utils.Database) -> None:
+    """The daily record: each record keeps the local day it was made on, in the zone it was made in."""
+    _run_script(db, f"""
+    ALTER TABLE journal_entries ADD COLUMN custom_tags_enc BLOB;
+    ALTER TABLE journal_entries ADD COLUMN local_day TEXT;
+    CREATE INDEX journal_entries_day ON journal_entries (local_day);
+    CREATE TABLE drafts (
+        id TEXT PRIMARY KEY, entry_id TEXT, draft_enc BLOB NOT NULL, updated_at TEXT NOT NULL);
+    CREATE TABLE checkins (
+        id TEXT PRIMARY KEY, local_day TEXT NOT NULL, mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+        feelings TEXT NOT NULL DEFAULT '[]', stress INTEGER CHECK (stress BETWEEN 0 AND 10),
+        sleep INTEGER CHECK (sleep BETWEEN 1 AND 5), note_enc BLOB,
+        loved_one_day TEXT CHECK (loved_one_day IN ('use', 'non_use', 'unknown')),
+        my_response TEXT NOT NULL DEFAULT '[]', {SYNC_COLUMNS});
+    CREATE INDEX checkins_day ON checkins (local_day);
+    CREATE TABLE wellbeing (
+        id TEXT PRIMARY KEY, local_day TEXT NOT NULL, items TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100), {SYNC_COLUMNS});
+    CREATE INDEX wellbeing_day ON wellbeing (local_day)
+    """)
+    from app.clock import local_day  # the day each reflection was written, where it was written
+    for rid, created, tz in db.execute("SELECT id, created_at, tz FROM journal_entries").fetchall():
+        db.execute("UPDATE journal_entries SET local_day = ? WHERE id = ?", [local_day(created, tz), rid])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database], None]]] = [
     (1, "settings", _m1_settings),
     (2, "settings_updated_at", _m2_settings_updated_at),
     (3, "journeys_worksheets_reflections", _m3_journeys),
+    (4, "journal_checkins_wellbeing", _m4_journal_checkins),
 ]
 LATEST = MIGRATIONS[-1][0]
 

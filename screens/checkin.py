@@ -1,17 +1,146 @@
-"""Check-in: mood and stress over time (the check-in itself arrives with the journal issue)."""
+"""Check-in: mood, feelings, stress, sleep, a note, and optionally the two-track log; under 15 seconds."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 import flet as ft
 
-from app.i18n import _
-from screens.widgets import Screen, empty_state, page_body
+from app.domain import FEELINGS, RESPONSES
+from app.i18n import _, format_date
+from screens.labels import FEELINGS as FEELING_WORDS, LOVED_ONE_DAY, MOODS, RESPONSES as RESPONSE_WORDS, SLEEP
+from screens.labels import toggle_chip, word
+from screens.steps import number_picker
+from screens.theme import TOUCH
+from screens.widgets import Screen, body, card, heading, icon_button, page_body, small, snack
+
+log = logging.getLogger("regroup.ui")
+
+
+def _mood_buttons(state: dict, on_pick) -> ft.Control:
+    """Five named buttons, an icon and a word each (no emoji: no emoji font is bundled)."""
+    buttons: dict[int, ft.Button] = {}
+
+    def style(n: int) -> ft.ButtonStyle:
+        chosen = state.get("mood") == n
+        return ft.ButtonStyle(
+            bgcolor=ft.Colors.PRIMARY_CONTAINER if chosen else ft.Colors.SURFACE_CONTAINER_HIGH,
+            side=ft.BorderSide(2, ft.Colors.PRIMARY) if chosen else None,
+            shape=ft.RoundedRectangleBorder(radius=12), padding=ft.Padding.symmetric(horizontal=2, vertical=6))
+
+    def pick(n: int):
+        state["mood"] = n
+        for k, b in buttons.items():
+            b.style = style(k)
+        on_pick()
+
+    for n, (label, icon, color) in MOODS.items():
+        buttons[n] = ft.Button(
+            content=ft.Column([ft.Icon(icon, color=color, size=28),
+                               ft.Text(label(), size=12, text_align=ft.TextAlign.CENTER, no_wrap=False)],
+                              spacing=2, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True),
+            height=76, expand=True, style=style(n), on_click=lambda e, n=n: pick(n))
+    return ft.Row(list(buttons.values()), spacing=6)
 
 
 async def build(shell) -> Screen:
-    return Screen(title=_("Check-in"), controls=[page_body([empty_state(
-        ft.Icons.FAVORITE_BORDER,
-        _("No check-ins yet"),
-        _("Check-ins will take a few seconds: how you feel, your stress, your sleep. "
-          "Over time they show trends that can help you and your specialist."),
-    )])])
+    page, services = shell.page, shell.services
+    status = await services.today_status()
+    state: dict = {"mood": None, "feelings": [], "stress": None, "sleep": None, "lod": None, "responses": []}
+    note = ft.TextField(label=_("A note (optional)"), multiline=True, min_lines=2, max_lines=6,
+                        capitalization=ft.TextCapitalization.SENTENCES)
+    error = ft.Text(color=ft.Colors.ERROR, visible=False)
+
+    def toggle(key, item, on):
+        (state[key].append if on else state[key].remove)(item) if (item in state[key]) != on else None
+
+    two_track = ft.Column(visible=False, spacing=12, tight=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    lod = ft.SegmentedButton(selected=[], allow_empty_selection=True, show_selected_icon=False,
+                             segments=[ft.Segment(value=k, label=ft.Text(word(LOVED_ONE_DAY, k)))
+                                       for k in ("use", "non_use", "unknown")],
+                             style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
+                             on_change=lambda e: state.update(lod=(e.control.selected or [None])[0]))
+    two_track.controls = [
+        small(_("Their day, and how you responded. Over time this shows what helps you (from CRAFT).")),
+        heading(_("Your loved one's day"), level="section"), lod,
+        heading(_("How did you respond?"), level="section"),
+        ft.Row([toggle_chip(word(RESPONSE_WORDS, r), False, lambda on, r=r: toggle("responses", r, on))
+                for r in RESPONSES], wrap=True, spacing=8, run_spacing=8),
+    ]
+
+    def show_two_track(e):
+        two_track.visible = bool(e.control.value)
+        two_track.update()
+
+    async def save(e):
+        if state["mood"] is None:
+            error.value, error.visible = _("Choose how you are feeling first."), True
+            page.update()
+            return
+        try:
+            await services.add_checkin(
+                mood=state["mood"], feelings=state["feelings"], stress=state["stress"], sleep=state["sleep"],
+                note=note.value, loved_one_day=state["lod"] if two_track.visible else None,
+                my_response=state["responses"] if two_track.visible else [])
+        except Exception as exc:  # noqa: BLE001 - keep what was chosen on screen
+            log.error("check-in not saved: %s", exc.__class__.__name__)
+            error.value = _("Your check-in could not be saved. Everything you chose is still here; please try again.")
+            error.visible = True
+            page.update()
+            return
+        snack(page, _("Check-in saved. Thank you for taking a moment for yourself."))
+        await shell.refresh()
+
+    controls: list[ft.Control] = []
+    if status["who5_due"]:
+        controls.append(card(heading(_("Your weekly wellbeing check"), level="section"),
+                             body(_("Five short questions about the last two weeks.")),
+                             ft.FilledTonalButton(_("Start the wellbeing check"), height=TOUCH,
+                                                  on_click=lambda e: page.run_task(shell.go, "/who5")),
+                             tone="notice"))
+    if status["checked_in"]:
+        controls.append(small(_("You have checked in today. You can add another check-in at any time.")))
+    controls += [
+        heading(_("How are you feeling?"), level="section"),
+        _mood_buttons(state, lambda: (setattr(error, "visible", False), page.update())),
+        heading(_("Any of these feelings?"), level="section"),
+        ft.Row([toggle_chip(word(FEELING_WORDS, f), False, lambda on, f=f: toggle("feelings", f, on))
+                for f in FEELINGS], wrap=True, spacing=8, run_spacing=8),
+        heading(_("Stress today, from 0 to 10"), level="section"),
+        number_picker(_("Stress today, from 0 to 10"), 0, 10, None, lambda n: state.update(stress=n),
+                      _("None"), _("Extreme")),
+        heading(_("How did you sleep?"), level="section"),
+        number_picker(_("How did you sleep?"), 1, 5, None, lambda n: state.update(sleep=n),
+                      word(SLEEP, 1), word(SLEEP, 5)),
+        note,
+        ft.Switch(label=_("Also log my loved one's day"), on_change=show_two_track),
+        two_track,
+        error,
+        ft.FilledButton(_("Save check-in"), icon=ft.Icons.CHECK, height=52, on_click=save),
+        ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=TOUCH,
+                          on_click=lambda e: page.run_task(shell.go, "/trends")),
+        await _recent(shell),
+    ]
+    return Screen(title=_("Check-in"), controls=[page_body(controls)])
+
+
+async def _recent(shell) -> ft.Control:
+    items = await shell.services.list_checkins(limit=7)
+    if not items:
+        return small(_("Your check-ins will appear here."))
+    rows = []
+    for c in items:
+        day = format_date(dt.date.fromisoformat(c.local_day))
+        label, icon, color = MOODS[c.mood]
+        detail = label() + (_(" · stress {n}").format(n=c.stress) if c.stress is not None else "")
+
+        async def delete(e, cid=c.id, day=day):
+            await shell.services.delete_checkin(cid)
+            snack(shell.page, _("Check-in deleted"))
+            await shell.refresh()
+
+        rows.append(ft.ListTile(leading=ft.Icon(icon, color=color), title=ft.Text(day), subtitle=ft.Text(detail),
+                                trailing=icon_button(ft.Icons.DELETE_OUTLINE,
+                                                     _("Delete check-in from {day}").format(day=day), delete)))
+    return ft.Column([heading(_("Recent check-ins"), level="section"), *rows], spacing=0, tight=True)

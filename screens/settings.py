@@ -48,9 +48,29 @@ async def build(shell) -> Screen:
         ft.Text(country_name(country) if country else _("Not chosen yet"), theme_style=ft.TextThemeStyle.BODY_LARGE),
         ft.OutlinedButton(_("Change country"), icon=ft.Icons.PUBLIC, height=48,
                           on_click=lambda e: choose_country(page, shell.services.help_countries(), country, picked)),
+        heading(_("Daily check-in time"), level="section"),
+        small(_("Today shows your check-in as due after this time. Regroup never nags and keeps no streaks.")),
+        ft.Text(s.checkin_time or _("No set time"), theme_style=ft.TextThemeStyle.BODY_LARGE),
+        ft.OutlinedButton(_("Change check-in time"), icon=ft.Icons.SCHEDULE, height=48,
+                          on_click=lambda e: _choose_time(page, s.checkin_time, lambda t: save(checkin_time=t))),
         heading(_("Your name"), level="section"),
         name,
         ft.FilledTonalButton(_("Save name"), icon=ft.Icons.SAVE_OUTLINED, height=48,
                              on_click=lambda e: page.run_task(save, display_name=name.value)),
     ]
     return Screen(title=_("Settings"), controls=[page_body(controls)])
+
+
+def _choose_time(page: ft.Page, current, on_pick) -> None:
+    async def pick(value):
+        page.pop_dialog()
+        await on_pick(value)
+    times = [None] + [f"{h:02d}:00" for h in range(7, 23)]
+    page.show_dialog(ft.AlertDialog(
+        title=ft.Text(_("Daily check-in time")),
+        content=ft.Column([ft.ListTile(title=ft.Text(t or _("No set time")), min_height=48,
+                                       trailing=ft.Icon(ft.Icons.CHECK, semantics_label=_("Selected"))
+                                       if t == current else None,
+                                       on_click=lambda e, t=t: page.run_task(pick, t)) for t in times],
+                          tight=True, scroll=ft.ScrollMode.AUTO),
+        actions=[ft.TextButton(_("Cancel"), on_click=lambda e: page.pop_dialog())]))

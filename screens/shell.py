@@ -12,8 +12,8 @@ import flet as ft
 from app.domain import Settings
 from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
-from screens import (about, about_content, checkin, help as help_screen, journal, journey, journeys, loved_one, more,
-                     onboarding, problem, settings, step, today)
+from screens import (about, about_content, checkin, entry, help as help_screen, journal, journey, journeys,
+                     loved_one, more, onboarding, problem, settings, step, today, trends, wellbeing)
 from screens.theme import WIDE_LAYOUT, apply_theme
 from screens.widgets import Screen, body, help_button, icon_button, page_body, snack
 
@@ -38,7 +38,8 @@ DESTINATIONS = (
 )
 # Sub-pages sit on top of their parent (the back arrow returns there).
 SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build),
-            "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build)}
+            "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build),
+            "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build)}
 HELP = "/help"
 
 
@@ -107,6 +108,8 @@ class Shell:
         """Routes with an id: (parent route, builder, id), or None when the id is unknown."""
         library = self.services.library
         kind, _, ident = route.strip("/").partition("/")
+        if kind == "entry" and ident:
+            return "/journal", entry.build, ident
         if not ident or library is None:
             return None
         if kind == "journey" and library.journey(ident):

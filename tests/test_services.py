@@ -105,3 +105,36 @@ def test_typed_text_never_reaches_the_log(data_dir, caplog):
         run(go())
     assert CANARY not in caplog.text
     assert CANARY.encode() not in b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+
+
+def test_full_disk_keeps_the_draft_and_says_so(data_dir):
+    from app.store import StoreFullError
+
+    async def go():
+        services, _ = await _started(data_dir)
+        await services.save_draft(body="words typed before the disk filled")
+        def fill_disk():  # on the store's own thread, as SQLite requires
+            s = services._store
+            s.db.execute(f"PRAGMA max_page_count = {s.db.execute('PRAGMA page_count').fetchone()[0]}")
+        await services._thread.run(fill_disk)
+        with pytest.raises(StoreFullError):
+            await services.save_entry(body="y" * 50_000)
+        assert (await services.get_draft())["body"] == "words typed before the disk filled"
+        await services.close()
+    run(go())
+
+
+def test_journal_text_never_reaches_the_log(data_dir, caplog):
+    async def go():
+        services, _ = await _started(data_dir)
+        entry = await services.save_entry(body=CANARY, title=CANARY)
+        await services.delete_entry(entry.id)
+        await services.add_checkin(mood=1, note=CANARY)
+        try:
+            await services.save_entry(body="   ")
+        except ValueError:
+            pass
+        await services.close()
+    with caplog.at_level(logging.DEBUG):
+        run(go())
+    assert CANARY not in caplog.text

@@ -1,0 +1,132 @@
+"""Journal and check-ins in Chromium at phone size: write, edit, search, delete; check in; WHO-5; trends."""
+
+from __future__ import annotations
+
+from app import checkins, journal
+from app.demo_data import generate
+from tests.e2e.test_journeys import read_store
+from tests.e2e.test_shell import assert_accessible, seed
+
+
+def reopen(phone, url):
+    phone.page.goto(url)
+    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    phone.page.wait_for_timeout(800)
+    phone.enable_semantics()
+
+
+def test_write_edit_search_and_delete_an_entry(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed(data, onboarded=True, country="US")
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.tap("tab", "Journal")
+    phone.see("Your journal is empty")
+    phone.tap("button", "Write an entry")
+    phone.see("Need a place to start?")
+    phone.tap("button", "Save entry")
+    phone.see("Write something first")  # empty entries are not saved, and it says why
+    phone.type_into("Title (optional)", "After the call")
+    phone.type_into("What is on your mind?", "I kept my boundary about money and stayed calm.")
+    phone.tap("checkbox", "Hope")
+    assert_accessible(phone)
+    phone.screenshot("01-new-entry")
+    phone.tap("button", "Save entry")
+    phone.see("After the call")
+    phone.screenshot("02-list")
+
+    phone.tap("button", "After the call", exact=False)
+    phone.type_into("What is on your mind?", " Then I went for a walk.")
+    phone.tap("button", "Save entry")
+    phone.see("Then I went for a walk")
+
+    phone.type_into("Search your journal", "walk")
+    phone.see("After the call")
+    phone.page.keyboard.press("Control+A")
+    phone.page.keyboard.type("kettle", delay=20)
+    phone.see("No entries match")
+    phone.screenshot("03-search-none")
+
+    phone.page.keyboard.press("Control+A")
+    phone.page.keyboard.press("Backspace")
+    phone.tap("button", "After the call", exact=False)
+    phone.tap("button", "Delete entry")
+    phone.tap("button", "Delete")
+    phone.see("Entry deleted")
+    phone.screenshot("04-deleted-with-undo")
+    phone.tap("button", "Undo")
+    phone.see("After the call")
+    entries, _ = read_store(data, journal.list_entries)
+    assert [e.body for e in entries] == ["I kept my boundary about money and stayed calm. Then I went for a walk."]
+
+
+def test_a_draft_survives_leaving_the_editor(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed(data, onboarded=True, country="US")
+    app = start_app(data)
+    phone = open_phone(app.url)
+    reopen(phone, app.url + "entry/new")
+    phone.type_into("What is on your mind?", "Half a thought I do not want to lose")
+    phone.see("Saved")
+    phone.page.context.close()  # as if the browser had crashed: a new tab starts a new session
+    again = open_phone(app.url + "entry/new")
+    again.see("We brought back what you were writing.")
+    again.screenshot("01-draft-restored")
+    assert read_store(data, journal.get_draft)["body"] == "Half a thought I do not want to lose"
+
+
+def test_check_in_with_the_two_track_log_then_who5(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed(data, onboarded=True, country="GB")
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.see("How are you today?")
+    phone.tap("tab", "Check-in")
+    phone.tap("button", "Save check-in")
+    phone.see("Choose how you are feeling first.")
+    phone.tap("button", "Good")
+    phone.tap("checkbox", "Hope")
+    phone.tap("button", "4")
+    phone.tap("switch", "Also log my loved one's day")
+    phone.tap("button", "Non-use day")
+    phone.tap("checkbox", "Spent sober time together")
+    assert_accessible(phone)
+    phone.screenshot("01-checkin")
+    phone.tap("button", "Save check-in")
+    phone.see("Check-in saved")
+    saved = read_store(data, checkins.list_checkins)
+    assert [(c.mood, c.feelings, c.loved_one_day, c.my_response) for c in saved] == [
+        (4, ("hope",), "non_use", ("spent_time_together",))]
+
+    phone.tap("button", "Start the wellbeing check")
+    for question in range(5):
+        phone.page.get_by_role("radio", name="At no time").nth(question).click()
+        phone.page.wait_for_timeout(200)
+    phone.tap("button", "See my score")
+    phone.see("Your score: 0 out of 100")
+    phone.see("It sounds like things have been hard lately")
+    phone.wait("button", "Get help now")
+    phone.screenshot("02-who5-low")
+
+
+def test_trends_with_data_present(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    generate(data, years=1, entries=200, checkin_count=500)
+    seed(data, onboarded=True, country="AU")
+    app = start_app(data)
+    phone = open_phone(app.url)
+    reopen(phone, app.url + "trends")
+    phone.see("Mood and stress")
+    phone.see("Over the last 30 days your mood averaged")
+    phone.see("Chart of mood (1 to 5)")
+    assert_accessible(phone)
+    phone.screenshot("01-mood-30-days")
+    phone.tap("button", "90 days")
+    phone.see("Over the last 90 days")
+    phone.page.mouse.move(200, 500)
+    for name in ("02-who5", "03-use-non-use", "04-responses-and-month"):
+        phone.page.mouse.wheel(0, 600)
+        phone.page.wait_for_timeout(500)
+        phone.screenshot(name)
+    text = phone.screen_text()
+    assert "Non-use days:" in text and "Days logged for each response" in text and "Mood by day this month" in text
