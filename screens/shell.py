@@ -55,6 +55,7 @@ class Shell:
         self._base_route = "/today"
         self._country_override: str | None = None  # picked on the help screen before onboarding
         self._wide = False
+        self._drawn: str | None = None  # drawn by go() before the browser's route event arrives
 
     # --- start ------------------------------------------------------------
 
@@ -149,7 +150,12 @@ class Shell:
         return True
 
     async def go(self, route: str) -> None:
-        await self.page.push_route(route)
+        """Draw the route now, then tell the browser (its route event then finds it drawn already),
+        so that a snack bar shown right after going somewhere stays on the new screen."""
+        target = route if self._route_allowed(route) else self._landing_route()
+        await self.render(target)
+        self._drawn = target
+        await self.page.push_route(target)
 
     async def open_help(self, e=None) -> None:
         await self.go(HELP)
@@ -166,6 +172,9 @@ class Shell:
 
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
         route = e.route if self._route_allowed(e.route) else self._landing_route()
+        if route == self._drawn:
+            self._drawn = None
+            return
         await self.render(route)
 
     async def _back(self, e=None) -> None:
