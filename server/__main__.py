@@ -1,0 +1,132 @@
+"""The practice admin's command line. Each command prints its result alone on the last line of
+standard output, writes errors to standard error, and exits non-zero on failure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+
+from sqlalchemy import insert, select
+
+from server import db, queries, sync
+from server.auth import hash_password
+from server.pages import add_family
+from server.settings import Settings
+
+
+class Failure(Exception):
+    pass
+
+
+def _engine(settings: Settings):
+    if not settings.is_postgres:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(settings.url)
+    db.migrate(engine)
+    return engine
+
+
+def cmd_migrate(settings, args) -> str:
+    engine = db.make_engine(settings.url) if settings.is_postgres else _engine(settings)
+    ran = db.migrate(engine)
+    return f"migrated: {', '.join(map(str, ran))}" if ran else "up to date"
+
+
+def cmd_create_specialist(settings, args) -> str:
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        raise Failure("the password (read from standard input) must be at least 10 characters")
+    email = args.email.strip().lower()
+    if "@" not in email or not args.name.strip():
+        raise Failure("give a valid --email and a --name")
+    engine = _engine(settings)
+    with engine.begin() as conn:
+        if conn.execute(select(db.specialists.c.id).where(db.specialists.c.email == email)).first():
+            raise Failure(f"a specialist with the email {email} already exists")
+        sid = str(uuid.uuid4())
+        conn.execute(insert(db.specialists).values(id=sid, email=email, name=args.name.strip(),
+                                                   password_hash=hash_password(password), created_at=db.now()))
+    return sid
+
+
+def cmd_add_family(settings, args) -> str:
+    if not args.name.strip():
+        raise Failure("give the family a --name")
+    try:
+        return add_family(_engine(settings), args.name.strip(), args.specialist)
+    except KeyError:
+        raise Failure(f"no specialist with the email {args.specialist}") from None
+
+
+def _family_exists(engine, family_id: str) -> None:
+    with engine.begin() as conn:
+        if conn.execute(select(db.families.c.id).where(db.families.c.id == family_id)).first() is None:
+            raise Failure(f"no family with the id {family_id}")
+
+
+def cmd_pairing_code(settings, args) -> str:
+    engine = _engine(settings)
+    _family_exists(engine, args.family)
+    if args.member:
+        with engine.begin() as conn:
+            if conn.execute(select(db.members.c.id).where(db.members.c.id == args.member,
+                                                          db.members.c.family_id == args.family)).first() is None:
+                raise Failure(f"no member {args.member} in family {args.family}")
+    return sync.create_pairing_code(engine, args.family, args.member, "admin (command line)")
+
+
+def cmd_export_family(settings, args) -> str:
+    engine = _engine(settings)
+    _family_exists(engine, args.family)
+    data = queries.export_family(engine, args.family)
+    with engine.begin() as conn:
+        sync.audit(conn, args.family, "admin (command line)", "exported")
+    return json.dumps(data, ensure_ascii=False)
+
+
+def cmd_serve(settings, args) -> str:
+    import uvicorn
+    from server.app import create_app
+    app = create_app(settings)
+    sync.purge_notices(app.state.engine, settings.retention_days)
+    print(f"Regroup specialist server on {settings.base_url} (database: "
+          f"{'PostgreSQL' if settings.is_postgres else settings.url.removeprefix('sqlite:///')})", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, ssl_certfile=settings.tls_cert,
+                ssl_keyfile=settings.tls_key, proxy_headers=False, log_level="info")
+    return "stopped"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="bring the schema up to date")
+    p = sub.add_parser("create-specialist", help="add a specialist (password on standard input)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", required=True)
+    p = sub.add_parser("add-family", help="add a family and assign it to a specialist")
+    p.add_argument("--name", required=True)
+    p.add_argument("--specialist", required=True, help="the specialist's email")
+    p = sub.add_parser("pairing-code", help="a fresh pairing code")
+    p.add_argument("--family", required=True)
+    p.add_argument("--member")
+    p = sub.add_parser("export-family", help="the family's shared data as JSON")
+    p.add_argument("--family", required=True)
+    sub.add_parser("serve", help="run the server")
+    args = parser.parse_args(argv)
+    handlers = {"migrate": cmd_migrate, "create-specialist": cmd_create_specialist, "add-family": cmd_add_family,
+                "pairing-code": cmd_pairing_code, "export-family": cmd_export_family, "serve": cmd_serve}
+    try:
+        print(handlers[args.command](Settings.from_env(), args))
+    except Failure as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback, for scripts
+        print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

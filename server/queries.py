@@ -1,0 +1,129 @@
+"""Read models for the dashboard and the export, always scoped by family (and so by specialist)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import and_, desc, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from server import db
+
+
+def families_of(conn: Connection, specialist_id: str) -> list[dict]:
+    rows = conn.execute(select(db.families).join(db.family_specialists,
+                                                 db.family_specialists.c.family_id == db.families.c.id)
+                        .where(db.family_specialists.c.specialist_id == specialist_id)
+                        .order_by(db.families.c.name)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def family_for(conn: Connection, specialist_id: str, family_id: str) -> dict | None:
+    """The family, only if this specialist is assigned to it (else None: the caller answers 404)."""
+    row = conn.execute(select(db.families).join(db.family_specialists,
+                                                db.family_specialists.c.family_id == db.families.c.id)
+                       .where(db.families.c.id == family_id,
+                              db.family_specialists.c.specialist_id == specialist_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def members_of(conn: Connection, family_id: str) -> list[dict]:
+    members = [dict(m) for m in conn.execute(select(db.members).where(db.members.c.family_id == family_id)
+                                             .order_by(db.members.c.joined_at)).mappings()]
+    for m in members:
+        m["devices"] = [dict(d) for d in conn.execute(select(db.devices).where(
+            db.devices.c.family_id == family_id, db.devices.c.member_id == m["id"])
+            .order_by(db.devices.c.created_at)).mappings()]
+    return members
+
+
+def records_of(conn: Connection, family_id: str, entity: str | None = None, *, include_deleted=False) -> list[dict]:
+    q = select(db.records).where(db.records.c.family_id == family_id)
+    if entity:
+        q = q.where(db.records.c.entity == entity)
+    if not include_deleted:
+        q = q.where(db.records.c.deleted.is_(False))
+    out = []
+    for r in conn.execute(q.order_by(desc(db.records.c.seq))).mappings():
+        item = dict(r)
+        item["data"] = json.loads(r["data"]) if r["data"] else None
+        out.append(item)
+    return out
+
+
+def revisions_of(conn: Connection, family_id: str, entity_id: str) -> list[dict]:
+    return [{**dict(r), "data": json.loads(r["data"])} for r in conn.execute(
+        select(db.revisions).where(db.revisions.c.family_id == family_id, db.revisions.c.entity_id == entity_id)
+        .order_by(db.revisions.c.id)).mappings()]
+
+
+def sent_down(conn: Connection, family_id: str) -> list[dict]:
+    rows = conn.execute(select(db.changes).where(db.changes.c.family_id == family_id,
+                                                 db.changes.c.direction == "down").order_by(desc(db.changes.c.seq)))
+    return [{**dict(r), "data": json.loads(r["data"]) if r["data"] else None} for r in rows.mappings()]
+
+
+def summary(conn: Connection, family: dict, specialist_id: str) -> dict:
+    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items."""
+    fid = family["id"]
+    members = members_of(conn, fid)
+    records = records_of(conn, fid)
+    seen = conn.execute(select(db.views.c.seen_seq).where(db.views.c.family_id == fid,
+                                                          db.views.c.specialist_id == specialist_id)).scalar()
+    per_member = []
+    for m in members:
+        mine = [r for r in records if r["member_id"] == m["id"]]
+        checkins = sorted((r for r in mine if r["entity"] == "checkin"), key=lambda r: r["data"]["created_at"])
+        who5 = sorted((r for r in mine if r["entity"] == "wellbeing"), key=lambda r: r["data"]["created_at"])
+        done = sum(1 for r in mine if r["entity"] == "journey_progress" and r["data"]["status"] == "completed")
+        per_member.append({
+            "name": m["name"], "latest_mood": checkins[-1]["data"]["mood"] if checkins else None,
+            "who5": who5[-1]["data"]["score"] if who5 else None,
+            "who5_trend": who5_trend([w["data"]["score"] for w in who5]), "steps_done": done,
+            "who5_low": bool(who5) and who5[-1]["data"]["score"] <= 28,
+        })
+    seen_at = [d["last_seen_at"] for m in members for d in m["devices"] if d["last_seen_at"]]
+    updated = [r["updated_at"] for r in records]
+    return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
+            "new_items": sum(1 for r in records if seen is None or r["seq"] > seen),
+            "flag": any(p["who5_low"] for p in per_member)}
+
+
+def who5_trend(scores: list[int]) -> str | None:
+    """Latest against the one before: down when 10 or more lower, up when 10 or more higher, else steady."""
+    if len(scores) < 2:
+        return None
+    diff = scores[-1] - scores[-2]
+    return "down" if diff <= -10 else "up" if diff >= 10 else "steady"
+
+
+def mark_seen(conn: Connection, specialist_id: str, family_id: str, seq: int) -> None:
+    updated = conn.execute(update(db.views).where(db.views.c.specialist_id == specialist_id,
+                                                  db.views.c.family_id == family_id).values(seen_seq=seq)).rowcount
+    if not updated:
+        conn.execute(insert(db.views).values(specialist_id=specialist_id, family_id=family_id, seen_seq=seq))
+
+
+def export_family(engine: Engine, family_id: str) -> dict:
+    """Members with ids, current shared records with revisions, tombstones without content, messages."""
+    with engine.begin() as conn:
+        family = conn.execute(select(db.families).where(db.families.c.id == family_id)).mappings().first()
+        if family is None:
+            raise KeyError(family_id)
+        members = [{"id": m["id"], "name": m["name"], "joined_at": m["joined_at"]} for m in members_of(conn, family_id)]
+        shared, tombstones, messages_up = [], [], []
+        for r in records_of(conn, family_id, include_deleted=True):
+            base = {"entity": r["entity"], "entity_id": r["entity_id"], "member_id": r["member_id"],
+                    "version": r["version"], "seq": r["seq"], "updated_at": r["updated_at"]}
+            if r["deleted"]:
+                tombstones.append({**base, "kind": r["tomb_kind"]})
+            elif r["entity"] == "message":
+                messages_up.append({**base, "data": r["data"]})
+            else:
+                shared.append({**base, "data": r["data"], "revisions": [
+                    {"version": v["version"], "hlc": v["hlc"], "data": v["data"]}
+                    for v in revisions_of(conn, family_id, r["entity_id"])]})
+        down = [{"seq": c["seq"], "entity": c["entity"], "entity_id": c["entity_id"], "member_id": c["member_id"],
+                 "data": c["data"], "created_at": c["created_at"]} for c in sent_down(conn, family_id)]
+    return {"family": {"id": family["id"], "name": family["name"]}, "members": members, "records": shared,
+            "tombstones": tombstones, "messages": {"from_members": messages_up, "to_family": down}}

@@ -1,0 +1,78 @@
+"""Server configuration from the environment (README, "The specialist server")."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8700
+    data_dir: Path = Path(".regroup-server")
+    database_url: str | None = None
+    public_url: str | None = None
+    redis_url: str | None = None
+    retention_days: int = 180
+    trusted_proxies: tuple = ()
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    secret_key: str | None = None
+    # Push and pull per device: up to 120 requests in any 60 s are always served (SYNC.md).
+    device_limit: str = "300/minute"
+    pair_failures: int = 5
+    pair_window_s: int = 15 * 60
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        e = os.environ if env is None else env
+        proxies = tuple(ipaddress.ip_network(p.strip(), strict=False)
+                        for p in e.get("REGROUP_TRUSTED_PROXIES", "").split(",") if p.strip())
+        return cls(
+            host=e.get("REGROUP_SERVER_HOST", "127.0.0.1"),
+            port=int(e.get("REGROUP_SERVER_PORT", "8700")),
+            data_dir=Path(e.get("REGROUP_SERVER_DATA_DIR", ".regroup-server")),
+            database_url=e.get("REGROUP_DATABASE_URL") or None,
+            public_url=e.get("REGROUP_PUBLIC_URL") or None,
+            redis_url=e.get("REGROUP_REDIS_URL") or None,
+            retention_days=int(e.get("REGROUP_RETENTION_DAYS", "180")),
+            trusted_proxies=proxies,
+            tls_cert=e.get("REGROUP_TLS_CERT") or None,
+            tls_key=e.get("REGROUP_TLS_KEY") or None,
+            secret_key=e.get("REGROUP_SECRET_KEY") or None,
+        )
+
+    @property
+    def url(self) -> str:
+        """The database URL: REGROUP_DATABASE_URL, else server.db in the data folder."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            return url
+        return f"sqlite:///{(self.data_dir / 'server.db').resolve()}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    @property
+    def base_url(self) -> str:
+        scheme = "https" if self.tls_cert else "http"
+        return self.public_url or f"{scheme}://{self.host}:{self.port}"
+
+    def resolved_secret(self) -> str:
+        """REGROUP_SECRET_KEY, else one kept in the data folder (good for a single process only)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()

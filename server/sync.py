@@ -1,0 +1,346 @@
+"""Pairing, push, pull, unpair and erasure: the server side of SYNC.md, as functions over the database.
+
+Every query is scoped by the family (and member) of the caller. Each op is applied in its own
+transaction together with its op_id, its result and the next seq of the family's counter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from server import db
+from server.validation import Op, Rejected, hlc_key, parse_op
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 12  # 12 x 5 bits = 60 bits
+CODE_TTL = dt.timedelta(minutes=15)
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def audit(conn: Connection, family_id: str, actor: str, action: str, detail: str | None = None) -> None:
+    """Append to the audit log: who, what, when. Never content."""
+    conn.execute(insert(db.audit).values(family_id=family_id, actor=actor[:400], action=action,
+                                         detail=(detail or "")[:400] or None, at=db.now()))
+
+
+def next_seq(conn: Connection, family_id: str) -> int:
+    """Take the family's next seq inside the caller's transaction (row-locked on PostgreSQL)."""
+    return conn.execute(update(db.families).where(db.families.c.id == family_id)
+                        .values(latest_seq=db.families.c.latest_seq + 1)
+                        .returning(db.families.c.latest_seq)).scalar_one()
+
+
+# --- pairing ------------------------------------------------------------------------
+
+def format_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch not in "- \t")
+
+
+def create_pairing_code(engine: Engine, family_id: str, member_id: str | None, actor: str) -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    created = dt.datetime.now(dt.timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(insert(db.pairing_codes).values(
+            code_hash=sha256(code), family_id=family_id, member_id=member_id, created_at=db.now(),
+            expires_at=(created + CODE_TTL).isoformat()))
+        audit(conn, family_id, actor, "pairing_code", f"for member {member_id}" if member_id else "for a new member")
+    return format_code(code)
+
+
+class PairError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def pair(engine: Engine, code: str, device_name: str) -> dict:
+    """Trade a good code for a device token; a new member is named by the device name."""
+    key = sha256(normalize_code(code))
+    with engine.begin() as conn:
+        row = conn.execute(select(db.pairing_codes).where(db.pairing_codes.c.code_hash == key)
+                           .with_for_update()).mappings().first()
+        if row is None:
+            raise PairError("invalid_code")
+        if row["used_at"]:
+            raise PairError("used_code")
+        if dt.datetime.fromisoformat(row["expires_at"]) < dt.datetime.now(dt.timezone.utc):
+            raise PairError("expired_code")
+        conn.execute(update(db.pairing_codes).where(db.pairing_codes.c.code_hash == key).values(used_at=db.now()))
+        family_id, member_id = row["family_id"], row["member_id"]
+        if member_id is None or conn.execute(select(db.members.c.id).where(
+                db.members.c.id == member_id, db.members.c.family_id == family_id)).first() is None:
+            latest = conn.execute(select(db.families.c.latest_seq).where(db.families.c.id == family_id)).scalar_one()
+            member_id = new_id()
+            conn.execute(insert(db.members).values(id=member_id, family_id=family_id, name=device_name,
+                                                   joined_seq=latest, joined_at=db.now()))
+        token, device_id = secrets.token_urlsafe(32), new_id()
+        conn.execute(insert(db.devices).values(id=device_id, family_id=family_id, member_id=member_id,
+                                               name=device_name, token_hash=sha256(token), created_at=db.now()))
+        audit(conn, family_id, f"device {device_id}", "paired", f"member {member_id}")
+    return {"device_id": device_id, "member_id": member_id, "family_id": family_id, "token": token,
+            "server_time": db.now()}
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    family_id: str
+    member_id: str
+
+
+def device_for_token(engine: Engine, token: str) -> Device | None:
+    with engine.begin() as conn:
+        row = conn.execute(select(db.devices.c.id, db.devices.c.family_id, db.devices.c.member_id).where(
+            db.devices.c.token_hash == sha256(token), db.devices.c.unpaired_at.is_(None))).first()
+        if row is None:
+            return None
+        conn.execute(update(db.devices).where(db.devices.c.id == row[0]).values(last_seen_at=db.now()))
+    return Device(*row)
+
+
+# --- push -----------------------------------------------------------------------------
+
+def _result(op_id, status, version=None, seq=None, error=None) -> dict:
+    return {"op_id": op_id, "status": status, "version": version, "seq": seq, "error": error}
+
+
+def _store_result(conn, device: Device, result: dict) -> dict:
+    conn.execute(insert(db.ops).values(family_id=device.family_id, op_id=result["op_id"], member_id=device.member_id,
+                                       status=result["status"], version=result["version"], seq=result["seq"],
+                                       error=json.dumps(result["error"]) if result["error"] else None))
+    return result
+
+
+def push(engine: Engine, device: Device, raw_ops: list[dict]) -> list[dict]:
+    return [_push_one(engine, device, raw) for raw in raw_ops]
+
+
+def _push_one(engine: Engine, device: Device, raw: dict) -> dict:
+    op_id = raw["op_id"]
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                return _apply(conn, device, op_id, raw)
+        except Exception as exc:  # noqa: BLE001 - a concurrent first write of the same op_id or record
+            if not _is_conflict(exc) or attempt == 4:
+                raise
+    raise RuntimeError("unreachable")
+
+
+def _is_conflict(exc: Exception) -> bool:
+    name = exc.__class__.__name__
+    text = str(exc).lower()
+    return name == "IntegrityError" or "serializ" in text or "deadlock" in text or "unique" in text
+
+
+def _apply(conn: Connection, device: Device, op_id: str, raw: dict) -> dict:
+    fam = device.family_id
+    done = conn.execute(select(db.ops).where(db.ops.c.family_id == fam, db.ops.c.op_id == op_id)).mappings().first()
+    if done is not None:
+        if done["member_id"] != device.member_id:
+            return _result(op_id, "rejected", error={"code": "op_id_taken", "field": "op_id",
+                                                     "detail": "this op_id was used by another member"})
+        first = _result(op_id, done["status"], done["version"], done["seq"],
+                        json.loads(done["error"]) if done["error"] else None)
+        return first if done["status"] == "rejected" else {**first, "status": "duplicate"}
+    try:
+        op = parse_op(raw)
+        return _store_result(conn, device, _apply_valid(conn, device, op))
+    except Rejected as rej:
+        return _store_result(conn, device, _result(op_id, "rejected", error=rej.as_dict()))
+
+
+def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
+    fam = device.family_id
+    rec = conn.execute(select(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
+                       .with_for_update()).mappings().first()
+    if rec is not None:
+        if rec["member_id"] != device.member_id:
+            raise Rejected("not_owner", "entity_id", "this record belongs to another member")
+        if rec["entity"] != op.entity:
+            raise Rejected("invalid_value", "entity", "differs from the stored record's entity")
+    if op.kind in ("delete", "revoke"):
+        return _tombstone(conn, device, op, rec, op.kind)
+    if rec is not None and rec["deleted"]:
+        kind = rec["tomb_kind"]
+        if kind == "delete":
+            raise Rejected("deleted", None, "this record was deleted")
+        if kind == "erased":
+            raise Rejected("erased", None, "the specialist erased this record")
+        if op.base_version != rec["version"]:
+            raise Rejected("revoked", "base_version", "sharing was stopped; share it again from this device")
+    data = json.dumps(op.data, ensure_ascii=False)
+    now_dt = dt.datetime.now(dt.timezone.utc)
+    if rec is None:
+        seq = next_seq(conn, fam)
+        conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
+                                               member_id=device.member_id, version=1, seq=seq, data=data,
+                                               hlc=op.hlc, updated_at=db.now()))
+        _log_up(conn, device, op, 1, seq, data)
+        return _result(op.op_id, "applied", 1, seq)
+    if rec["deleted"] or op.base_version == rec["version"]:
+        return _replace(conn, device, op, rec, data, "applied")
+    # Stale base: two devices of one member wrote the same record. Later hlc wins; nothing is dropped.
+    if hlc_key(op.hlc, now_dt) > hlc_key(rec["hlc"] or op.hlc, now_dt):
+        conn.execute(insert(db.revisions).values(family_id=fam, entity_id=op.entity_id, version=rec["version"],
+                                                 data=rec["data"], hlc=rec["hlc"], created_at=db.now()))
+        return _replace(conn, device, op, rec, data, "conflict")
+    conn.execute(insert(db.revisions).values(family_id=fam, entity_id=op.entity_id, version=rec["version"],
+                                             data=data, hlc=op.hlc, created_at=db.now()))
+    return _result(op.op_id, "conflict", rec["version"], rec["seq"])
+
+
+def _replace(conn, device, op, rec, data, status) -> dict:
+    seq, version = next_seq(conn, device.family_id), rec["version"] + 1
+    conn.execute(update(db.records).where(db.records.c.family_id == device.family_id,
+                                          db.records.c.entity_id == op.entity_id)
+                 .values(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
+                         updated_at=db.now()))
+    _log_up(conn, device, op, version, seq, data)
+    return _result(op.op_id, status, version, seq)
+
+
+def _tombstone(conn, device, op, rec, kind) -> dict:
+    fam = device.family_id
+    seq = next_seq(conn, fam)
+    version = (rec["version"] + 1) if rec else 1
+    conn.execute(delete(db.revisions).where(db.revisions.c.family_id == fam, db.revisions.c.entity_id == op.entity_id))
+    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc)
+    if rec:
+        conn.execute(update(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
+                     .values(**values))
+    else:
+        conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
+                                               member_id=device.member_id, **values))
+    conn.execute(update(db.changes).where(db.changes.c.family_id == fam, db.changes.c.entity_id == op.entity_id,
+                                          db.changes.c.direction == "up").values(data=None))
+    _log_up(conn, device, op, version, seq, None)
+    return _result(op.op_id, "applied", version, seq)
+
+
+def _log_up(conn, device, op, version, seq, data) -> None:
+    conn.execute(insert(db.changes).values(family_id=device.family_id, seq=seq, direction="up", entity=op.entity,
+                                           entity_id=op.entity_id, version=version, deleted=data is None,
+                                           data=None, member_id=device.member_id, created_at=db.now()))
+
+
+# --- pull -------------------------------------------------------------------------------
+
+class ResyncRequired(Exception):
+    pass
+
+
+def pull(engine: Engine, device: Device, since: int, limit: int) -> dict:
+    with engine.begin() as conn:
+        fam = conn.execute(select(db.families.c.latest_seq, db.families.c.purged_seq)
+                           .where(db.families.c.id == device.family_id)).first()
+        joined = conn.execute(select(db.members.c.joined_seq).where(db.members.c.id == device.member_id)).scalar_one()
+        latest, purged = fam
+        if since != 0 and (since < purged or since > latest):
+            raise ResyncRequired()
+        c = db.changes.c
+        mine = or_(and_(c.direction == "down", c.member_id == device.member_id),
+                   and_(c.direction == "down", c.member_id.is_(None), c.seq > joined),
+                   and_(c.direction == "notice", c.member_id == device.member_id))
+        rows = conn.execute(select(c.seq, c.entity, c.entity_id, c.version, c.deleted, c.data)
+                            .where(c.family_id == device.family_id, c.seq > since, mine)
+                            .order_by(c.seq).limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [{"seq": r[0], "entity": r[1], "entity_id": r[2], "version": r[3], "deleted": bool(r[4]),
+                "data": None if r[4] or r[5] is None else json.loads(r[5])} for r in rows]
+    return {"changes": changes, "next_cursor": rows[-1][0] if has_more else latest, "has_more": has_more}
+
+
+# --- what the specialist sends down ---------------------------------------------------------
+
+def send_down(engine: Engine, family_id: str, entity: str, data: dict, member_id: str | None, actor: str) -> int:
+    """A message, recommendation or feedback for a member, or the whole family (member_id None)."""
+    with engine.begin() as conn:
+        seq = next_seq(conn, family_id)
+        conn.execute(insert(db.changes).values(family_id=family_id, seq=seq, direction="down", entity=entity,
+                                               entity_id=new_id(), version=1, deleted=False,
+                                               data=json.dumps(data, ensure_ascii=False), member_id=member_id,
+                                               created_at=db.now()))
+        audit(conn, family_id, actor, f"sent_{entity}", f"to member {member_id}" if member_id else "to the family")
+    return seq
+
+
+# --- unpairing and erasure --------------------------------------------------------------------
+
+def erase_member_records(conn: Connection, family_id: str, member_id: str) -> int:
+    """Tombstone every shared record of a member (kind erased) and tell their devices."""
+    recs = conn.execute(select(db.records.c.entity_id, db.records.c.entity, db.records.c.version).where(
+        db.records.c.family_id == family_id, db.records.c.member_id == member_id,
+        or_(db.records.c.deleted.is_(False), db.records.c.tomb_kind != "erased"))).all()
+    for entity_id, entity, version in recs:
+        seq = next_seq(conn, family_id)
+        conn.execute(update(db.records).where(db.records.c.family_id == family_id, db.records.c.entity_id == entity_id)
+                     .values(version=version + 1, seq=seq, data=None, deleted=True, tomb_kind="erased",
+                             updated_at=db.now()))
+        notice_seq = next_seq(conn, family_id)
+        conn.execute(insert(db.changes).values(
+            family_id=family_id, seq=notice_seq, direction="notice", entity="notice", entity_id=new_id(), version=1,
+            deleted=False, data=json.dumps({"kind": "erased", "entity": entity, "entity_id": entity_id}),
+            member_id=member_id, created_at=db.now()))
+    conn.execute(delete(db.revisions).where(db.revisions.c.family_id == family_id, db.revisions.c.entity_id.in_(
+        select(db.records.c.entity_id).where(db.records.c.family_id == family_id,
+                                             db.records.c.member_id == member_id))))
+    conn.execute(update(db.changes).where(db.changes.c.family_id == family_id, db.changes.c.member_id == member_id,
+                                          db.changes.c.direction == "up").values(data=None))
+    return len(recs)
+
+
+def unpair(engine: Engine, device: Device, erase: bool) -> None:
+    with engine.begin() as conn:
+        if erase:
+            n = erase_member_records(conn, device.family_id, device.member_id)
+            audit(conn, device.family_id, f"device {device.id}", "erased", f"member {device.member_id}: {n} records")
+        conn.execute(update(db.devices).where(db.devices.c.id == device.id).values(unpaired_at=db.now()))
+        audit(conn, device.family_id, f"device {device.id}", "unpaired", f"member {device.member_id}")
+
+
+def erase_family(engine: Engine, family_id: str, actor: str) -> None:
+    """Everything goes but the audit log (which holds no content); its devices get 401 for ever."""
+    with engine.begin() as conn:
+        for table in (db.changes, db.ops, db.revisions, db.records, db.pairing_codes, db.devices, db.members,
+                      db.views, db.family_specialists):
+            conn.execute(delete(table).where(table.c.family_id == family_id))
+        conn.execute(delete(db.families).where(db.families.c.id == family_id))
+        audit(conn, family_id, actor, "erased_family")
+
+
+def purge_notices(engine: Engine, retention_days: int) -> int:
+    """Drop notices older than the retention period; a cursor below what was purged must resync."""
+    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)).isoformat().replace(
+        "+00:00", "Z")
+    purged = 0
+    with engine.begin() as conn:
+        rows = conn.execute(select(db.changes.c.family_id, func.max(db.changes.c.seq)).where(
+            db.changes.c.direction == "notice", db.changes.c.created_at < cutoff).group_by(db.changes.c.family_id)).all()
+        for family_id, max_seq in rows:
+            purged += conn.execute(delete(db.changes).where(
+                db.changes.c.family_id == family_id, db.changes.c.direction == "notice",
+                db.changes.c.created_at < cutoff)).rowcount
+            conn.execute(update(db.families).where(db.families.c.id == family_id, db.families.c.purged_seq < max_seq)
+                         .values(purged_seq=max_seq))
+    return purged
