@@ -8,6 +8,7 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from server import MIN_CLIENT_VERSION, PROTOCOL, VERSION, sync
 from server.openapi import (DELETE_DOC, HEALTH_DOC, PAIR_DOC, PULL_DOC, PUSH_DOC)
@@ -39,11 +40,11 @@ def check_protocol(request: Request) -> None:
         raise Problem(error(400, "unsupported_protocol", f"this server speaks protocol {PROTOCOL}"))
 
 
-def authenticate(request: Request) -> sync.Device:
+async def authenticate(request: Request) -> sync.Device:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    device = sync.device_for_token(request.app.state.engine, token.strip()) if scheme.lower() == "bearer" and \
-        token.strip() else None
+    device = await run_in_threadpool(sync.device_for_token, request.app.state.engine, token.strip()) \
+        if scheme.lower() == "bearer" and token.strip() else None
     if device is None:
         raise Problem(error(401, "unauthorized", "no valid device token; pair again"))
     return device
@@ -85,8 +86,8 @@ def client_address(request: Request) -> str:
     return peer
 
 
-def rate_limit(request: Request, device: sync.Device) -> None:
-    wait = request.app.state.device_limiter.hit(device.id)
+async def rate_limit(request: Request, device: sync.Device) -> None:
+    wait = await run_in_threadpool(request.app.state.device_limiter.hit, device.id)
     if wait is not None:
         raise Problem(error(429, "rate_limited", "too many requests from this device", headers={"Retry-After": str(wait)}))
 
@@ -108,14 +109,14 @@ async def pair(request: Request):
         raise Problem(error(422, "invalid_request", "device_name is 1 to 80 characters", "device_name"))
     settings, engine = request.app.state.settings, request.app.state.engine
     address = client_address(request)
-    wait = pairing_wait(engine, address, settings.pair_failures, settings.pair_window_s)
+    wait = await run_in_threadpool(pairing_wait, engine, address, settings.pair_failures, settings.pair_window_s)
     if wait is not None:
         raise Problem(error(429, "rate_limited", "too many failed pairings; try again later",
                             headers={"Retry-After": str(wait)}))
     try:
-        result = sync.pair(engine, body["code"], name)
+        result = await run_in_threadpool(sync.pair, engine, body["code"], name)
     except sync.PairError as exc:
-        record_pairing_failure(engine, address, settings.pair_window_s)
+        await run_in_threadpool(record_pairing_failure, engine, address, settings.pair_window_s)
         detail = {"invalid_code": "this code is not known", "used_code": "this code was already used",
                   "expired_code": "this code has expired; ask for a new one"}[exc.code]
         raise Problem(error(400, exc.code, detail)) from None
@@ -133,7 +134,7 @@ def _encodable(text: str) -> bool:
 @router.post("/sync/push", **PUSH_DOC)
 async def push(request: Request):
     check_protocol(request)
-    device = authenticate(request)
+    device = await authenticate(request)
     body = await read_json(request)
     ops = body.get("ops") if isinstance(body, dict) else None
     if not isinstance(ops, list) or not 1 <= len(ops) <= MAX_OPS or set(body) - {"ops"}:
@@ -143,15 +144,17 @@ async def push(request: Request):
                 or not _encodable(op["op_id"]) or "\x00" in op["op_id"]:
             raise Problem(error(422, "invalid_request", "every op needs an op_id (text, 1 to 100 characters)",
                                 f"ops[{i}].op_id"))
-    rate_limit(request, device)
-    return {"results": sync.push(request.app.state.engine, device, ops)}
+    await rate_limit(request, device)
+    return {"results": await run_in_threadpool(sync.push, request.app.state.engine, device, ops)}
 
 
 @router.get("/sync/pull", **PULL_DOC)
 async def pull(request: Request):
     check_protocol(request)
-    device = authenticate(request)
+    device = await authenticate(request)
     params = request.query_params
+    if set(params) - {"since", "limit"}:
+        raise Problem(error(422, "invalid_request", "pull takes since and limit only"))
     try:
         since = int(params.get("since", "0"))
         limit = int(params.get("limit", "100"))
@@ -159,9 +162,9 @@ async def pull(request: Request):
         raise Problem(error(422, "invalid_request", "since and limit are whole numbers")) from None
     if since < 0 or not 1 <= limit <= 500:
         raise Problem(error(422, "invalid_request", "since is not negative; limit is from 1 to 500"))
-    rate_limit(request, device)
+    await rate_limit(request, device)
     try:
-        return sync.pull(request.app.state.engine, device, since, limit)
+        return await run_in_threadpool(sync.pull, request.app.state.engine, device, since, limit)
     except sync.ResyncRequired:
         raise Problem(error(410, "resync_required", "pull again from 0")) from None
 
@@ -169,9 +172,11 @@ async def pull(request: Request):
 @router.delete("/device", status_code=204, **DELETE_DOC)
 async def unpair(request: Request):
     check_protocol(request)
-    device = authenticate(request)
+    device = await authenticate(request)
+    if set(request.query_params) - {"erase"}:
+        raise Problem(error(422, "invalid_request", "unpairing takes erase only"))
     erase = request.query_params.get("erase", "false").lower()
     if erase not in ("true", "false", "1", "0"):
         raise Problem(error(422, "invalid_request", "erase is true or false"))
-    sync.unpair(request.app.state.engine, device, erase in ("true", "1"))
+    await run_in_threadpool(sync.unpair, request.app.state.engine, device, erase in ("true", "1"))
     return Response(status_code=204)

@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         if request.url.path.startswith("/api/"):
-            return api.error(exc.status_code, code, str(exc.detail))
+            return api.error(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
         return HTMLResponse(dashboard.render_not_found(request), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -17,17 +17,17 @@ def _errors(*codes: int) -> dict:
     return {code: {"description": names[code], "content": {"application/json": {"schema": ERROR}}} for code in codes}
 
 
-PROTOCOL_HEADER = {"name": "Regroup-Protocol", "in": "header", "required": False, "schema": {"type": "string"}}
+PROTOCOL_HEADER = {"name": "Regroup-Protocol", "in": "header", "required": False,
+                   "schema": {"type": "string", "enum": ["1"]}}
 RESULT = {"type": "object", "required": ["op_id", "status", "version", "seq", "error"], "properties": {
     "op_id": {"type": "string"},
     "status": {"type": "string", "enum": ["applied", "duplicate", "conflict", "rejected"]},
     "version": {"type": ["integer", "null"]}, "seq": {"type": ["integer", "null"]},
     "error": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["code", "field", "detail"], "properties": {
         "code": {"type": "string"}, "field": {"type": ["string", "null"]}, "detail": {"type": "string"}}}]}}}
+# Only op_id belongs to the envelope; every other fault of an op is a per-op rejection (200).
 OP = {"type": "object", "required": ["op_id"], "properties": {
-    "op_id": {"type": "string"}, "entity": {"type": "string"}, "entity_id": {"type": "string"},
-    "kind": {"type": "string", "enum": ["upsert", "delete", "revoke"]}, "base_version": {"type": "integer"},
-    "hlc": {"type": "string"}, "data": {"type": ["object", "null"]}}}
+    "op_id": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\\x00]+$"}}}
 CHANGE = {"type": "object", "required": ["seq", "entity", "entity_id", "version", "deleted", "data"], "properties": {
     "seq": {"type": "integer"}, "entity": {"type": "string"}, "entity_id": {"type": "string"},
     "version": {"type": "integer"}, "deleted": {"type": "boolean"}, "data": {"type": ["object", "null"]}}}
@@ -45,7 +45,9 @@ HEALTH_DOC = {"responses": {200: _json({"type": "object", "required": ["status",
 PAIR_DOC = {
     "openapi_extra": {"parameters": [PROTOCOL_HEADER], "requestBody": {"required": True, "content": {
         "application/json": {"schema": {"type": "object", "required": ["code", "device_name"], "properties": {
-            "code": {"type": "string"}, "device_name": {"type": "string", "minLength": 1, "maxLength": 80}}}}}}},
+            "code": {"type": "string", "maxLength": 100},
+            "device_name": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "^\\s*[^\\s\\x00].*$"}},
+            "additionalProperties": False}}}}},
     "responses": {201: _json({"type": "object", "required": ["device_id", "member_id", "family_id", "token",
                                                              "server_time"], "properties": {
         k: {"type": "string"} for k in ("device_id", "member_id", "family_id", "token", "server_time")}},
@@ -54,7 +56,8 @@ PAIR_DOC = {
 BEARER = {"security": [{"bearer": []}]}
 PUSH_DOC = {
     "openapi_extra": {**BEARER, "parameters": [PROTOCOL_HEADER], "requestBody": {"required": True, "content": {
-        "application/json": {"schema": {"type": "object", "required": ["ops"], "properties": {
+        "application/json": {"schema": {"type": "object", "required": ["ops"], "additionalProperties": False,
+                                        "properties": {
             "ops": {"type": "array", "minItems": 1, "maxItems": 100, "items": OP}}}}}}},
     "responses": {200: _json({"type": "object", "required": ["results"],
                               "properties": {"results": {"type": "array", "items": RESULT}}}),

@@ -73,7 +73,7 @@ class World:
         return r.json()
 
     def login(self, email: str, client: TestClient | None = None) -> TestClient:
-        c = client or TestClient(self.app)
+        c = client or TestClient(self.app, base_url="http://127.0.0.1")  # loopback: plain-HTTP cookie
         page = c.get("/login").text
         stamp = page.split('name="stamp" value="')[1].split('"')[0]
         token = page.split('name="token" value="')[1].split('"')[0]
