@@ -89,8 +89,7 @@ def cmd_export_family(settings, args) -> str:
 def cmd_serve(settings, args) -> str:
     import uvicorn
     from server.app import create_app
-    app = create_app(settings)
-    sync.purge_notices(app.state.engine, settings.retention_days)
+    app = create_app(settings)  # its lifespan purges expired notices at start and every six hours
     print(f"Regroup specialist server on {settings.base_url} (database: "
           f"{'PostgreSQL' if settings.is_postgres else settings.url.removeprefix('sqlite:///')})", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, ssl_certfile=settings.tls_cert,

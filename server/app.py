@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import VERSION, api, db, pages as dashboard
+from server import VERSION, api, db, pages as dashboard, sync
 from server.openapi import add_security_scheme
 from server.ratelimit import DeviceLimiter
 from server.settings import Settings
@@ -24,7 +27,15 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = db.make_engine(settings.url)
     db.migrate(engine)
-    app = FastAPI(title="Regroup specialist server", version=VERSION, docs_url=None, redoc_url=None)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        task = asyncio.create_task(_purge_forever(engine, settings.retention_days))
+        yield
+        task.cancel()
+
+    app = FastAPI(title="Regroup specialist server", version=VERSION, docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
     app.state.settings, app.state.engine = settings, engine
     app.state.device_limiter = DeviceLimiter(engine, settings.device_limit, settings.redis_url, settings.is_postgres)
     app.state.secret = settings.resolved_secret()
@@ -58,3 +69,18 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
         return app.openapi_schema
     app.openapi = openapi
     return app
+
+
+PURGE_EVERY_S = 6 * 3600
+
+
+async def _purge_forever(engine, retention_days: int) -> None:
+    """Drop expired notices at start and every six hours (a cursor below them then gets 410)."""
+    while True:
+        try:
+            purged = await run_in_threadpool(sync.purge_notices, engine, retention_days)
+            if purged:
+                log.info("purged %d expired notices", purged)
+        except Exception:  # noqa: BLE001 - try again next time; never take the server down
+            log.exception("purging notices failed")
+        await asyncio.sleep(PURGE_EVERY_S)

@@ -398,3 +398,24 @@ def test_a_device_making_120_requests_a_minute_is_always_served(world, fam):
 def test_unknown_api_path_is_json_404(world):
     r = world.client.get("/api/v1/nothing")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+def test_expired_notices_are_purged_and_an_older_cursor_must_resync(world, fam):
+    from server import sync
+    a = world.pair(fam, "Ana")
+    b = world.pair(fam, "Ana 2", member_id=a["member_id"])
+    push(world, a["token"], entry_op())
+    world.client.delete("/api/v1/device?erase=true", headers=auth_headers(a["token"]))
+    with world.engine.begin() as conn:
+        conn.execute(update(db.changes).where(db.changes.c.direction == "notice")
+                     .values(created_at="2020-01-01T00:00:00.000Z"))
+    assert sync.purge_notices(world.engine, 180) == 1
+    assert pull(world, b["token"], since=1).status_code == 410
+    fresh = pull(world, b["token"], since=0).json()
+    assert fresh["changes"] == [] and fresh["next_cursor"] >= 3
+
+
+@pytest.mark.parametrize("failed, delay", [(0, 0), (1, 0), (2, 0.5), (3, 1), (4, 2), (6, 8), (50, 8)])
+def test_sign_in_delay_grows_after_repeated_failures(failed, delay):
+    from server.auth import failure_delay
+    assert failure_delay(failed) == delay
