@@ -89,8 +89,8 @@ async def build(shell) -> Screen:
             error.visible = True
             page.update()
             return
-        snack(page, _("Check-in saved. Thank you for taking a moment for yourself."))
         await shell.refresh()
+        snack(page, _("Check-in saved. Thank you for taking a moment for yourself."))
 
     controls: list[ft.Control] = []
     if status["who5_due"]:
@@ -137,8 +137,8 @@ async def _recent(shell) -> ft.Control:
 
         async def delete(e, cid=c.id, day=day):
             await shell.services.delete_checkin(cid)
-            snack(shell.page, _("Check-in deleted"))
             await shell.refresh()
+            snack(shell.page, _("Check-in deleted"))
 
         rows.append(ft.ListTile(leading=ft.Icon(icon, color=color), title=ft.Text(day), subtitle=ft.Text(detail),
                                 trailing=icon_button(ft.Icons.DELETE_OUTLINE,

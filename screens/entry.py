@@ -67,8 +67,7 @@ async def build(shell, entry_id: str) -> Screen:
             error.visible = True
             page.update()
             return
-        snack(page, _("Entry saved"))
-        await shell.go("/journal")
+        await shell.go("/journal", message=_("Entry saved"))
 
     controls: list[ft.Control] = []
     if not editing and not (draft or {}).get("body") and services.prompts:
@@ -143,13 +142,10 @@ def _confirm_delete(shell, entry_id: str) -> None:
     async def delete(e):
         page.pop_dialog()
         await shell.services.delete_entry(entry_id)
+        # The journal shows "Entry deleted, Undo" itself: an overlay shown while the screen changes
+        # can be lost with the view it belonged to.
+        shell.flash = {"undo_entry": entry_id}
         await shell.go("/journal")
-
-        async def undo(e):
-            await shell.services.undo_delete(entry_id)
-            await shell.refresh()
-        page.show_dialog(ft.SnackBar(ft.Text(_("Entry deleted")), action=_("Undo"), duration=8000,
-                                     on_action=undo))
 
     page.show_dialog(ft.AlertDialog(
         title=ft.Text(_("Delete this entry?")),

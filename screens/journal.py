@@ -10,8 +10,9 @@ import flet as ft
 from app.domain import SUGGESTED_TAGS, JournalEntry
 from app.i18n import _, format_date, format_time
 from screens.labels import TAGS, word
-from screens.widgets import Screen, body, empty_state, heading, page_body, small
+from screens.widgets import Screen, body, card, empty_state, heading, page_body, small
 
+UNDO_SECONDS = 10
 PERIODS = (("all", lambda: _("Any time"), None), ("7", lambda: _("7 days"), 7),
            ("30", lambda: _("30 days"), 30), ("365", lambda: _("1 year"), 365))
 
@@ -94,9 +95,29 @@ async def build(shell) -> Screen:
                               tight=True, scroll=ft.ScrollMode.AUTO),
             actions=[ft.TextButton(_("Cancel"), on_click=lambda e: page.pop_dialog())]))
 
+    undo_area = ft.Column(tight=True)
+    flash = shell.take_flash()
+    if flash and flash.get("undo_entry"):
+        deleted_id = flash["undo_entry"]
+
+        async def undo(e):
+            await services.undo_delete(deleted_id)
+            undo_area.controls.clear()
+            await load(True)
+
+        def hide():
+            if undo_area.page:
+                undo_area.controls.clear()
+                undo_area.update()
+
+        undo_area.controls.append(card(ft.Row([body(_("Entry deleted")), ft.TextButton(_("Undo"), height=48,
+                                                                                      on_click=undo)],
+                                              alignment=ft.MainAxisAlignment.SPACE_BETWEEN), tone="notice"))
+        asyncio.get_running_loop().call_later(UNDO_SECONDS, hide)
     tag_button.on_click = choose_tag
     more.on_click = lambda e: page.run_task(load, False)
     controls = [
+        undo_area,
         ft.FilledButton(_("Write an entry"), icon=ft.Icons.EDIT, height=52,
                         on_click=lambda e: page.run_task(shell.go, "/entry/new")),
         ft.TextField(label=_("Search your journal"), prefix_icon=ft.Icons.SEARCH, on_change=search_changed,

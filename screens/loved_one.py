@@ -43,8 +43,7 @@ async def build(shell) -> Screen:
         except Exception:  # noqa: BLE001
             snack(page, _("That could not be saved. Please try again."))
             return
-        snack(page, _("Saved. The journeys will show the safety notes that fit."))
-        await shell.go("/journeys")
+        await shell.go("/journeys", message=_("Saved. The journeys will show the safety notes that fit."))
 
     controls = [
         body(_("This is optional. It stays on this phone, encrypted, and is never shared. It lets the journeys "

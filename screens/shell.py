@@ -56,6 +56,7 @@ class Shell:
         self._country_override: str | None = None  # picked on the help screen before onboarding
         self._wide = False
         self._drawn: str | None = None  # drawn by go() before the browser's route event arrives
+        self.flash: dict | None = None  # a one-time note for the next screen (e.g. "Entry deleted, Undo")
 
     # --- start ------------------------------------------------------------
 
@@ -149,13 +150,19 @@ class Shell:
         await self.adopt(settings)
         return True
 
-    async def go(self, route: str) -> None:
-        """Draw the route now, then tell the browser (its route event then finds it drawn already),
-        so that a snack bar shown right after going somewhere stays on the new screen."""
+    def take_flash(self) -> dict | None:
+        flash, self.flash = self.flash, None
+        return flash
+
+    async def go(self, route: str, *, message: str | None = None) -> None:
+        """Draw the route now, then tell the browser (its route event then finds it drawn already);
+        a message shows on the new screen, after it is drawn, so it is not lost with the old one."""
         target = route if self._route_allowed(route) else self._landing_route()
         await self.render(target)
         self._drawn = target
         await self.page.push_route(target)
+        if message:
+            snack(self.page, message)
 
     async def open_help(self, e=None) -> None:
         await self.go(HELP)

@@ -75,15 +75,14 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
             snack(page, _("Your answers are not saved yet, so this step stays open. Please try again."))
             return
         nxt = await services.complete_step(step.id)
-        if step.repeatable and done:
-            snack(page, _("Well done. That's one more for today."))
+        message = _("Well done. That's one more for today.") if step.repeatable and done else None
         if nxt is None:
             state = await services.journey_state(journey.id)
-            snack(page, _("You finished {title}. Take a moment to notice what you have done.").format(
+            message = (_("You finished {title}. Take a moment to notice what you have done.").format(
                 title=journey.title) if state.finished else _("Step done."))
-            await shell.go(f"/journey/{journey.id}")
+            await shell.go(f"/journey/{journey.id}", message=message)
         else:
-            await shell.go(f"/step/{nxt.id}")
+            await shell.go(f"/step/{nxt.id}", message=message)
 
     if step.repeatable:
         label = _("Done for today")
