@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 import yaml
 
 from app.content import ContentError
+from tests.helpers import DELETE, with_path
 from app.crisis import CRISIS_FILE, REQUIRED_KINDS, load_directory, parse_directory, suggest_country
 
 REQUIRED_COUNTRIES = ("US", "CA", "GB", "IE", "AU", "ES", "MX")
@@ -62,15 +62,7 @@ def test_emergency_line_is_listed_first(directory):
 
 
 def _break(raw, path, value):
-    data = copy.deepcopy(raw)
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    if value is KeyError:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return data
+    return with_path(raw, path, DELETE if value is KeyError else value)
 
 
 @pytest.mark.parametrize("path, value, field", [

@@ -126,6 +126,14 @@ class Phone:
         self.enable_semantics()
         return self
 
+    def goto(self, url: str) -> "Phone":
+        """Open another address in this tab (the Flet session carries on) and wait for the screen."""
+        self.page.goto(url)
+        self.page.wait_for_selector("#loading", state="detached", timeout=60_000)
+        self.page.wait_for_timeout(800)
+        self.enable_semantics()
+        return self
+
     def enable_semantics(self) -> None:
         placeholder = self.page.locator("flt-semantics-placeholder")
         if placeholder.count():

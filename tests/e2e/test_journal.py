@@ -8,13 +8,6 @@ from tests.e2e.test_journeys import read_store
 from tests.e2e.test_shell import assert_accessible, seed
 
 
-def reopen(phone, url):
-    phone.page.goto(url)
-    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
-    phone.page.wait_for_timeout(800)
-    phone.enable_semantics()
-
-
 def test_write_edit_search_and_delete_an_entry(tmp_path, start_app, open_phone):
     data = tmp_path / "data"
     seed(data, onboarded=True, country="US")
@@ -65,7 +58,7 @@ def test_a_draft_survives_leaving_the_editor(tmp_path, start_app, open_phone):
     seed(data, onboarded=True, country="US")
     app = start_app(data)
     phone = open_phone(app.url)
-    reopen(phone, app.url + "entry/new")
+    phone.goto(app.url + "entry/new")
     phone.type_into("What is on your mind?", "Half a thought I do not want to lose")
     phone.see("Saved")
     phone.page.context.close()  # as if the browser had crashed: a new tab starts a new session
@@ -115,7 +108,7 @@ def test_trends_with_data_present(tmp_path, start_app, open_phone):
     seed(data, onboarded=True, country="AU")
     app = start_app(data)
     phone = open_phone(app.url)
-    reopen(phone, app.url + "trends")
+    phone.goto(app.url + "trends")
     phone.see("Mood and stress")
     phone.see("Over the last 30 days your mood averaged")
     phone.see("Chart of mood (1 to 5)")

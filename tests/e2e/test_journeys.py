@@ -55,10 +55,7 @@ def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path
     phone.screenshot("04-worksheet")
     phone.tap("button", "Back")
     phone.wait("button", "Continue: Debrief: what happened")
-    phone.page.goto(app.url)  # even a reload keeps the place
-    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
-    phone.page.wait_for_timeout(800)
-    phone.enable_semantics()
+    phone.goto(app.url)  # even a reload keeps the place
     phone.see("Debrief: what happened")  # Today suggests the step that was left
     phone.tap("button", "Open next step")
     phone.see("Debrief: what happened")
@@ -103,10 +100,7 @@ def test_quiz_scale_and_practice(tmp_path, start_app, open_phone):
     phone.tap("button", "Fact")
     phone.see("Not quite: this is a myth.")
 
-    phone.page.goto(app.url + "step/reapproach.readiness")
-    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
-    phone.page.wait_for_timeout(800)
-    phone.enable_semantics()
+    phone.goto(app.url + "step/reapproach.readiness")
     phone.see("How ready might they be?")
     phone.tap("button", "7")
     phone.see("thinking seriously about change")
@@ -148,10 +142,7 @@ def test_plan_is_exported_as_a_file_and_loved_one_tailors_safety(tmp_path, start
     phone.tap("button", "Save")
     phone.wait("heading", "Journeys")
 
-    phone.page.goto(app.url + "step/reapproach.line-up-help")
-    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
-    phone.page.wait_for_timeout(800)
-    phone.enable_semantics()
+    phone.goto(app.url + "step/reapproach.line-up-help")
     phone.see("keep naloxone at home")
     phone.screenshot("02-safety-note")
     assert "seizures" not in phone.screen_text()  # alcohol was not chosen

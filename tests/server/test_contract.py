@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from server import db
+from tests.helpers import DELETE, with_path
 from tests.server.conftest import auth_headers, entry_op
 
 
@@ -167,16 +168,7 @@ def test_rejected_ops_do_not_stop_the_batch(world, fam):
 
 
 def _mutate(path, value):
-    def apply(op):
-        node = op
-        for key in path[:-1]:
-            node = node[key]
-        if value is KeyError:
-            del node[path[-1]]
-        else:
-            node[path[-1]] = value
-        return op
-    return apply
+    return lambda op: with_path(op, path, DELETE if value is KeyError else value)
 
 
 @pytest.mark.parametrize("mutate, code, field", [
