@@ -72,6 +72,11 @@ class Services:
 
     # --- start-up -----------------------------------------------------------
 
+    def use_secure_values(self, values: crypto.SecureValues) -> None:
+        """On a phone: keep the data key in the platform's secure storage (before start)."""
+        if self._store is None:
+            self._keystore = crypto.SecureStorageKeyStore(values)
+
     async def start(self) -> StartResult:
         """Open the store; a damaged file or a lost key is reported, never papered over."""
         await self._thread.run(self._load_content)

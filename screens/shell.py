@@ -14,6 +14,7 @@ from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
 from screens import (about, about_content, checkin, entry, help as help_screen, journal, journey, journeys,
                      loved_one, more, onboarding, problem, settings, step, today, trends, wellbeing)
+from screens.secure_storage import phone_secure_values
 from screens.theme import WIDE_LAYOUT, apply_theme
 from screens.widgets import Screen, body, help_button, icon_button, page_body, snack
 
@@ -70,6 +71,9 @@ class Shell:
         page.on_resize = self._on_resize
         self._wide = (page.width or 0) >= WIDE_LAYOUT
         self.device_locales = await self._read_device_locales()
+        secure = phone_secure_values(page)
+        if secure is not None:
+            self.services.use_secure_values(secure)
         self.start_result = await self.services.start()
         if self.start_result.status is StartStatus.OK:
             await self.adopt(self.start_result.settings)
