@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-unit test-e2e server chromium clean help
+.PHONY: run test test-unit test-e2e server chromium i18n clean help
 
 help:
 	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
@@ -38,6 +38,11 @@ test-e2e: $(STAMP) chromium
 
 server: $(STAMP)
 	$(PY) -m server serve
+
+# Refresh the translators' template after changing visible strings.
+i18n: $(STAMP)
+	$(VENV)/bin/pybabel extract -F locales/babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output \
+		--project Regroup --version 0.1.0 -o locales/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots

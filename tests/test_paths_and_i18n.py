@@ -64,3 +64,18 @@ def test_every_visible_string_in_screens_goes_through_gettext():
             if pattern.search(line) and "_(" not in line:
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_translation_template_is_up_to_date(tmp_path):
+    """locales/messages.pot holds every visible string (run `make i18n` after changing them)."""
+    import subprocess
+    import sys
+    from babel.messages.pofile import read_po
+    out = tmp_path / "fresh.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "locales/babel.cfg",
+                    "-k", "_", "-k", "ngettext:1,2", "--no-location", "-o", str(out), "."],
+                   cwd=ROOT, check=True, capture_output=True)
+    def ids(path):
+        with open(path, "rb") as fh:
+            return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    assert ids(out) == ids(ROOT / "locales" / "messages.pot")
