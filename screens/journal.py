@@ -39,13 +39,17 @@ def _entry_card(shell, entry: JournalEntry) -> ft.Control:
 
 async def build(shell) -> Screen:
     page, services = shell.page, shell.services
-    state = {"query": "", "tag": None, "period": "all", "cursor": None, "last_day": None}
+    state = {"query": "", "tag": None, "period": "all", "cursor": None, "last_day": None, "range": None}
     results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     more = ft.OutlinedButton(_("Show older entries"), icon=ft.Icons.EXPAND_MORE, height=48, visible=False)
     tag_button = ft.OutlinedButton(_("Tag: any"), icon=ft.Icons.LABEL_OUTLINE, height=48)
     search_timer: dict = {}
 
     def filters() -> dict:
+        if state["range"]:
+            start, end = state["range"]
+            return {"query": state["query"], "tag": state["tag"], "day_from": start.isoformat(),
+                    "day_to": end.isoformat()}
         days = next(d for k, _l, d in PERIODS if k == state["period"])
         day_from = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat() if days else None
         return {"query": state["query"], "tag": state["tag"], "day_from": day_from}
@@ -63,7 +67,7 @@ async def build(shell) -> Screen:
                                                 level="section"))
             results.controls.append(_entry_card(shell, entry))
         if not results.controls:
-            filtered = state["query"] or state["tag"] or state["period"] != "all"
+            filtered = state["query"] or state["tag"] or state["period"] != "all" or state["range"]
             results.controls.append(
                 body(_("No entries match. Try other words, or clear the filters."), muted=True) if filtered
                 else empty_state(ft.Icons.BOOK_OUTLINED, _("Your journal is empty"),
@@ -78,8 +82,41 @@ async def build(shell) -> Screen:
         search_timer["t"] = asyncio.get_running_loop().call_later(0.3, lambda: page.run_task(load, True))
 
     def pick_period(e):
-        state["period"] = e.control.selected[0]
+        state["period"], state["range"] = e.control.selected[0], None
+        show_range()
         page.run_task(load, True)
+
+    range_text = small("")
+    clear_range = ft.TextButton(_("Clear dates"), height=48, visible=False)
+
+    def show_range():
+        if state["range"]:
+            start, end = state["range"]
+            range_text.value = _("From {start} to {end}").format(start=format_date(start), end=format_date(end))
+        else:
+            range_text.value = ""
+        clear_range.visible = bool(state["range"])
+
+    def picked_range(e):
+        start, end = e.control.start_value, e.control.end_value
+        if start and end:
+            state["range"] = (start.date() if hasattr(start, "date") else start,
+                              end.date() if hasattr(end, "date") else end)
+            show_range()
+            page.run_task(load, True)
+
+    def choose_dates(e):
+        today = dt.datetime.now()
+        page.show_dialog(ft.DateRangePicker(
+            first_date=dt.datetime(2000, 1, 1), last_date=today, current_date=today,
+            help_text=_("Show entries between these dates"), on_change=picked_range))
+
+    def clear(e):
+        state["range"] = None
+        show_range()
+        page.run_task(load, True)
+
+    clear_range.on_click = clear
 
     def choose_tag(e):
         async def pick(tag):
@@ -125,7 +162,9 @@ async def build(shell) -> Screen:
         ft.SegmentedButton(selected=["all"], segments=[ft.Segment(value=k, label=ft.Text(l())) for k, l, _d in PERIODS],
                            on_change=pick_period, show_selected_icon=False,
                            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14))),
-        tag_button,
+        ft.Row([tag_button, ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE, height=48,
+                                              on_click=choose_dates)], wrap=True, spacing=8, run_spacing=8),
+        ft.Row([range_text, clear_range], wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),
         results,
         more,
     ]

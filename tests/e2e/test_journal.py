@@ -123,3 +123,17 @@ def test_trends_with_data_present(tmp_path, start_app, open_phone):
         phone.screenshot(name)
     text = phone.screen_text()
     assert "Non-use days:" in text and "Days logged for each response" in text and "Mood by day this month" in text
+
+
+def test_the_journal_offers_a_date_range_picker(tmp_path, start_app, open_phone):
+    """The range filter itself is unit-tested (tests/test_journal.py); here: it opens and closes."""
+    data = tmp_path / "data"
+    seed(data, onboarded=True, country="US")
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.tap("tab", "Journal")
+    phone.tap("button", "Choose dates")
+    phone.see("Show entries between these dates")
+    phone.screenshot("01-date-range-picker")
+    phone.page.keyboard.press("Escape")
+    phone.wait("button", "Write an entry")
