@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from app import crypto, store
+from app.worker import StoreThread
 from screens.secure_storage import SecureStorageValues
 
 
@@ -29,12 +30,14 @@ def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_p
         fake = FakeFletSecureStorage()
         values = SecureStorageValues(fake, asyncio.get_running_loop())
         keystore = crypto.SecureStorageKeyStore(values)
-        opened = await asyncio.to_thread(store.open_store, tmp_path, keystore=keystore)
-        await asyncio.to_thread(store.save_settings, opened, display_name="Ana")
-        await asyncio.to_thread(opened.close)
-        reopened = await asyncio.to_thread(store.open_store, tmp_path, keystore=keystore)
-        name = (await asyncio.to_thread(store.get_settings, reopened)).display_name
-        await asyncio.to_thread(reopened.close)
+        worker = StoreThread()  # one thread owns the store, as in the app
+        opened = await worker.run(store.open_store, tmp_path, keystore=keystore)
+        await worker.run(store.save_settings, opened, display_name="Ana")
+        await worker.run(opened.close)
+        reopened = await worker.run(store.open_store, tmp_path, keystore=keystore)
+        name = (await worker.run(store.get_settings, reopened)).display_name
+        await worker.run(reopened.close)
+        worker.shutdown()
         assert name == "Ana"
         assert list(fake.values) == [crypto.SecureStorageKeyStore.NAME]
         assert fake.threads == {threading.get_ident()}  # every call ran on the loop, not the store thread
