@@ -17,6 +17,7 @@ from pathlib import Path
 import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, insert, select
 
@@ -91,13 +92,13 @@ def _secure(request: Request) -> bool:
 
 
 def guarded(handler):
-    """Redirect to sign-in when there is no session."""
+    """Redirect to sign-in when there is no session; the page's database work runs in the thread pool."""
     async def wrapper(request: Request, *args, **kwargs):
         try:
-            current(request)
+            await run_in_threadpool(current, request)
         except NotSignedIn:
             return RedirectResponse("/login", status_code=303)
-        return await handler(request, *args, **kwargs)
+        return await run_in_threadpool(handler, request, *args, **kwargs)
     wrapper.__name__ = handler.__name__
     wrapper.__signature__ = __import__("inspect").signature(handler)
     return wrapper
@@ -118,14 +119,19 @@ async def login(request: Request, email: str = Form(""), password: str = Form(""
     if token != signer.login_csrf(stamp) or not stamp.isdigit() or int(stamp) < time.time() - 3600:
         raise NotFound()
     address = "login:" + (request.client.host if request.client else "unknown")
-    with engine.begin() as conn:
-        failures = conn.execute(select(func.count()).select_from(db.pair_failures).where(
-            db.pair_failures.c.address == address, db.pair_failures.c.at > int(time.time()) - LOGIN_WINDOW)).scalar()
-        me = conn.execute(select(db.specialists).where(db.specialists.c.email == email.strip().lower())
-                          ).mappings().first()
+
+    def lookup():
+        with engine.begin() as conn:
+            failures = conn.execute(select(func.count()).select_from(db.pair_failures).where(
+                db.pair_failures.c.address == address,
+                db.pair_failures.c.at > int(time.time()) - LOGIN_WINDOW)).scalar()
+            me = conn.execute(select(db.specialists).where(db.specialists.c.email == email.strip().lower())
+                              ).mappings().first()
+        return failures, me, me is not None and auth.verify_password(me["password_hash"], password)
+    failures, me, good = await run_in_threadpool(lookup)
     await asyncio.sleep(auth.failure_delay(failures))  # a growing delay after repeated failures
-    if me is None or not auth.verify_password(me["password_hash"], password):
-        record_pairing_failure(engine, address, LOGIN_WINDOW)
+    if not good:
+        await run_in_threadpool(record_pairing_failure, engine, address, LOGIN_WINDOW)
         new_stamp = str(int(time.time()))
         return render(request, "login.html", status=400, stamp=new_stamp, login_csrf=signer.login_csrf(new_stamp),
                       error="That email and password do not match.")
@@ -147,7 +153,7 @@ async def logout(request: Request, csrf: str = Form("")):
 
 @router.get("/", response_class=HTMLResponse)
 @guarded
-async def home(request: Request):
+def home(request: Request):
     me = request.state.me
     with _engine(request).begin() as conn:
         rows = [queries.summary(conn, f, me["id"]) for f in queries.families_of(conn, me["id"])]
@@ -156,13 +162,13 @@ async def home(request: Request):
 
 @router.get("/families/new", response_class=HTMLResponse)
 @guarded
-async def new_family_form(request: Request):
+def new_family_form(request: Request):
     return render(request, "new_family.html", error=None)
 
 
 @router.post("/families/new")
 @guarded
-async def new_family(request: Request, name: str = Form(""), csrf: str = Form("")):
+def new_family(request: Request, name: str = Form(""), csrf: str = Form("")):
     check_csrf(request, csrf)
     name = name.strip()
     if not 1 <= len(name) <= 200:
@@ -186,7 +192,7 @@ def add_family(engine, name: str, specialist_email: str) -> str:
 
 @router.get("/families/{family_id}", response_class=HTMLResponse)
 @guarded
-async def family_page(request: Request, family_id: str):
+def family_page(request: Request, family_id: str):
     me = request.state.me
     with _engine(request).begin() as conn:
         family = family_or_404(conn, me, family_id)
@@ -215,7 +221,7 @@ async def family_page(request: Request, family_id: str):
 
 @router.post("/families/{family_id}/pairing-code", response_class=HTMLResponse)
 @guarded
-async def pairing_code(request: Request, family_id: str, member_id: str = Form(""), csrf: str = Form("")):
+def pairing_code(request: Request, family_id: str, member_id: str = Form(""), csrf: str = Form("")):
     check_csrf(request, csrf)
     me, engine = request.state.me, _engine(request)
     with engine.begin() as conn:
@@ -234,7 +240,7 @@ async def pairing_code(request: Request, family_id: str, member_id: str = Form("
 
 @router.post("/families/{family_id}/devices/{device_id}/unpair")
 @guarded
-async def unpair_device(request: Request, family_id: str, device_id: str, csrf: str = Form("")):
+def unpair_device(request: Request, family_id: str, device_id: str, csrf: str = Form("")):
     check_csrf(request, csrf)
     with _engine(request).begin() as conn:
         family_or_404(conn, request.state.me, family_id)
@@ -259,7 +265,7 @@ def _recipient(conn, family_id: str, member_id: str) -> str | None:
 
 @router.post("/families/{family_id}/message")
 @guarded
-async def send_message(request: Request, family_id: str, body: str = Form(""), member_id: str = Form(""),
+def send_message(request: Request, family_id: str, body: str = Form(""), member_id: str = Form(""),
                        csrf: str = Form("")):
     check_csrf(request, csrf)
     me, engine = request.state.me, _engine(request)
@@ -275,7 +281,7 @@ async def send_message(request: Request, family_id: str, body: str = Form(""), m
 
 @router.post("/families/{family_id}/recommend")
 @guarded
-async def recommend(request: Request, family_id: str, journey_id: str = Form(""), step_id: str = Form(""),
+def recommend(request: Request, family_id: str, journey_id: str = Form(""), step_id: str = Form(""),
                     note: str = Form(""), member_id: str = Form(""), csrf: str = Form("")):
     check_csrf(request, csrf)
     me, engine = request.state.me, _engine(request)
@@ -291,7 +297,7 @@ async def recommend(request: Request, family_id: str, journey_id: str = Form("")
 
 @router.post("/families/{family_id}/worksheets/{entity_id}/feedback")
 @guarded
-async def feedback(request: Request, family_id: str, entity_id: str, body: str = Form(""), csrf: str = Form("")):
+def feedback(request: Request, family_id: str, entity_id: str, body: str = Form(""), csrf: str = Form("")):
     check_csrf(request, csrf)
     me, engine = request.state.me, _engine(request)
     with engine.begin() as conn:
@@ -309,7 +315,7 @@ async def feedback(request: Request, family_id: str, entity_id: str, body: str =
 
 @router.get("/families/{family_id}/export")
 @guarded
-async def export(request: Request, family_id: str):
+def export(request: Request, family_id: str):
     me, engine = request.state.me, _engine(request)
     with engine.begin() as conn:
         family_or_404(conn, me, family_id)
@@ -321,7 +327,7 @@ async def export(request: Request, family_id: str):
 
 @router.post("/families/{family_id}/members/{member_id}/erase")
 @guarded
-async def erase_member(request: Request, family_id: str, member_id: str, csrf: str = Form("")):
+def erase_member(request: Request, family_id: str, member_id: str, csrf: str = Form("")):
     check_csrf(request, csrf)
     me = request.state.me
     with _engine(request).begin() as conn:
@@ -334,7 +340,7 @@ async def erase_member(request: Request, family_id: str, member_id: str, csrf: s
 
 @router.post("/families/{family_id}/erase")
 @guarded
-async def erase_family(request: Request, family_id: str, confirm: str = Form(""), csrf: str = Form("")):
+def erase_family(request: Request, family_id: str, confirm: str = Form(""), csrf: str = Form("")):
     check_csrf(request, csrf)
     me, engine = request.state.me, _engine(request)
     with engine.begin() as conn:
@@ -347,7 +353,7 @@ async def erase_family(request: Request, family_id: str, confirm: str = Form("")
 
 @router.get("/families/{family_id}/audit", response_class=HTMLResponse)
 @guarded
-async def audit_log(request: Request, family_id: str):
+def audit_log(request: Request, family_id: str):
     with _engine(request).begin() as conn:
         family = family_or_404(conn, request.state.me, family_id)
         entries = conn.execute(select(db.audit).where(db.audit.c.family_id == family_id)
