@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import flet as ft
 
 from app.i18n import _
 from screens.widgets import Screen, body, card, heading, page_body, small

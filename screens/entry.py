@@ -11,7 +11,7 @@ from app.domain import MAX_TAGS, MAX_TITLE, SUGGESTED_TAGS
 from app.i18n import _
 from screens.labels import TAGS, toggle_chip, word
 from screens.steps import Saver
-from screens.widgets import Screen, body, card, heading, page_body, small, snack
+from screens.widgets import Screen, body, card, heading, page_body
 
 log = logging.getLogger("regroup.ui")
 REASONS = {

@@ -42,8 +42,7 @@ async def build(shell, step_id: str) -> Screen:
     if step.body:
         controls.append(kinds.markdown(step.body))
     if step.type == "worksheet":
-        fields, _saver = kinds.worksheet(page, step, values, lambda snapshot: saver)
-        controls += fields
+        controls += kinds.worksheet(step, values, saver)
         if step.kind == "reapproach_plan":
             controls.append(_export_button(shell, step, values, saver))
     elif step.type == "scale":

@@ -115,14 +115,9 @@ def number_picker(label: str, low: int, high: int, value: int | None, on_pick: C
 
 # --- worksheet -----------------------------------------------------------------------
 
-def worksheet(page: ft.Page, step: Step, values: dict, saver_for: Callable) -> tuple[list[ft.Control], Saver]:
+def worksheet(step: Step, values: dict, saver: Saver) -> list[ft.Control]:
     """One control per field; every change is saved (debounced for typing)."""
-    saver = saver_for(lambda: dict(values))
-    controls: list[ft.Control] = []
-    for field in step.fields:
-        controls.append(_field_control(field, values, saver))
-    controls.append(saver.status)
-    return controls, saver
+    return [*(_field_control(field, values, saver) for field in step.fields), saver.status]
 
 
 def _field_control(field: WorksheetField, values: dict, saver: Saver) -> ft.Control:

@@ -65,7 +65,6 @@ async def _next_step_card(shell) -> ft.Control:
 
 
 async def build(shell) -> Screen:
-    go = shell.go
     controls = [
         heading(greeting(dt.datetime.now(), shell.settings.greeting_name), level="display"),
         body(_("Whatever happened, you are still here and still trying. That matters."), muted=True),

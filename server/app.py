@@ -9,7 +9,7 @@ import logging
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server import VERSION, api, db, pages as dashboard, sync

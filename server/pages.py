@@ -7,8 +7,6 @@ an id that does not exist.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import ipaddress
 import json
 import time
 import uuid

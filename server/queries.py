@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import and_, desc, func, insert, select, update
+from sqlalchemy import desc, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from server import db

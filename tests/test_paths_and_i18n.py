@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 
 from app import i18n
 from app.paths import data_dir

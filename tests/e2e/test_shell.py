@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from app import store
 from tests.e2e.harness import SCREENSHOTS

@@ -9,7 +9,6 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from server import sync
 from tests.server.conftest import auth_headers, entry_op
 
 
@@ -49,10 +48,9 @@ def test_sign_in_sets_a_safe_cookie_and_wrong_password_is_refused(world, two):
     bad = c.post("/login", data={"email": "a@practice.test", "password": "wrong", "stamp": stamp, "token": token})
     assert bad.status_code == 400 and "do not match" in bad.text
     c = world.login("a@practice.test")
-    cookie = [h for k, h in c.get("/").request.headers.items()]  # signed in
-    r = TestClient(world.app).get("/", follow_redirects=False)
+    assert "My families" in c.get("/").text  # signed in
+    r = TestClient(world.app).get("/", follow_redirects=False)  # no session: sent to sign in
     assert r.status_code == 303 and r.headers["location"] == "/login"
-    page = world.login("a@practice.test").post  # noqa: F841
 
 
 def test_session_cookie_flags(world, two):
@@ -109,7 +107,7 @@ def test_pairing_code_page_shows_text_and_qr(world, two):
     csrf = csrf_of(c.get(f"/families/{two['a']}").text)
     page = c.post(f"/families/{two['a']}/pairing-code", data={"member_id": "", "csrf": csrf}).text
     code = re.search(r'class="code"[^>]*>([A-Z0-9-]{14})<', page).group(1)
-    assert "<svg" in page and f"regroup://pair?server=" in page and f"code={code}" in page
+    assert "<svg" in page and "regroup://pair?server=" in page and f"code={code}" in page
     assert world.client.post("/api/v1/pair", json={"code": code, "device_name": "Cara"}).status_code == 201
 
 
