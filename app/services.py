@@ -195,6 +195,15 @@ class Services:
         await self._thread.run(lambda: js.complete_step(self._require(), step.journey_id, step.id))
         return journeys.next_step_after(self.library.journey(step.journey_id), step.id)
 
+    def export_worksheet(self, step_id: str, values: dict) -> tuple[str, bytes]:
+        """A worksheet (the re-approach plan) as a Markdown file: its name and bytes."""
+        from app.i18n import _, format_date
+        step, today = self.library.step(step_id), dt.date.today()
+        text = journeys.worksheet_markdown(
+            step, values, title=_("Our re-approach plan"), empty=_("Not filled in yet"),
+            exported=_("Exported from Regroup on {date}").format(date=format_date(today)))
+        return f"regroup-reapproach-plan-{today.isoformat()}.md", text.encode("utf-8")
+
     async def restart_journey(self, journey_id: str) -> None:
         journey = self.library.journey(journey_id)
         await self._thread.run(lambda: js.restart_journey(self._require(), journey.id, journey.steps[0].id))
@@ -290,14 +299,15 @@ class Services:
         def work():
             s = self._require()
             since = (today - dt.timedelta(days=days - 1)).isoformat()
+            wellbeing = list(reversed(checkins.list_wellbeing(s)))
             return {
                 "series": trends.daily_series(s, days=days, today=today.isoformat()),
                 "use": trends.use_vs_non_use(s, since=since),
                 "responses": trends.by_response(s, since=since),
                 "response_counts": trends.response_counts(s, since=since),
-                "who5": [w for w in reversed(checkins.list_wellbeing(s)) if w.local_day >= since]
-                or list(reversed(checkins.list_wellbeing(s, limit=1))),
-                "who5_recent": list(reversed(checkins.list_wellbeing(s, limit=2))),
+                # one read, oldest first: the period's scores (else the latest), and the last two
+                "who5": [w for w in wellbeing if w.local_day >= since] or wellbeing[-1:],
+                "who5_recent": wellbeing[-2:],
                 "month": trends.month_moods(s, today.year, today.month),
             }
         return await self._thread.run(work)

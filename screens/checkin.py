@@ -53,7 +53,11 @@ async def build(shell) -> Screen:
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
 
     def toggle(key, item, on):
-        (state[key].append if on else state[key].remove)(item) if (item in state[key]) != on else None
+        chosen = state[key]
+        if on and item not in chosen:
+            chosen.append(item)
+        elif not on and item in chosen:
+            chosen.remove(item)
 
     two_track = ft.Column(visible=False, spacing=12, tight=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     lod = ft.SegmentedButton(selected=[], allow_empty_selection=True, show_selected_icon=False,

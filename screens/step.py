@@ -117,17 +117,11 @@ async def _leave(shell, saver, route: str) -> None:
 
 
 def _export_button(shell, step, values, saver) -> ft.Control:
-    from app.journeys import worksheet_markdown
-
     async def export(e):
         await saver.flush()
-        today = dt.date.today()
-        text = worksheet_markdown(step, values, title=_("Our re-approach plan"), empty=_("Not filled in yet"),
-                                  exported=_("Exported from Regroup on {date}").format(date=format_date(today)))
+        name, data = shell.services.export_worksheet(step.id, values)
         try:
-            await ft.FilePicker().save_file(dialog_title=_("Save your plan"),
-                                            file_name=f"regroup-reapproach-plan-{today.isoformat()}.md",
-                                            src_bytes=text.encode("utf-8"))
+            await ft.FilePicker().save_file(dialog_title=_("Save your plan"), file_name=name, src_bytes=data)
         except Exception as exc:  # noqa: BLE001
             log.error("plan export failed: %s", exc.__class__.__name__)
             snack(shell.page, _("The plan could not be exported. It is still saved in Regroup."))

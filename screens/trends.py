@@ -7,9 +7,10 @@ import datetime as dt
 
 import flet as ft
 import flet_charts as fch
+from babel.dates import get_day_names
 
 from app import trends as t
-from app.i18n import _, format_date, format_number
+from app.i18n import _, current_language, format_date, format_number
 from screens.labels import RESPONSES, mood_color, word
 from screens.widgets import Screen, body, card, heading, page_body, small
 
@@ -86,8 +87,6 @@ def use_chart(c: t.Comparison) -> ft.Control:
 def month_calendar(moods: dict[int, float]) -> ft.Control:
     today = dt.date.today()
     weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(today.year, today.month)
-    from babel.dates import get_day_names
-    from app.i18n import current_language
     names = get_day_names("abbreviated", locale=current_language())
     rows = [ft.Row([ft.Container(small(names[i]), width=40, alignment=ft.Alignment.CENTER) for i in range(7)],
                    spacing=4)]
