@@ -7,27 +7,20 @@ import os
 
 import flet as ft
 
-from app.paths import ASSETS_DIR, data_dir
-from app.services import Services
-from screens.shell import Shell
+from app.paths import ASSETS_DIR
+from wiring import make_services, make_session
 
 HOST = "127.0.0.1"  # loopback only: the app is never reachable from the network
 
 
-def make_main(services: Services):
-    async def main(page: ft.Page) -> None:
-        await Shell(page, services).start()
-    return main
-
-
 def run() -> None:
-    # Log levels and class names only: never what a person typed (see tests/test_privacy.py).
+    # Events, codes and class names only: never what a person typed (tests/test_services.py holds it).
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     port = int(os.environ.get("REGROUP_PORT", "8550"))
-    services = Services(data_dir())
+    services = make_services()
     print(f"Regroup is running at http://{HOST}:{port}  (data: {services.data_dir})", flush=True)
     ft.run(
-        make_main(services),
+        make_session(services),
         view=ft.AppView.WEB_BROWSER,  # a phone build ignores this and runs embedded
         host=HOST,
         port=port,

@@ -1,1 +1,1 @@
-"""Regroup's core: domain, storage, content, i18n and privacy. Never imports Flet."""
+"""Regroup's core: domain rules, the local store (all SQL), content, i18n, crypto and use-cases. Never imports Flet."""

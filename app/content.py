@@ -12,16 +12,8 @@ from typing import Any
 import yaml
 
 from app import domain as d
+from app.errors import ContentError
 from app.paths import ASSETS_DIR, CONTENT_DIR
-
-
-class ContentError(Exception):
-    """A content file is broken; the message says where, so a reviewer can fix it."""
-
-    def __init__(self, file: str, where: str, field: str | None, problem: str):
-        self.file, self.where, self.field, self.problem = file, where, field, problem
-        at = f"{where}, field '{field}'" if field else where
-        super().__init__(f"{file}: {at}: {problem}")
 
 
 COMMON = {"id", "type", "title", "minutes", "topics", "safety", "repeatable", "body", "image"}

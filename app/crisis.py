@@ -52,10 +52,6 @@ class CountryHelp:
     def of_kind(self, kind: str) -> list[HelpLine]:
         return [line for line in self.lines if line.kind == kind]
 
-    @property
-    def emergency_number(self) -> str:
-        return self.of_kind("emergency")[0].display or ""
-
 
 @dataclass(frozen=True)
 class CrisisDirectory:

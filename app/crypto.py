@@ -18,6 +18,8 @@ from typing import Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from app.errors import CryptoError
+
 MAGIC = b"RG"
 BLOB_FORMAT = 1
 KEY_FORMAT = 1
@@ -25,24 +27,32 @@ NONCE_BYTES = 12
 HEADER_BYTES = len(MAGIC) + 2
 
 
-class CryptoError(Exception):
-    """Base of every encryption problem; messages never contain plaintext."""
-
-
 class KeyMissingError(CryptoError):
     """The store holds encrypted data but its key cannot be found."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__("key_missing", detail)
 
 
 class KeyMismatchError(CryptoError):
     """The key found does not open this store."""
 
+    def __init__(self, detail: str = ""):
+        super().__init__("key_wrong", detail)
+
 
 class KeyFileError(CryptoError):
     """The key file exists but cannot be read or is not a Regroup key."""
 
+    def __init__(self, detail: str = ""):
+        super().__init__("key_wrong", detail)
+
 
 class DecryptionError(CryptoError):
     """A blob is damaged, was moved to another record, or needs another key."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__("decrypt_failed", detail)
 
 
 @dataclass(frozen=True)
@@ -160,10 +170,6 @@ class FieldCipher:
     def __init__(self, key: DataKey):
         self._key = key
         self._aead = AESGCM(key.secret)
-
-    @property
-    def key_version(self) -> int:
-        return self._key.version
 
     @staticmethod
     def _aad(header: bytes, table: str, record_id: str, field: str) -> bytes:

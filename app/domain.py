@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 THEMES = ("system", "light", "dark")
+MAX_TEXT = 100_000  # SYNC.md: a text field holds at most 100,000 characters
 
 
 def new_id() -> str:
     """A client-made record id (SYNC.md: ids are random UUIDs)."""
     return str(uuid.uuid4())
-
-
-def utc_now() -> str:
-    """Now as an ISO-8601 UTC string with milliseconds, the format records and sync use."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -254,6 +249,7 @@ RESPONSES = ("spent_time_together", "praised_sober_time", "withdrew_attention", 
 LOVED_ONE_DAYS = ("use", "non_use", "unknown")
 MAX_TITLE = 200
 MAX_TAGS = 20
+MAX_CUSTOM_TAG = 40  # characters in one of the person's own tags
 
 
 @dataclass(frozen=True)
@@ -269,6 +265,7 @@ class JournalEntry:
     tz: str
     local_day: str
     order: int                     # stable local order (rowid)
+    prompt_id: str | None = None   # a reflection: the prompt of step_id it answers
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Trends from check-ins: daily series, two-track comparisons, and honest one-sentence summaries.
+"""Trends rules: statistics over per-day check-in figures and honest one-sentence summaries. Pure.
 
 A comparison is claimed only with at least MIN_DAYS days in each group and a
 difference of at least MIN_DIFF points; otherwise the summary says so.
@@ -6,11 +6,10 @@ difference of at least MIN_DIFF points; otherwise the summary says so.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass
 
-from app.store import Store
+from app.domain import Wellbeing
+from app.i18n import _, format_number
 
 MIN_DAYS = 5
 MIN_DIFF = 0.5
@@ -46,65 +45,42 @@ class Comparison:
         return self.enough and abs(self.a_mood - self.b_mood) >= MIN_DIFF
 
 
-def daily_series(store: Store, *, days: int, today: str) -> list[DayPoint]:
-    """Average mood and stress per local day over the last `days` days (days without check-ins are absent)."""
-    since = (dt.date.fromisoformat(today) - dt.timedelta(days=days - 1)).isoformat()
-    rows = store.db.execute(
-        "SELECT local_day, AVG(mood), AVG(stress), COUNT(*) FROM checkins WHERE deleted_at IS NULL "
-        "AND local_day >= ? AND local_day <= ? GROUP BY local_day ORDER BY local_day", [since, today]).fetchall()
-    return [DayPoint(day=r[0], mood=round(r[1], 2), stress=None if r[2] is None else round(r[2], 2), count=r[3])
-            for r in rows]
+@dataclass(frozen=True)
+class DayRecord:
+    """One local day of check-ins: mean mood, the loved one's day (the last recorded), responses chosen."""
+
+    day: str
+    mood: float
+    loved_one_day: str | None
+    responses: frozenset[str]
 
 
-def _days(store: Store, since: str | None) -> list[tuple[str, float, str | None, set[str]]]:
-    """Per day: mean mood, the loved one's day (the last one recorded), and every response chosen."""
-    sql = ("SELECT local_day, mood, loved_one_day, my_response FROM checkins WHERE deleted_at IS NULL"
-           + (" AND local_day >= ?" if since else "") + " ORDER BY local_day, rowid")
-    by_day: dict[str, list] = {}
-    for day, mood, lod, resp in store.db.execute(sql, [since] if since else []):
-        entry = by_day.setdefault(day, [[], None, set()])
-        entry[0].append(mood)
-        if lod:
-            entry[1] = lod
-        entry[2].update(json.loads(resp))
-    return [(d, sum(v[0]) / len(v[0]), v[1], v[2]) for d, v in by_day.items()]
-
-
-def compare(days: list[tuple[str, float, str | None, set[str]]], in_a, in_b) -> Comparison:
-    a = [m for d, m, lod, resp in days if in_a(lod, resp)]
-    b = [m for d, m, lod, resp in days if in_b(lod, resp)]
+def compare(days: list[DayRecord], in_a, in_b) -> Comparison:
+    a = [d.mood for d in days if in_a(d.loved_one_day, d.responses)]
+    b = [d.mood for d in days if in_b(d.loved_one_day, d.responses)]
     return Comparison(a_days=len(a), b_days=len(b), a_mood=round(sum(a) / len(a), 2) if a else None,
                       b_mood=round(sum(b) / len(b), 2) if b else None)
 
 
-def use_vs_non_use(store: Store, *, since: str | None = None) -> Comparison:
+def use_vs_non_use(days: list[DayRecord]) -> Comparison:
     """A = the loved one's non-use days, B = use days."""
-    return compare(_days(store, since), lambda lod, r: lod == "non_use", lambda lod, r: lod == "use")
+    return compare(days, lambda lod, r: lod == "non_use", lambda lod, r: lod == "use")
 
 
-def by_response(store: Store, *, since: str | None = None) -> dict[str, Comparison]:
+def by_response(days: list[DayRecord]) -> dict[str, Comparison]:
     """For each response: A = days I chose it, B = days I logged a response but not that one."""
-    days = [d for d in _days(store, since) if d[3]]
-    chosen = sorted({r for d in days for r in d[3]})
+    days = [d for d in days if d.responses]
+    chosen = sorted({r for d in days for r in d.responses})
     return {r: compare(days, lambda lod, resp, r=r: r in resp, lambda lod, resp, r=r: r not in resp)
             for r in chosen}
 
 
-def response_counts(store: Store, *, since: str | None = None) -> dict[str, int]:
+def response_counts(days: list[DayRecord]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for d in _days(store, since):
-        for r in d[3]:
+    for d in days:
+        for r in d.responses:
             counts[r] = counts.get(r, 0) + 1
     return counts
-
-
-def month_moods(store: Store, year: int, month: int) -> dict[int, float]:
-    """Day of month -> mean mood, for the calendar."""
-    first = dt.date(year, month, 1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    rows = store.db.execute("SELECT local_day, AVG(mood) FROM checkins WHERE deleted_at IS NULL AND "
-                            "local_day BETWEEN ? AND ? GROUP BY local_day", [first.isoformat(), last.isoformat()])
-    return {int(r[0][8:10]): round(r[1], 2) for r in rows}
 
 
 def trend_direction(points: list[DayPoint]) -> float | None:
@@ -119,12 +95,10 @@ def trend_direction(points: list[DayPoint]) -> float | None:
 # --- one-sentence summaries (translated) -------------------------------------------------
 
 def _fmt(value: float) -> str:
-    from app.i18n import format_number
     return format_number(round(value, 1))
 
 
 def summarize_series(points: list[DayPoint], days: int) -> str:
-    from app.i18n import _
     if len(points) < 3:
         return _("Check in a few times to see your trends.")
     mean = sum(p.mood for p in points) / len(points)
@@ -140,7 +114,6 @@ def summarize_series(points: list[DayPoint], days: int) -> str:
 
 
 def summarize_use(c: Comparison) -> str:
-    from app.i18n import _
     if not c.enough:
         return _("Log your loved one's day on at least {n} use days and {n} non-use days to compare them.").format(
             n=MIN_DAYS)
@@ -155,7 +128,6 @@ def summarize_use(c: Comparison) -> str:
 
 def summarize_response(response_label: str, c: Comparison) -> str | None:
     """A sentence only when the difference is clear; else None (say nothing rather than guess)."""
-    from app.i18n import _
     if not c.clear:
         return None
     if c.a_mood > c.b_mood:
@@ -165,7 +137,6 @@ def summarize_response(response_label: str, c: Comparison) -> str | None:
 
 def summarize_who5(scores: list[int]) -> str:
     """Scores oldest first."""
-    from app.i18n import _
     if not scores:
         return _("Fill in the weekly wellbeing check to see it here.")
     latest = scores[-1]
@@ -179,3 +150,38 @@ def summarize_who5(scores: list[int]) -> str:
     else:
         change = _("about the same as last time")
     return _("Your latest wellbeing score is {score} out of 100, {change}.").format(score=latest, change=change)
+
+
+@dataclass(frozen=True)
+class TrendsView:
+    """Everything the Trends screen shows for one period, with its sentences already written."""
+
+    days: int
+    today: str
+    series: list[DayPoint]
+    series_summary: str
+    use: Comparison
+    use_summary: str
+    responses: dict[str, Comparison]
+    response_counts: dict[str, int]
+    who5: list[Wellbeing]          # the period's scores, oldest first (else the latest one)
+    who5_summary: str
+    month: dict[int, float]        # day of this month -> mean mood
+
+    def response_sentences(self, label) -> list[str]:
+        """One sentence per response with a clear difference; `label` gives a response key its words."""
+        lines = (summarize_response(label(r), c) for r, c in self.responses.items())
+        return [line for line in lines if line]
+
+
+def trends_view(*, days: int, today: str, series: list[DayPoint], records: list[DayRecord],
+                wellbeing: list[Wellbeing], since: str, month: dict[int, float]) -> TrendsView:
+    """Put a period's figures together; wellbeing comes newest first, as the store lists it."""
+    oldest_first = list(reversed(wellbeing))
+    use = use_vs_non_use(records)
+    return TrendsView(days=days, today=today, series=series, series_summary=summarize_series(series, days),
+                      use=use, use_summary=summarize_use(use), responses=by_response(records),
+                      response_counts=response_counts(records),
+                      who5=[w for w in oldest_first if w.local_day >= since] or oldest_first[-1:],
+                      who5_summary=summarize_who5([w.score for w in oldest_first[-2:]]), month=month)
+

@@ -20,9 +20,5 @@ class StoreThread:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
-    def run_sync(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """For scripts and tests outside an event loop."""
-        return self._executor.submit(fn, *args, **kwargs).result()
-
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import flet as ft
 
 from app.domain import FEELINGS, RESPONSES
 from app.i18n import _, format_date
 from screens.labels import FEELINGS as FEELING_WORDS, LOVED_ONE_DAY, MOODS, RESPONSES as RESPONSE_WORDS, SLEEP
+from screens import messages
 from screens.labels import toggle_chip, word
 from screens.steps import number_picker
 from screens.theme import TOUCH
 from screens.widgets import Screen, body, card, heading, icon_button, page_body, small, snack
 
-log = logging.getLogger("regroup.ui")
 
 
 def _mood_buttons(state: dict, on_pick) -> ft.Control:
@@ -46,32 +45,13 @@ def _mood_buttons(state: dict, on_pick) -> ft.Control:
 
 async def build(shell) -> Screen:
     page, services = shell.page, shell.services
-    status = await services.today_status()
+    overview = await services.checkins.overview(limit=7)
     state: dict = {"mood": None, "feelings": [], "stress": None, "sleep": None, "lod": None, "responses": []}
     note = ft.TextField(label=_("A note (optional)"), multiline=True, min_lines=2, max_lines=6,
                         capitalization=ft.TextCapitalization.SENTENCES)
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
 
-    def toggle(key, item, on):
-        chosen = state[key]
-        if on and item not in chosen:
-            chosen.append(item)
-        elif not on and item in chosen:
-            chosen.remove(item)
-
-    two_track = ft.Column(visible=False, spacing=12, tight=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-    lod = ft.SegmentedButton(selected=[], allow_empty_selection=True, show_selected_icon=False,
-                             segments=[ft.Segment(value=k, label=ft.Text(word(LOVED_ONE_DAY, k)))
-                                       for k in ("use", "non_use", "unknown")],
-                             style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
-                             on_change=lambda e: state.update(lod=(e.control.selected or [None])[0]))
-    two_track.controls = [
-        small(_("Their day, and how you responded. Over time this shows what helps you (from CRAFT).")),
-        heading(_("Your loved one's day"), level="section"), lod,
-        heading(_("How did you respond?"), level="section"),
-        ft.Row([toggle_chip(word(RESPONSE_WORDS, r), False, lambda on, r=r: toggle("responses", r, on))
-                for r in RESPONSES], wrap=True, spacing=8, run_spacing=8),
-    ]
+    two_track = _two_track(state)
 
     def show_two_track(e):
         two_track.visible = bool(e.control.value)
@@ -83,33 +63,25 @@ async def build(shell) -> Screen:
             page.update()
             return
         try:
-            await services.add_checkin(
+            await services.checkins.add(
                 mood=state["mood"], feelings=state["feelings"], stress=state["stress"], sleep=state["sleep"],
                 note=note.value, loved_one_day=state["lod"] if two_track.visible else None,
                 my_response=state["responses"] if two_track.visible else [])
         except Exception as exc:  # noqa: BLE001 - keep what was chosen on screen
-            log.error("check-in not saved: %s", exc.__class__.__name__)
-            error.value = _("Your check-in could not be saved. Everything you chose is still here; please try again.")
+            error.value = messages.describe(exc, what="check-in not saved") + " " + _(
+                "Everything you chose is still here.")
             error.visible = True
             page.update()
             return
         await shell.refresh()
         snack(page, _("Check-in saved. Thank you for taking a moment for yourself."))
 
-    controls: list[ft.Control] = []
-    if status["who5_due"]:
-        controls.append(card(heading(_("Your weekly wellbeing check"), level="section"),
-                             body(_("Five short questions about the last two weeks.")),
-                             ft.FilledTonalButton(_("Start the wellbeing check"), height=TOUCH,
-                                                  on_click=lambda e: page.run_task(shell.go, "/who5")),
-                             tone="notice"))
-    if status["checked_in"]:
-        controls.append(small(_("You have checked in today. You can add another check-in at any time.")))
+    controls: list[ft.Control] = _due_notes(shell, overview.status)
     controls += [
         heading(_("How are you feeling?"), level="section"),
         _mood_buttons(state, lambda: (setattr(error, "visible", False), page.update())),
         heading(_("Any of these feelings?"), level="section"),
-        ft.Row([toggle_chip(word(FEELING_WORDS, f), False, lambda on, f=f: toggle("feelings", f, on))
+        ft.Row([toggle_chip(word(FEELING_WORDS, f), False, lambda on, f=f: _toggle(state["feelings"], f, on))
                 for f in FEELINGS], wrap=True, spacing=8, run_spacing=8),
         heading(_("Stress today, from 0 to 10"), level="section"),
         number_picker(_("Stress today, from 0 to 10"), 0, 10, None, lambda n: state.update(stress=n),
@@ -124,13 +96,48 @@ async def build(shell) -> Screen:
         ft.FilledButton(_("Save check-in"), icon=ft.Icons.CHECK, height=52, on_click=save),
         ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=TOUCH,
                           on_click=lambda e: page.run_task(shell.go, "/trends")),
-        await _recent(shell),
+        _recent(shell, overview.recent),
     ]
     return Screen(title=_("Check-in"), controls=[page_body(controls)])
 
 
-async def _recent(shell) -> ft.Control:
-    items = await shell.services.list_checkins(limit=7)
+def _toggle(chosen: list, item: str, on: bool) -> None:
+    if on and item not in chosen:
+        chosen.append(item)
+    elif not on and item in chosen:
+        chosen.remove(item)
+
+
+def _two_track(state: dict) -> ft.Column:
+    """The loved one's day and the person's responses (CRAFT's two tracks), shown when switched on."""
+    lod = ft.SegmentedButton(selected=[], allow_empty_selection=True, show_selected_icon=False,
+                             segments=[ft.Segment(value=k, label=ft.Text(word(LOVED_ONE_DAY, k)))
+                                       for k in ("use", "non_use", "unknown")],
+                             style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
+                             on_change=lambda e: state.update(lod=(e.control.selected or [None])[0]))
+    return ft.Column([
+        small(_("Their day, and how you responded. Over time this shows what helps you (from CRAFT).")),
+        heading(_("Your loved one's day"), level="section"), lod,
+        heading(_("How did you respond?"), level="section"),
+        ft.Row([toggle_chip(word(RESPONSE_WORDS, r), False, lambda on, r=r: _toggle(state["responses"], r, on))
+                for r in RESPONSES], wrap=True, spacing=8, run_spacing=8),
+    ], visible=False, spacing=12, tight=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+
+
+def _due_notes(shell, status) -> list[ft.Control]:
+    notes: list[ft.Control] = []
+    if status.who5_due:
+        notes.append(card(heading(_("Your weekly wellbeing check"), level="section"),
+                          body(_("Five short questions about the last two weeks.")),
+                          ft.FilledTonalButton(_("Start the wellbeing check"), height=TOUCH,
+                                               on_click=lambda e: shell.page.run_task(shell.go, "/who5")),
+                          tone="notice"))
+    if status.checked_in:
+        notes.append(small(_("You have checked in today. You can add another check-in at any time.")))
+    return notes
+
+
+def _recent(shell, items) -> ft.Control:
     if not items:
         return small(_("Your check-ins will appear here."))
     rows = []
@@ -140,7 +147,7 @@ async def _recent(shell) -> ft.Control:
         detail = label() + (_(" · stress {n}").format(n=c.stress) if c.stress is not None else "")
 
         async def delete(e, cid=c.id, day=day):
-            await shell.services.delete_checkin(cid)
+            await shell.services.checkins.delete(cid)
             await shell.refresh()
             snack(shell.page, _("Check-in deleted"))
 

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import logging
 import random
 
 import flet as ft
 
-from app.domain import MAX_TAGS, MAX_TITLE, SUGGESTED_TAGS
+from app.domain import MAX_TITLE, SUGGESTED_TAGS
+from app.errors import AppError
 from app.i18n import _
+from app.journal import clean_custom_tag
+from screens import messages
 from screens.labels import TAGS, toggle_chip, word
 from screens.steps import Saver
 from screens.widgets import Screen, body, card, heading, page_body
-
-log = logging.getLogger("regroup.ui")
-REASONS = {
-    "empty": lambda: _("Write something first: an empty entry is not saved."),
-    "title_too_long": lambda: _("The title is too long: {max} characters at most.").format(max=MAX_TITLE),
-    "too_many_tags": lambda: _("An entry can have up to {max} tags.").format(max=MAX_TAGS),
-    "not_found": lambda: _("This entry was deleted, so it cannot be saved. Your words are kept as a draft."),
-}
 
 
 async def build(shell, entry_id: str) -> Screen:
     page, services = shell.page, shell.services
     editing = entry_id != "new"
-    entry = await services.get_entry(entry_id) if editing else None
-    if editing and entry is None:
+    opened = await services.journal.open_entry(entry_id if editing else None)
+    if opened is None:
         return Screen(title=_("Journal"), controls=[page_body([body(_("This entry no longer exists."))])])
-    draft = await services.get_draft(entry.id if entry else None)
+    entry, draft = opened.entry, opened.draft
     state = {"tags": list(entry.tags) if entry else [], "custom": list(entry.custom_tags) if entry else []}
     title = ft.TextField(label=_("Title (optional)"), max_length=MAX_TITLE,
                          value=(draft or {}).get("title", entry.title if entry else "") or "",
@@ -39,8 +33,8 @@ async def build(shell, entry_id: str) -> Screen:
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
 
     async def keep_draft():
-        await services.save_draft(body=text.value or "", title=title.value or "",
-                                  entry_id=entry.id if entry else None)
+        await services.journal.save_draft(body=text.value or "", title=title.value or "",
+                                          entry_id=entry.id if entry else None)
 
     saver = Saver(page, keep_draft)
     saver.status.value = _("We brought back what you were writing.") if draft else ""
@@ -50,54 +44,62 @@ async def build(shell, entry_id: str) -> Screen:
     async def save(e):
         error.visible = False
         try:
-            await services.save_entry(body=text.value or "", title=title.value, tags=state["tags"],
-                                      custom_tags=state["custom"], entry_id=entry.id if entry else None)
-        except ValueError as exc:
-            key = str(exc) if str(exc) in REASONS else None
-            error.value = REASONS[key]() if key else _("This entry is longer than 100,000 characters.")
-            error.visible = True
+            saved = await services.journal.save_entry(
+                body=text.value or "", title=title.value, tags=state["tags"], custom_tags=state["custom"],
+                entry_id=entry.id if entry else None)
+        except Exception as exc:  # noqa: BLE001 - say why; keep the words on screen and as a draft
+            if not (isinstance(exc, AppError) and exc.code in ("empty_entry", "title_too_long", "too_many_tags")):
+                await saver.flush()
+            error.value, error.visible = messages.describe(exc, what="entry not saved"), True
             page.update()
             return
-        except Exception as exc:  # noqa: BLE001 - a full disk, say: keep the draft and say so
-            log.error("entry not saved: %s", exc.__class__.__name__)
-            await saver.flush()
-            error.value = _("Your entry could not be saved: {reason} It is kept as a draft on this screen.").format(
-                reason=_("this device is out of space.") if exc.__class__.__name__ == "StoreFullError"
-                else _("something went wrong."))
-            error.visible = True
-            page.update()
-            return
-        await shell.go("/journal", message=_("Entry saved"))
+        note = _("This entry had been deleted, so your words were saved as a new entry.") if saved.as_new \
+            else _("Entry saved")
+        await shell.go("/journal", message=note)
 
     controls: list[ft.Control] = []
     if not editing and not (draft or {}).get("body") and services.prompts:
-        prompt_text = body(random.choice(services.prompts))
-
-        def another(e):
-            prompt_text.value = random.choice([p for p in services.prompts if p != prompt_text.value])
-            prompt_text.update()
-
-        def use(e):
-            title.value = prompt_text.value
-            title.update()
-            saver.changed()
-
-        controls.append(card(heading(_("Need a place to start?"), level="section"), prompt_text,
-                             ft.Row([ft.TextButton(_("Use this prompt"), height=48, on_click=use),
-                                     ft.TextButton(_("Another prompt"), height=48, on_click=another)], wrap=True),
-                             tone="notice"))
+        controls.append(_prompt_card(services.prompts, title, saver))
     controls += [title, text, saver.status, heading(_("Tags"), level="section"),
                  _tag_editor(page, state, saver), error,
-                 ft.FilledButton(_("Save entry"), icon=ft.Icons.SAVE_OUTLINED, height=52, on_click=save)]
-    if entry and entry.step_id and services.library and services.library.step(entry.step_id):
-        step = services.library.step(entry.step_id)
-        controls.append(ft.TextButton(_("From the journey step: {title}").format(title=step.title),
-                                      icon=ft.Icons.ROUTE, height=48,
-                                      on_click=lambda e: page.run_task(shell.go, f"/step/{step.id}")))
-    if entry:
-        controls.append(ft.OutlinedButton(_("Delete entry"), icon=ft.Icons.DELETE_OUTLINE, height=48,
-                                          on_click=lambda e: _confirm_delete(shell, entry.id)))
+                 ft.FilledButton(_("Save entry"), icon=ft.Icons.SAVE_OUTLINED, height=52, on_click=save),
+                 *_entry_links(shell, entry)]
     return Screen(title=_("Edit entry") if editing else _("New entry"), controls=[page_body(controls)])
+
+
+def _prompt_card(prompts: tuple[str, ...], target: ft.TextField, saver: Saver) -> ft.Control:
+    """A writing prompt for a blank page, another one on request."""
+    prompt_text = body(random.choice(prompts))
+
+    def another(e):
+        prompt_text.value = random.choice([p for p in prompts if p != prompt_text.value])
+        prompt_text.update()
+
+    def use(e):
+        target.value = prompt_text.value
+        target.update()
+        saver.changed()
+
+    return card(heading(_("Need a place to start?"), level="section"), prompt_text,
+                ft.Row([ft.TextButton(_("Use this prompt"), height=48, on_click=use),
+                        ft.TextButton(_("Another prompt"), height=48, on_click=another)], wrap=True),
+                tone="notice")
+
+
+def _entry_links(shell, entry) -> list[ft.Control]:
+    """Back to the journey step a reflection came from, and delete."""
+    if entry is None:
+        return []
+    links: list[ft.Control] = []
+    library = shell.services.library
+    step = library.step(entry.step_id) if entry.step_id and library else None
+    if step:
+        links.append(ft.TextButton(_("From the journey step: {title}").format(title=step.title),
+                                   icon=ft.Icons.ROUTE, height=48,
+                                   on_click=lambda e: shell.page.run_task(shell.go, f"/step/{step.id}")))
+    links.append(ft.OutlinedButton(_("Delete entry"), icon=ft.Icons.DELETE_OUTLINE, height=48,
+                                   on_click=lambda e: _confirm_delete(shell, entry.id)))
+    return links
 
 
 def _tag_editor(page, state, saver) -> ft.Control:
@@ -116,10 +118,15 @@ def _tag_editor(page, state, saver) -> ft.Control:
                                for t in state["custom"]]
 
     def add(e):
-        value = (new_tag.value or "").strip()
+        try:
+            value = clean_custom_tag(new_tag.value or "")
+        except AppError as exc:
+            new_tag.error = messages.text(exc.code)
+            page.update()
+            return
         if value and value not in state["custom"]:
-            state["custom"].append(value[:40])
-        new_tag.value = ""
+            state["custom"].append(value)
+        new_tag.value, new_tag.error = "", None
         show_custom()
         page.update()
 
@@ -141,7 +148,7 @@ def _confirm_delete(shell, entry_id: str) -> None:
 
     async def delete(e):
         page.pop_dialog()
-        await shell.services.delete_entry(entry_id)
+        await shell.services.journal.delete_entry(entry_id)
         # The journal shows "Entry deleted, Undo" itself: an overlay shown while the screen changes
         # can be lost with the view it belonged to.
         shell.flash = {"undo_entry": entry_id}

@@ -7,12 +7,14 @@ import datetime as dt
 
 import flet as ft
 
+from app.debounce import Debouncer
 from app.domain import SUGGESTED_TAGS, JournalEntry
 from app.i18n import _, format_date, format_time
 from screens.labels import TAGS, word
 from screens.widgets import Screen, body, card, empty_state, heading, page_body, small
 
 UNDO_SECONDS = 10
+SEARCH_DELAY = 0.3
 PERIODS = (("all", lambda: _("Any time"), None), ("7", lambda: _("7 days"), 7),
            ("30", lambda: _("30 days"), 30), ("365", lambda: _("1 year"), 365))
 
@@ -23,7 +25,7 @@ def _snippet(entry: JournalEntry) -> str:
 
 
 def _entry_card(shell, entry: JournalEntry) -> ft.Control:
-    when = dt.datetime.fromisoformat(entry.created_at.replace("Z", "+00:00")).astimezone()
+    when = shell.services.clock.to_local(entry.created_at)
     title = entry.title or _snippet(entry)[:60]
     tags = [word(TAGS, t) for t in entry.tags] + list(entry.custom_tags)
     parts = [ft.Text(title, weight=ft.FontWeight.W_600, max_lines=2),
@@ -37,93 +39,99 @@ def _entry_card(shell, entry: JournalEntry) -> ft.Control:
     )
 
 
-async def build(shell) -> Screen:
-    page, services = shell.page, shell.services
-    state = {"query": "", "tag": None, "period": "all", "cursor": None, "last_day": None, "range": None}
-    results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-    more = ft.OutlinedButton(_("Show older entries"), icon=ft.Icons.EXPAND_MORE, height=48, visible=False)
-    tag_button = ft.OutlinedButton(_("Tag: any"), icon=ft.Icons.LABEL_OUTLINE, height=48)
-    search_timer: dict = {}
+class JournalScreen:
+    """The journal list and its filters; every filter change reloads from the first page."""
 
-    def filters() -> dict:
-        if state["range"]:
-            start, end = state["range"]
-            return {"query": state["query"], "tag": state["tag"], "day_from": start.isoformat(),
-                    "day_to": end.isoformat()}
-        days = next(d for k, _l, d in PERIODS if k == state["period"])
-        day_from = (dt.date.today() - dt.timedelta(days=days - 1)).isoformat() if days else None
-        return {"query": state["query"], "tag": state["tag"], "day_from": day_from}
+    def __init__(self, shell):
+        self.shell, self.page, self.services = shell, shell.page, shell.services
+        self.query, self.tag, self.period, self.range = "", None, "all", None
+        self.cursor: int | None = None
+        self.last_day: str | None = None
+        self.results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.more = ft.OutlinedButton(_("Show older entries"), icon=ft.Icons.EXPAND_MORE, height=48, visible=False,
+                                      on_click=lambda e: self.page.run_task(self.load, False))
+        self.tag_button = ft.OutlinedButton(_("Tag: any"), icon=ft.Icons.LABEL_OUTLINE, height=48,
+                                            on_click=self.choose_tag)
+        self.range_text = small("")
+        self.clear_range = ft.TextButton(_("Clear dates"), height=48, visible=False, on_click=self.clear_dates)
+        self.search = Debouncer(SEARCH_DELAY, lambda: self.load(True))
 
-    async def load(reset: bool):
+    def filters(self) -> dict:
+        if self.range:
+            start, end = self.range
+            return {"query": self.query, "tag": self.tag, "day_from": start.isoformat(), "day_to": end.isoformat()}
+        days = next(d for k, _l, d in PERIODS if k == self.period)
+        today = self.services.clock.today()
+        return {"query": self.query, "tag": self.tag,
+                "day_from": (today - dt.timedelta(days=days - 1)).isoformat() if days else None}
+
+    async def load(self, reset: bool) -> None:
         if reset:
-            state["cursor"], state["last_day"] = None, None
-            results.controls.clear()
-        page_entries, cursor = await services.list_entries(**filters(), before=state["cursor"])
-        state["cursor"] = cursor
-        for entry in page_entries:
-            if entry.local_day != state["last_day"]:
-                state["last_day"] = entry.local_day
-                results.controls.append(heading(format_date(dt.date.fromisoformat(entry.local_day), format="full"),
-                                                level="section"))
-            results.controls.append(_entry_card(shell, entry))
-        if not results.controls:
-            filtered = state["query"] or state["tag"] or state["period"] != "all" or state["range"]
-            results.controls.append(
-                body(_("No entries match. Try other words, or clear the filters."), muted=True) if filtered
-                else empty_state(ft.Icons.BOOK_OUTLINED, _("Your journal is empty"),
-                                 _("Write whatever is on your mind. It stays on this phone, encrypted.")))
-        more.visible = cursor is not None
-        page.update()
+            self.cursor, self.last_day = None, None
+            self.results.controls.clear()
+        found = await self.services.journal.list_entries(**self.filters(), before=self.cursor)
+        self.cursor = found.cursor
+        for entry in found.entries:
+            if entry.local_day != self.last_day:
+                self.last_day = entry.local_day
+                self.results.controls.append(
+                    heading(format_date(dt.date.fromisoformat(entry.local_day), format="full"), level="section"))
+            self.results.controls.append(_entry_card(self.shell, entry))
+        if not self.results.controls:
+            self.results.controls.append(self._nothing())
+        self.more.visible = self.cursor is not None
+        self.page.update()
 
-    async def search_changed(e):
-        state["query"] = e.control.value or ""
-        if search_timer.get("t"):
-            search_timer["t"].cancel()
-        search_timer["t"] = asyncio.get_running_loop().call_later(0.3, lambda: page.run_task(load, True))
+    def _nothing(self) -> ft.Control:
+        if self.query or self.tag or self.period != "all" or self.range:
+            return body(_("No entries match. Try other words, or clear the filters."), muted=True)
+        return empty_state(ft.Icons.BOOK_OUTLINED, _("Your journal is empty"),
+                           _("Write whatever is on your mind. It stays on this phone, encrypted."))
 
-    def pick_period(e):
-        state["period"], state["range"] = e.control.selected[0], None
-        show_range()
-        page.run_task(load, True)
+    def search_changed(self, e) -> None:
+        self.query = e.control.value or ""
+        self.search.poke()
 
-    range_text = small("")
-    clear_range = ft.TextButton(_("Clear dates"), height=48, visible=False)
+    def pick_period(self, e) -> None:
+        self.period, self.range = e.control.selected[0], None
+        self.show_range()
+        self.page.run_task(self.load, True)
 
-    def show_range():
-        if state["range"]:
-            start, end = state["range"]
-            range_text.value = _("From {start} to {end}").format(start=format_date(start), end=format_date(end))
+    def show_range(self) -> None:
+        if self.range:
+            start, end = self.range
+            self.range_text.value = _("From {start} to {end}").format(start=format_date(start),
+                                                                       end=format_date(end))
         else:
-            range_text.value = ""
-        clear_range.visible = bool(state["range"])
+            self.range_text.value = ""
+        self.clear_range.visible = bool(self.range)
 
-    def picked_range(e):
+    def picked_range(self, e) -> None:
         start, end = e.control.start_value, e.control.end_value
         if start and end:
-            state["range"] = (start.date() if hasattr(start, "date") else start,
-                              end.date() if hasattr(end, "date") else end)
-            show_range()
-            page.run_task(load, True)
+            self.range = (start.date() if hasattr(start, "date") else start, end.date() if hasattr(end, "date") else end)
+            self.show_range()
+            self.page.run_task(self.load, True)
 
-    def choose_dates(e):
-        today = dt.datetime.now()
-        page.show_dialog(ft.DateRangePicker(
+    def choose_dates(self, e) -> None:
+        today = self.services.clock.local_now().replace(tzinfo=None)
+        self.page.show_dialog(ft.DateRangePicker(
             first_date=dt.datetime(2000, 1, 1), last_date=today, current_date=today,
-            help_text=_("Show entries between these dates"), on_change=picked_range))
+            help_text=_("Show entries between these dates"), on_change=self.picked_range))
 
-    def clear(e):
-        state["range"] = None
-        show_range()
-        page.run_task(load, True)
+    def clear_dates(self, e) -> None:
+        self.range = None
+        self.show_range()
+        self.page.run_task(self.load, True)
 
-    clear_range.on_click = clear
+    def choose_tag(self, e) -> None:
+        page = self.page
 
-    def choose_tag(e):
         async def pick(tag):
             page.pop_dialog()
-            state["tag"] = tag
-            tag_button.content = _("Tag: {tag}").format(tag=word(TAGS, tag)) if tag else _("Tag: any")
-            await load(True)
+            self.tag = tag
+            self.tag_button.content = _("Tag: {tag}").format(tag=word(TAGS, tag)) if tag else _("Tag: any")
+            await self.load(True)
         options = [(None, _("Any tag"))] + [(t, word(TAGS, t)) for t in SUGGESTED_TAGS]
         page.show_dialog(ft.AlertDialog(
             title=ft.Text(_("Show entries with this tag")),
@@ -132,41 +140,50 @@ async def build(shell) -> Screen:
                               tight=True, scroll=ft.ScrollMode.AUTO),
             actions=[ft.TextButton(_("Cancel"), on_click=lambda e: page.pop_dialog())]))
 
-    undo_area = ft.Column(tight=True)
-    flash = shell.take_flash()
-    if flash and flash.get("undo_entry"):
+    def undo_banner(self) -> ft.Control:
+        """"Entry deleted, Undo" for a few seconds after a delete on the entry screen."""
+        area = ft.Column(tight=True)
+        flash = self.shell.take_flash()
+        if not (flash and flash.get("undo_entry")):
+            return area
         deleted_id = flash["undo_entry"]
 
         async def undo(e):
-            await services.undo_delete(deleted_id)
-            undo_area.controls.clear()
-            await load(True)
+            await self.services.journal.undo_delete(deleted_id)
+            area.controls.clear()
+            await self.load(True)
 
         def hide():
-            if undo_area.page:
-                undo_area.controls.clear()
-                undo_area.update()
-
-        undo_area.controls.append(card(ft.Row([body(_("Entry deleted")), ft.TextButton(_("Undo"), height=48,
-                                                                                      on_click=undo)],
-                                              alignment=ft.MainAxisAlignment.SPACE_BETWEEN), tone="notice"))
+            if area.page:
+                area.controls.clear()
+                area.update()
+        area.controls.append(card(ft.Row([body(_("Entry deleted")), ft.TextButton(_("Undo"), height=48,
+                                                                                 on_click=undo)],
+                                         alignment=ft.MainAxisAlignment.SPACE_BETWEEN), tone="notice"))
         asyncio.get_running_loop().call_later(UNDO_SECONDS, hide)
-    tag_button.on_click = choose_tag
-    more.on_click = lambda e: page.run_task(load, False)
-    controls = [
-        undo_area,
-        ft.FilledButton(_("Write an entry"), icon=ft.Icons.EDIT, height=52,
-                        on_click=lambda e: page.run_task(shell.go, "/entry/new")),
-        ft.TextField(label=_("Search your journal"), prefix_icon=ft.Icons.SEARCH, on_change=search_changed,
-                     on_submit=lambda e: page.run_task(load, True)),
-        ft.SegmentedButton(selected=["all"], segments=[ft.Segment(value=k, label=ft.Text(l())) for k, l, _d in PERIODS],
-                           on_change=pick_period, show_selected_icon=False,
-                           style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14))),
-        ft.Row([tag_button, ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE, height=48,
-                                              on_click=choose_dates)], wrap=True, spacing=8, run_spacing=8),
-        ft.Row([range_text, clear_range], wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),
-        results,
-        more,
-    ]
-    await load(True)
+        return area
+
+    def controls(self) -> list[ft.Control]:
+        return [
+            self.undo_banner(),
+            ft.FilledButton(_("Write an entry"), icon=ft.Icons.EDIT, height=52,
+                            on_click=lambda e: self.page.run_task(self.shell.go, "/entry/new")),
+            ft.TextField(label=_("Search your journal"), prefix_icon=ft.Icons.SEARCH, on_change=self.search_changed,
+                         on_submit=lambda e: self.page.run_task(self.load, True)),
+            ft.SegmentedButton(selected=["all"], show_selected_icon=False, on_change=self.pick_period,
+                               segments=[ft.Segment(value=k, label=ft.Text(l())) for k, l, _d in PERIODS],
+                               style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14))),
+            ft.Row([self.tag_button, ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE, height=48,
+                                                       on_click=self.choose_dates)], wrap=True, spacing=8,
+                   run_spacing=8),
+            ft.Row([self.range_text, self.clear_range], wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),
+            self.results,
+            self.more,
+        ]
+
+
+async def build(shell) -> Screen:
+    screen = JournalScreen(shell)
+    controls = screen.controls()
+    await screen.load(True)
     return Screen(title=_("Journal"), controls=[page_body(controls)])

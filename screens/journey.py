@@ -17,7 +17,7 @@ TYPE_NAMES = {
 
 async def build(shell, journey_id: str) -> Screen:
     page = shell.page
-    state = await shell.services.journey_state(journey_id)
+    state = await shell.services.journeys.journey_state(journey_id)
     j = state.journey
     nxt = state.next_step
 
@@ -36,7 +36,7 @@ async def build(shell, journey_id: str) -> Screen:
 
     async def restart(e):
         page.pop_dialog()
-        await shell.services.restart_journey(j.id)
+        await shell.services.journeys.restart_journey(j.id)
         await shell.go(f"/step/{j.steps[0].id}")
 
     def confirm_restart(e):

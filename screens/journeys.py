@@ -52,7 +52,7 @@ async def build(shell) -> Screen:
             ft.Icons.ERROR_OUTLINE, _("The journeys could not be loaded"),
             _("A content file on this device is damaged, so the journeys cannot be shown. "
               "Your saved answers are safe. Details: {detail}").format(detail=services.library_error))])])
-    states = await services.journeys_overview()
+    states = await services.journeys.overview()
     run = shell.page.run_task
     controls: list[ft.Control] = [
         body(_("Step-by-step guides for the weeks after an intervention. Go at your own pace; "

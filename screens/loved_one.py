@@ -6,6 +6,7 @@ import flet as ft
 
 from app.domain import LovedOne
 from app.i18n import _
+from screens import messages
 from screens.steps import check_row
 from screens.widgets import Screen, body, heading, labelled, page_body, small, snack
 
@@ -22,7 +23,7 @@ VIOLENCE = (("yes", lambda: _("Yes")), ("no", lambda: _("No")), ("prefer_not", l
 
 async def build(shell) -> Screen:
     page = shell.page
-    current = await shell.services.loved_one()
+    current = await shell.services.journeys.loved_one()
     chosen = set(current.substances)
     relationship = ft.RadioGroup(value=current.relationship, content=ft.Column(
         [ft.Radio(value=k, label=t()) for k, t in RELATIONSHIPS], spacing=0, tight=True))
@@ -37,11 +38,11 @@ async def build(shell) -> Screen:
 
     async def save(e):
         try:
-            await shell.services.save_loved_one(LovedOne(
+            await shell.services.journeys.save_loved_one(LovedOne(
                 relationship=relationship.value, violence=violence.value,
                 substances=tuple(k for k, _t in SUBSTANCES if k in chosen)))
-        except Exception:  # noqa: BLE001
-            snack(page, _("That could not be saved. Please try again."))
+        except Exception as exc:  # noqa: BLE001
+            snack(page, messages.describe(exc, what="loved one not saved"))
             return
         await shell.go("/journeys", message=_("Saved. The journeys will show the safety notes that fit."))
 

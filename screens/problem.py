@@ -6,28 +6,20 @@ import flet as ft
 
 from app.i18n import _
 from app.services import StartStatus
+from screens import messages
 from screens.widgets import Screen, body, card, heading, page_body, small, snack
 
-MESSAGES = {
-    StartStatus.CORRUPT: (
-        lambda: _("Your saved data could not be read"),
-        lambda: _("The file that holds your journal and settings is damaged. Regroup has not changed it.")),
-    StartStatus.KEY_MISSING: (
-        lambda: _("Your data is locked and its key is missing"),
-        lambda: _("Your saved data is encrypted, but the key that opens it is not on this device. "
-                  "If you restored or moved the app, bring the key file back and reopen Regroup.")),
-    StartStatus.KEY_WRONG: (
-        lambda: _("Your data cannot be unlocked"),
-        lambda: _("The key on this device does not open your saved data. Regroup has not changed either.")),
-    StartStatus.FAILED: (
-        lambda: _("Regroup could not open its data"),
-        lambda: _("Something on this device stopped Regroup from opening its data folder.")),
+TITLES = {
+    StartStatus.CORRUPT: lambda: _("Your saved data could not be read"),
+    StartStatus.KEY_MISSING: lambda: _("Your data is locked and its key is missing"),
+    StartStatus.KEY_WRONG: lambda: _("Your data cannot be unlocked"),
+    StartStatus.FAILED: lambda: _("Regroup could not open its data"),
 }
 
 
 async def build(shell) -> Screen:
     result = shell.start_result
-    title, text = MESSAGES[result.status]
+    title = TITLES[result.status]
     page = shell.page
 
     async def start_fresh(e):
@@ -51,7 +43,7 @@ async def build(shell) -> Screen:
         ))
 
     controls = [
-        card(heading(title(), level="section"), body(text()), tone="warning"),
+        card(heading(title(), level="section"), body(messages.text(result.status.value)), tone="warning"),
         body(_("You can still use Get help now. If your data matters to you, stop here and ask for help "
                "recovering it; nothing is lost yet.")),
         small(_("Data folder: {path}").format(path=shell.services.data_dir)),

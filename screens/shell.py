@@ -1,47 +1,24 @@
-"""Routing and layout in one place: the five destinations, sub-pages, help on top of any screen."""
+"""The session: start-up, the person's settings, and routing (which screen to draw for a route, and when)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Callable
 
 import flet as ft
 
 from app.domain import Settings
+from app.errors import trace_without_text
 from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
-from screens import (about, about_content, checkin, entry, help as help_screen, journal, journey, journeys,
-                     loved_one, more, onboarding, problem, settings, step, today, trends, wellbeing)
-from screens.secure_storage import phone_secure_values
+from screens import entry, help as help_screen, journey, messages, onboarding, problem, step
+from screens.frame import frame
+from screens.routes import DESTINATIONS, HELP, SUBPAGES
 from screens.theme import WIDE_LAYOUT, apply_theme
-from screens.widgets import Screen, body, help_button, icon_button, page_body, snack
+from screens.widgets import Screen, body, page_body, snack
 
 log = logging.getLogger("regroup.ui")
-
-
-@dataclass(frozen=True)
-class Destination:
-    route: str
-    label: Callable[[], str]
-    icon: ft.IconData
-    selected_icon: ft.IconData
-    build: Callable
-
-
-DESTINATIONS = (
-    Destination("/today", lambda: _("Today"), ft.Icons.WB_SUNNY_OUTLINED, ft.Icons.WB_SUNNY, today.build),
-    Destination("/journeys", lambda: _("Journeys"), ft.Icons.ROUTE_OUTLINED, ft.Icons.ROUTE, journeys.build),
-    Destination("/journal", lambda: _("Journal"), ft.Icons.BOOK_OUTLINED, ft.Icons.BOOK, journal.build),
-    Destination("/checkin", lambda: _("Check-in"), ft.Icons.FAVORITE_BORDER, ft.Icons.FAVORITE, checkin.build),
-    Destination("/more", lambda: _("More"), ft.Icons.MENU, ft.Icons.MENU_OPEN, more.build),
-)
-# Sub-pages sit on top of their parent (the back arrow returns there).
-SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build),
-            "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build),
-            "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build)}
-HELP = "/help"
 
 
 class Shell:
@@ -71,9 +48,6 @@ class Shell:
         page.on_resize = self._on_resize
         self._wide = (page.width or 0) >= WIDE_LAYOUT
         self.device_locales = await self._read_device_locales()
-        secure = phone_secure_values(page)
-        if secure is not None:
-            self.services.use_secure_values(secure)
         self.start_result = await self.services.start()
         if self.start_result.status is StartStatus.OK:
             await self.adopt(self.start_result.settings)
@@ -148,8 +122,7 @@ class Shell:
         try:
             settings = await self.services.update_settings(**changes)
         except Exception as exc:  # noqa: BLE001 - tell the person; keep the screen as it was
-            log.error("settings not saved: %s", exc.__class__.__name__)
-            snack(self.page, _("That could not be saved. Please try again."))
+            snack(self.page, messages.describe(exc, what="settings not saved"))
             return False
         await self.adopt(settings)
         return True
@@ -214,8 +187,9 @@ class Shell:
             self._base_route = route
         try:
             stack = [await self._view_for(r) for r in routes]
-        except Exception:  # noqa: BLE001 - never leave a person on a blank or raw error screen
-            log.exception("screen %s failed", route.split("/")[1] if "/" in route else route)
+        except Exception as exc:  # noqa: BLE001 - never leave a person on a blank or raw error screen
+            log.error("screen %s failed: %s", route.split("/")[1] if "/" in route else route,
+                      trace_without_text(exc))
             stack = [self._frame(route, self._broken_screen(), nav=False, back=False)]
         self._replace_views(stack)
         self.page.update()
@@ -260,46 +234,9 @@ class Shell:
         dest = next(d for d in DESTINATIONS if d.route == route)
         return self._frame(route, await dest.build(self), nav=True, back=False)
 
-    # --- layout ---------------------------------------------------------------
-
     def _frame(self, route: str, screen: Screen, *, nav: bool, back: bool, show_help: bool = True) -> ft.View:
-        actions = list(screen.actions)
-        if show_help:
-            actions.append(ft.Container(help_button(self.open_help), padding=ft.Padding.only(right=8)))
-        leading = icon_button(ft.Icons.ARROW_BACK, _("Back"), self._back) if back else None
-        appbar = ft.AppBar(
-            title=ft.Text(screen.title), actions=actions, automatically_imply_leading=False, leading=leading,
-            bgcolor=ft.Colors.SURFACE, center_title=False,
-        )
-        body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0,
-                                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-        navigation_bar = None
-        if nav and self._wide:
-            body = ft.Row([self._rail(route), ft.VerticalDivider(width=1), body], expand=True, spacing=0)
-        elif nav:
-            navigation_bar = self._bar(route)
-        return ft.View(
-            route=route, appbar=appbar, navigation_bar=navigation_bar, padding=0, spacing=0,
-            controls=[ft.SafeArea(body, expand=True)],
-        )
-
-    def _selected(self, route: str) -> int:
-        return next(i for i, d in enumerate(DESTINATIONS) if d.route == route)
+        return frame(route, screen, nav=nav, wide=self._wide, on_help=self.open_help if show_help else None,
+                     on_back=self._back if back else None, on_nav=self._on_nav)
 
     async def _on_nav(self, e) -> None:
         await self.go(DESTINATIONS[int(e.control.selected_index)].route)
-
-    def _bar(self, route: str) -> ft.NavigationBar:
-        return ft.NavigationBar(
-            selected_index=self._selected(route), on_change=self._on_nav,
-            destinations=[ft.NavigationBarDestination(icon=d.icon, selected_icon=d.selected_icon,
-                                                      label=d.label()) for d in DESTINATIONS],
-        )
-
-    def _rail(self, route: str) -> ft.NavigationRail:
-        return ft.NavigationRail(
-            selected_index=self._selected(route), on_change=self._on_nav,
-            label_type=ft.NavigationRailLabelType.ALL, min_width=88,
-            destinations=[ft.NavigationRailDestination(icon=d.icon, selected_icon=d.selected_icon,
-                                                       label=d.label()) for d in DESTINATIONS],
-        )

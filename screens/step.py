@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-
 import flet as ft
 
 from app.i18n import _, format_date
+from screens import messages
 from screens import steps as kinds
 from screens.widgets import Screen, body, card, heading, page_body, small, snack
-
-log = logging.getLogger("regroup.ui")
 
 
 def _safety_cards(shell, step, loved_one) -> list[ft.Control]:
@@ -25,35 +21,35 @@ async def build(shell, step_id: str) -> Screen:
     step = services.library.step(step_id)
     journey = services.library.journey(step.journey_id)
     index = journey.index(step.id)
-    data = await services.open_step(step.id)
-    progress = data["progress"]
-    values: dict = dict(data["worksheet"] or {})
+    data = await services.journeys.open_step(step.id)
+    progress = data.progress
+    values: dict = dict(data.worksheet or {})
 
     async def save_values():
-        await services.save_worksheet(step.id, dict(values))
+        await services.journeys.save_worksheet(step.id, dict(values))
 
     saver = kinds.Saver(page, save_values)
     controls: list[ft.Control] = [
         small(_("Step {number} of {total} · about {minutes} min").format(
             number=index + 1, total=len(journey.steps), minutes=step.minutes)),
         heading(step.title, level="display"),
-        *_safety_cards(shell, step, data["loved_one"]),
+        *_safety_cards(shell, step, data.loved_one),
     ]
     if step.body:
         controls.append(kinds.markdown(step.body))
     if step.type == "worksheet":
         controls += kinds.worksheet(step, values, saver)
         if step.kind == "reapproach_plan":
-            controls.append(_export_button(shell, step, values, saver))
+            controls.append(_export_button(shell, step, saver))
     elif step.type == "scale":
         controls += kinds.scale(step, values, saver)
     elif step.type == "checklist":
-        controls += kinds.checklist(page, step, data["checked"],
-                                    lambda item, on: services.set_checklist_item(step.id, item, on))
+        controls += kinds.checklist(page, step, set(data.checked),
+                                    lambda item, on: services.journeys.set_checklist_item(step.id, item, on))
     elif step.type == "reflection":
-        answers = {pid: r.body for pid, r in data["reflections"].items()}
+        answers = {pid: r.body for pid, r in data.reflections.items()}
         controls += kinds.reflection(page, step, answers,
-                                     lambda pid, text: services.save_reflection(step.id, pid, text))
+                                     lambda pid, text: services.journeys.save_reflection(step.id, pid, text))
     elif step.type == "practice":
         controls += kinds.practice(page, step)
     elif step.type == "quiz":
@@ -73,15 +69,18 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
         if not await saver.flush():
             snack(page, _("Your answers are not saved yet, so this step stays open. Please try again."))
             return
-        nxt = await services.complete_step(step.id)
+        try:
+            result = await services.journeys.complete_step(step.id)
+        except Exception as exc:  # noqa: BLE001 - the step stays open; say so
+            snack(page, messages.describe(exc, what="step not completed"))
+            return
         message = _("Well done. That's one more for today.") if step.repeatable and done else None
-        if nxt is None:
-            state = await services.journey_state(journey.id)
+        if result.next_step is None:
             message = (_("You finished {title}. Take a moment to notice what you have done.").format(
-                title=journey.title) if state.finished else _("Step done."))
+                title=journey.title) if result.journey_finished else _("Step done."))
             await shell.go(f"/journey/{journey.id}", message=message)
         else:
-            await shell.go(f"/step/{nxt.id}", message=message)
+            await shell.go(f"/step/{result.next_step.id}", message=message)
 
     if step.repeatable:
         label = _("Done for today")
@@ -91,7 +90,7 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
         label = _("Done, next step")
     controls: list[ft.Control] = []
     if done and progress.completed_at:
-        when = format_date(dt.datetime.fromisoformat(progress.completed_at.replace("Z", "+00:00")).date())
+        when = format_date(shell.services.clock.to_local(progress.completed_at).date())
         text = (_("You have done this practice {count} times. Last time: {date}.").format(
                     count=progress.completed_count, date=when)
                 if step.repeatable and progress.completed_count > 1
@@ -116,14 +115,17 @@ async def _leave(shell, saver, route: str) -> None:
     await shell.go(route)
 
 
-def _export_button(shell, step, values, saver) -> ft.Control:
+def _export_button(shell, step, saver) -> ft.Control:
     async def export(e):
-        await saver.flush()
-        name, data = shell.services.export_worksheet(step.id, values)
+        if not await saver.flush():
+            snack(shell.page, _("Your answers are not saved yet, so the plan was not exported. Please try again."))
+            return
         try:
-            await ft.FilePicker().save_file(dialog_title=_("Save your plan"), file_name=name, src_bytes=data)
+            file = await shell.services.journeys.export_worksheet(step.id)
+            await ft.FilePicker().save_file(dialog_title=_("Save your plan"), file_name=file.name,
+                                            src_bytes=file.data)
         except Exception as exc:  # noqa: BLE001
-            log.error("plan export failed: %s", exc.__class__.__name__)
+            messages.describe(exc, what="plan export failed")
             snack(shell.page, _("The plan could not be exported. It is still saved in Regroup."))
 
     return ft.OutlinedButton(_("Export the plan as a file"), icon=ft.Icons.DOWNLOAD, height=48, on_click=export)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Awaitable, Callable
 
 import flet as ft
 
+from app.debounce import Debouncer
 from app.domain import Step, WorksheetField
 from app.i18n import _
+from screens import messages
 from screens.theme import TOUCH
 from screens.widgets import body, card, heading, labelled, small
 
-log = logging.getLogger("regroup.ui")
 SAVE_DELAY = 0.8  # seconds after the last keystroke
 
 
@@ -23,49 +23,36 @@ class Saver:
     def __init__(self, page: ft.Page, save: Callable[[], Awaitable[None]]):
         self.page, self._save = page, save
         self.status = small("")
-        self._timer: asyncio.TimerHandle | None = None
-        self._dirty = False
+        self._debounce = Debouncer(SAVE_DELAY, self._save_now)
 
     def changed(self) -> None:
-        self._dirty = True
         self.status.value = _("Saving…")
-        if self._timer:
-            self._timer.cancel()
-        self._timer = asyncio.get_running_loop().call_later(SAVE_DELAY, lambda: self.page.run_task(self.flush))
+        self._debounce.poke()
 
     async def flush(self) -> bool:
-        if self._timer:
-            self._timer.cancel()
-            self._timer = None
-        if not self._dirty:
-            return True
-        self._dirty = False
+        """Save now if anything changed; False (words kept, reason shown) when it could not be saved."""
+        try:
+            await self._debounce.flush()
+        except Exception:  # noqa: BLE001 - _save_now has shown why
+            return False
+        return True
+
+    async def _save_now(self) -> None:
         try:
             await self._save()
-        except Exception as exc:  # noqa: BLE001 - keep the words on screen and say so
-            log.error("autosave failed: %s", exc.__class__.__name__)
-            self._dirty = True
-            self.status.value = _("Not saved yet: {reason} Your words are still here.").format(
-                reason=_save_reason(exc))
+        except Exception as exc:
+            self.status.value = _("Not saved yet. {reason}").format(
+                reason=messages.describe(exc, what="autosave failed"))
             self.status.color = ft.Colors.ERROR
             self._safe_update()
-            return False
+            raise
         self.status.value = _("Saved")
         self.status.color = None
         self._safe_update()
-        return True
 
     def _safe_update(self) -> None:
         if self.status.page:
             self.status.update()
-
-
-def _save_reason(exc: Exception) -> str:
-    if exc.__class__.__name__ == "StoreFullError":
-        return _("this device is out of space.")
-    if exc.__class__.__name__ == "TextTooLongError":
-        return _("this answer is longer than 100,000 characters.")
-    return _("something went wrong while saving.")
 
 
 # --- lesson --------------------------------------------------------------------
@@ -182,9 +169,8 @@ def checklist(page: ft.Page, step: Step, checked: set[str],
         try:
             await save(item_id, bool(e.control.value))
             status.value = _("Saved")
-        except Exception as exc:  # noqa: BLE001
-            log.error("checklist not saved: %s", exc.__class__.__name__)
-            status.value = _("Not saved: {reason}").format(reason=_save_reason(exc))
+        except Exception as exc:  # noqa: BLE001 - leave the box as the person set it and say so
+            status.value = _("Not saved. {reason}").format(reason=messages.describe(exc, what="checklist not saved"))
         status.update()
 
     boxes = [check_row(item.text, item.id in checked, lambda e, i=item.id: page.run_task(toggle, e, i))

@@ -20,24 +20,23 @@ def greeting(now: dt.datetime, name: str | None) -> str:
     return text.format(name=name)
 
 
-async def _due_cards(shell) -> list[ft.Control]:
+def _due_cards(shell, status, now: dt.datetime) -> list[ft.Control]:
     """What is due today: the check-in and the weekly WHO-5. No streaks, no guilt."""
-    status = await shell.services.today_status()
     run, cards = shell.page.run_task, []
     time = shell.settings.checkin_time
-    if status["checked_in"]:
+    if status.checked_in:
         cards.append(card(heading(_("You checked in today"), level="section"),
                           body(_("Thank you for taking a moment for yourself.")),
                           ft.TextButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=48,
                                         on_click=lambda e: run(shell.go, "/trends"))))
     else:
         lead = (_("Your check-in time is {time}.").format(time=time) + " " if time and
-                dt.datetime.now().strftime("%H:%M") >= time else "")
+                now.strftime("%H:%M") >= time else "")
         cards.append(card(heading(_("How are you today?"), level="section"),
                           body(lead + _("A short check-in helps you notice how you are doing over time.")),
                           ft.FilledTonalButton(_("Check in now"), icon=ft.Icons.FAVORITE_BORDER, height=48,
                                                on_click=lambda e: run(shell.go, "/checkin"))))
-    if status["who5_due"]:
+    if status.who5_due:
         cards.append(card(heading(_("Weekly wellbeing check"), level="section"),
                           body(_("Five short questions, once a week, to see how you are doing over time.")),
                           ft.TextButton(_("Start the wellbeing check"), height=48,
@@ -45,8 +44,7 @@ async def _due_cards(shell) -> list[ft.Control]:
     return cards
 
 
-async def _next_step_card(shell) -> ft.Control:
-    suggestion = await shell.services.suggested_step()
+def _next_step_card(shell, suggestion) -> ft.Control:
     if suggestion is None:
         return card(
             heading(_("Your next step"), level="section"),
@@ -65,11 +63,13 @@ async def _next_step_card(shell) -> ft.Control:
 
 
 async def build(shell) -> Screen:
+    view = await shell.services.today()
+    now = shell.services.clock.local_now()
     controls = [
-        heading(greeting(dt.datetime.now(), shell.settings.greeting_name), level="display"),
+        heading(greeting(now, shell.settings.greeting_name), level="display"),
         body(_("Whatever happened, you are still here and still trying. That matters."), muted=True),
-        *(await _due_cards(shell)),
-        await _next_step_card(shell),
+        *_due_cards(shell, view.status, now),
+        _next_step_card(shell, view.suggestion),
         card(
             heading(_("If today is very hard"), level="section"),
             body(_("You do not have to cope alone. Crisis and support lines for your country are one tap away.")),

@@ -9,7 +9,6 @@ import flet as ft
 import flet_charts as fch
 from babel.dates import get_day_names
 
-from app import trends as t
 from app.i18n import _, current_language, format_date, format_number
 from screens.labels import RESPONSES, mood_color, word
 from screens.widgets import Screen, body, card, heading, page_body, small
@@ -28,12 +27,12 @@ def _line(points: list[tuple[float, float]], color) -> fch.LineChartData:
                              stroke_width=3, curved=False, point=len(points) <= 31)
 
 
-def mood_chart(series: list[t.DayPoint], days: int) -> ft.Control:
-    start = dt.date.today() - dt.timedelta(days=days - 1)
+def mood_chart(series, days: int, today: dt.date) -> ft.Control:
+    start = today - dt.timedelta(days=days - 1)
     xs = [(dt.date.fromisoformat(p.day) - start).days for p in series]
     mood = list(zip(xs, [p.mood for p in series]))
     stress = [(x, p.stress / 2) for x, p in zip(xs, series) if p.stress is not None]  # 0-10 drawn on 0-5
-    ticks = [(0, format_date(start, format="d MMM")), (days - 1, format_date(dt.date.today(), format="d MMM"))]
+    ticks = [(0, format_date(start, format="d MMM")), (days - 1, format_date(today, format="d MMM"))]
     return fch.LineChart(
         data_series=[_line(mood, MOOD_COLOR), _line(stress, STRESS_COLOR)],
         min_y=0, max_y=5, min_x=0, max_x=max(days - 1, 1), height=220, interactive=False,
@@ -43,7 +42,7 @@ def mood_chart(series: list[t.DayPoint], days: int) -> ft.Control:
     )
 
 
-def _mood_alt(series: list[t.DayPoint]) -> str:
+def _mood_alt(series) -> str:
     if not series:
         return _("No check-ins in this period.")
     low = min(series, key=lambda p: p.mood)
@@ -73,7 +72,7 @@ def who5_chart(scores: list[int]) -> ft.Control:
         horizontal_grid_lines=fch.ChartGridLines(interval=25, color=ft.Colors.OUTLINE_VARIANT, width=0.5))
 
 
-def use_chart(c: t.Comparison) -> ft.Control:
+def use_chart(c) -> ft.Control:
     def rod(x, value, color):
         return fch.BarChartGroup(x=x, rods=[fch.BarChartRod(from_y=0, to_y=value or 0, width=40, color=color,
                                                             border_radius=6)])
@@ -84,8 +83,7 @@ def use_chart(c: t.Comparison) -> ft.Control:
         left_axis=fch.ChartAxis(labels=_axis_labels([(1, "1"), (3, "3"), (5, "5")]), label_size=24))
 
 
-def month_calendar(moods: dict[int, float]) -> ft.Control:
-    today = dt.date.today()
+def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
     weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(today.year, today.month)
     names = get_day_names("abbreviated", locale=current_language())
     rows = [ft.Row([ft.Container(small(names[i]), width=40, alignment=ft.Alignment.CENTER) for i in range(7)],
@@ -115,28 +113,27 @@ async def build(shell) -> Screen:
     area = ft.Column(spacing=16, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
 
     async def show():
-        data = await shell.services.trends(state["days"])
-        series, use = data["series"], data["use"]
-        scores = [w.score for w in data["who5"]]
-        recent = [w.score for w in data["who5_recent"]]
+        view = await shell.services.checkins.trends(state["days"])
+        series, use, today = view.series, view.use, dt.date.fromisoformat(view.today)
+        scores = [w.score for w in view.who5]
         area.controls = [
             card(heading(_("Mood and stress"), level="section"),
-                 body(t.summarize_series(series, state["days"])),
-                 *([mood_chart(series, state["days"]), _legend()] if len(series) >= 2 else []),
+                 body(view.series_summary),
+                 *([mood_chart(series, state["days"], today), _legend()] if len(series) >= 2 else []),
                  small(_mood_alt(series))),
-            card(heading(_("Wellbeing (WHO-5)"), level="section"), body(t.summarize_who5(recent)),
+            card(heading(_("Wellbeing (WHO-5)"), level="section"), body(view.who5_summary),
                  *([who5_chart(scores)] if len(scores) >= 2 else []),
                  small(_("Scores in this period, oldest first: {scores}.").format(
                      scores=", ".join(map(str, scores))) if scores else _("No wellbeing checks yet."))),
-            card(heading(_("Your mood on use and non-use days"), level="section"), body(t.summarize_use(use)),
+            card(heading(_("Your mood on use and non-use days"), level="section"), body(view.use_summary),
                  *([use_chart(use)] if use.a_days and use.b_days else []),
                  small(_("Non-use days: {a} (mood {am}); use days: {b} (mood {bm}).").format(
                      a=use.a_days, b=use.b_days, am=format_number(use.a_mood) if use.a_mood else "-",
                      bm=format_number(use.b_mood) if use.b_mood else "-"))),
             card(heading(_("What you did, and how you felt"), level="section"),
-                 *_response_lines(data["responses"], data["response_counts"])),
-            card(heading(_("This month"), level="section"), month_calendar(data["month"]),
-                 small(_month_alt(data["month"]))),
+                 *_response_lines(view.response_sentences(lambda r: word(RESPONSES, r)), view.response_counts)),
+            card(heading(_("This month"), level="section"), month_calendar(view.month, today),
+                 small(_month_alt(view.month))),
         ]
         page.update()
 
@@ -152,11 +149,10 @@ async def build(shell) -> Screen:
     return Screen(title=_("Trends"), controls=[page_body([period, area])])
 
 
-def _response_lines(comparisons: dict[str, t.Comparison], counts: dict[str, int]) -> list[ft.Control]:
+def _response_lines(lines: list[str], counts: dict[str, int]) -> list[ft.Control]:
     if not counts:
         return [body(_("Log how you responded in a check-in to see patterns here."), muted=True)]
-    lines = [t.summarize_response(word(RESPONSES, r), c) for r, c in comparisons.items()]
-    clear = [ft.Text(line) for line in lines if line]
+    clear = [ft.Text(line) for line in lines]
     if not clear:
         clear = [body(_("There is no clear difference yet between days with different responses."), muted=True)]
     tally = ", ".join(f"{word(RESPONSES, r)}: {n}" for r, n in sorted(counts.items(), key=lambda kv: -kv[1]))

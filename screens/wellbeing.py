@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.i18n import _
+from screens import messages
 from screens.widgets import Screen, body, card, heading, labelled, page_body, small
 
 QUESTIONS = (
@@ -33,7 +34,13 @@ async def build(shell) -> Screen:
             error.value, error.visible = _("Please answer all five questions."), True
             page.update()
             return
-        record, needs_care = await shell.services.add_wellbeing([answers[i] for i in range(len(QUESTIONS))])
+        try:
+            saved = await shell.services.checkins.add_wellbeing([answers[i] for i in range(len(QUESTIONS))])
+        except Exception as exc:  # noqa: BLE001 - the answers stay chosen on screen
+            error.value, error.visible = messages.describe(exc, what="wellbeing not saved"), True
+            page.update()
+            return
+        record, needs_care = saved.record, saved.needs_care
         form.visible = False
         result.controls = [
             heading(_("Your score: {score} out of 100").format(score=record.score), level="display"),

@@ -17,8 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from app import journal, store, trends
+from app import store, trends
+from app.clock import clock_from_env
 from app.demo_data import generate
+from app.store import journal
+from app.store import trends as series
 
 
 def timed(fn, runs: int = 7) -> tuple[float, object]:
@@ -34,12 +37,14 @@ def main(folder: Path) -> None:
     if not (folder / store.DB_NAME).exists():
         print("generating:", generate(folder))
     began = time.perf_counter()
-    s = store.open_store(folder)
+    clock = clock_from_env()
+    s = store.open_store(folder, clock=clock)
     opened = (time.perf_counter() - began) * 1000
     began = time.perf_counter()
-    size = journal.warm_index(s)
+    size = journal.build_index(s)
     indexed = (time.perf_counter() - began) * 1000
-    today = dt.date.today().isoformat()
+    today = clock.today()
+    since90 = (today - dt.timedelta(days=89)).isoformat()
     deep = journal.list_entries(s, limit=5000)[1]
     rows = [
         ("open store", opened, ""),
@@ -51,10 +56,10 @@ def main(folder: Path) -> None:
         ("search 'boundary'", lambda: journal.list_entries(s, query="boundary")),
         ("search two words 'specialist tries'", lambda: journal.list_entries(s, query="specialist tries")),
         ("filter by tag 'hope', last year", lambda: journal.list_entries(
-            s, tag="hope", day_from=(dt.date.today() - dt.timedelta(days=365)).isoformat())),
-        ("90-day mood and stress trend", lambda: trends.daily_series(s, days=90, today=today)),
+            s, tag="hope", day_from=(today - dt.timedelta(days=365)).isoformat())),
+        ("90-day mood and stress trend", lambda: series.daily_series(s, since=since90, until=today.isoformat())),
         ("use vs non-use comparison, 90 days", lambda: trends.use_vs_non_use(
-            s, since=(dt.date.today() - dt.timedelta(days=89)).isoformat())),
+            series.day_records(s, since=since90, until=today.isoformat()))),
     ]:
         ms, result = timed(fn)
         detail = f"{len(result[0])} shown" if isinstance(result, tuple) else (

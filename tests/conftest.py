@@ -1,10 +1,13 @@
-"""Shared fixtures: a fresh data folder and store per test."""
+"""Shared fixtures: a fresh data folder, a clock the test sets, and a store per test."""
 
 from __future__ import annotations
 
 import pytest
 
-from app import store as store_mod
+from app.clock import FixedClock
+from app.store import open_store
+
+NOW = "2026-11-26T12:00:00.000Z"  # the fixtures' "now"; tests that care about the date set their own
 
 
 @pytest.fixture
@@ -15,7 +18,12 @@ def data_dir(tmp_path):
 
 
 @pytest.fixture
-def opened(data_dir):
-    s = store_mod.open_store(data_dir)
+def clock():
+    return FixedClock(NOW, zone="UTC")
+
+
+@pytest.fixture
+def opened(data_dir, clock):
+    s = open_store(data_dir, clock=clock)
     yield s
     s.close()

@@ -123,11 +123,12 @@ def test_secure_storage_keystore_round_trips_and_never_replaces():
 
 def test_store_opens_with_secure_storage_keystore(tmp_path):
     from app import store
+    from app.store.settings import get_settings, save_settings
     storage = FakeSecureStorage()
     s = store.open_store(tmp_path, keystore=crypto.SecureStorageKeyStore(storage))
-    store.save_settings(s, display_name="Ana")
+    save_settings(s, display_name="Ana")
     s.close()
     assert not (tmp_path / store.KEY_NAME).exists()
     s = store.open_store(tmp_path, keystore=crypto.SecureStorageKeyStore(storage))
-    assert store.get_settings(s).display_name == "Ana"
+    assert get_settings(s).display_name == "Ana"
     s.close()

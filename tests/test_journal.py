@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from app import journal
-from app import journeys_store as js
-from app.journal import EntryError
+from app.errors import AppError
+from app.journal import clean_entry
+from app.store import journal
+from app.store import journeys as js
+
+
+def save(opened, body, *, entry_id=None, **fields):
+    """Create (no id) or edit an entry, as the journal's save use-case does."""
+    entry = clean_entry(body, **fields)
+    return journal.update_entry(opened, entry_id, entry) if entry_id else journal.add_entry(opened, entry)
+
+
+def add(opened, items):
+    return journal.add_entries(opened, [clean_entry(i.pop("body"), **i) for i in items])
 
 CANARY = "Canary journal line 0c4f: the blue kettle argument"
 
 
 def test_entries_are_encrypted_at_rest(opened, data_dir):
-    journal.save_entry(opened, body=CANARY, title="Canary title 77a1", custom_tags=["canarytag99"])
+    save(opened, CANARY, title="Canary title 77a1", custom_tags=["canarytag99"])
     opened.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     raw = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
     for secret in (CANARY, "Canary title 77a1", "canarytag99"):
@@ -20,34 +31,44 @@ def test_entries_are_encrypted_at_rest(opened, data_dir):
 
 
 def test_save_edit_and_read_back(opened):
-    entry = journal.save_entry(opened, body="First words", title="Day one", tags=["hope"], custom_tags=["dad"])
+    entry = save(opened, "First words", title="Day one", tags=["hope"], custom_tags=["dad"])
     assert (entry.body, entry.title, entry.tags, entry.custom_tags) == ("First words", "Day one", ("hope",), ("dad",))
-    edited = journal.save_entry(opened, entry_id=entry.id, body="Second words", tags=["guilt"])
+    assert journal.get_entry(opened, entry.id) == entry
+    edited = save(opened, "Second words", entry_id=entry.id, tags=["guilt"])
+    assert journal.get_entry(opened, entry.id) == edited
     assert edited.body == "Second words" and edited.title is None and edited.tags == ("guilt",)
     assert edited.created_at == entry.created_at and edited.updated_at >= entry.updated_at
     assert opened.db.execute("SELECT revision FROM journal_entries WHERE id = ?", [entry.id]).fetchone()[0] == 2
 
 
-@pytest.mark.parametrize("kwargs, reason", [
-    ({"body": "   \n "}, "empty"),
+@pytest.mark.parametrize("kwargs, code", [
+    ({"body": "   \n "}, "empty_entry"),
     ({"body": "x", "title": "t" * 201}, "title_too_long"),
     ({"body": "x", "tags": ["hope"], "custom_tags": [f"t{i}" for i in range(20)]}, "too_many_tags"),
     ({"body": "x", "tags": ["not-a-tag"]}, "unknown_tag"),
+    ({"body": "x", "custom_tags": ["s" * 41]}, "tag_too_long"),
+    ({"body": "x" * 100_001}, "text_too_long"),
 ])
-def test_entries_that_cannot_be_saved_say_why(opened, kwargs, reason):
-    with pytest.raises(EntryError, match=reason):
-        journal.save_entry(opened, **kwargs)
-    assert journal.count_entries(opened) == 0
+def test_entries_that_cannot_be_saved_say_why(kwargs, code):
+    with pytest.raises(AppError) as err:
+        clean_entry(**kwargs)
+    assert err.value.code == code
+
+
+def test_limits_at_their_edges_are_accepted(opened):
+    entry = save(opened, "x" * 100_000, title="t" * 200, tags=["hope"],
+                 custom_tags=["s" * 40] + [f"t{i}" for i in range(18)])
+    assert journal.get_entry(opened, entry.id).body == "x" * 100_000 and len(entry.custom_tags) == 19
 
 
 def test_very_long_text_is_kept_whole(opened):
     text = "word " * 20_000
-    entry = journal.save_entry(opened, body=text)
+    entry = save(opened, text)
     assert journal.get_entry(opened, entry.id).body == text
 
 
 def test_delete_leaves_a_tombstone_without_text_and_undo_restores(opened):
-    entry = journal.save_entry(opened, body="To be deleted")
+    entry = save(opened, "To be deleted")
     journal.delete_entry(opened, entry.id)
     row = opened.db.execute("SELECT deleted_at, body_enc FROM journal_entries WHERE id = ?", [entry.id]).fetchone()
     assert row[0] and row[1] == b""
@@ -57,7 +78,7 @@ def test_delete_leaves_a_tombstone_without_text_and_undo_restores(opened):
 
 
 def test_list_is_newest_first_in_stable_order_even_when_the_clock_jumps(opened):
-    journal.add_entries(opened, [
+    add(opened, [
         {"body": "written first", "created_at": "2026-11-20T10:00:00.000Z", "tz": "Europe/Dublin"},
         {"body": "clock set to 2019", "created_at": "2019-01-01T10:00:00.000Z", "tz": "Europe/Dublin"},
         {"body": "written last", "created_at": "2026-11-21T10:00:00.000Z", "tz": "Europe/Dublin"},
@@ -67,7 +88,7 @@ def test_list_is_newest_first_in_stable_order_even_when_the_clock_jumps(opened):
 
 
 def test_day_is_the_local_date_where_it_was_written(opened):
-    ids = journal.add_entries(opened, [
+    ids = add(opened, [
         {"body": "late in New York", "created_at": "2026-11-21T03:30:00.000Z", "tz": "America/New_York"},
         {"body": "early in Dublin", "created_at": "2026-11-21T03:30:00.000Z", "tz": "Europe/Dublin"},
     ])
@@ -76,7 +97,7 @@ def test_day_is_the_local_date_where_it_was_written(opened):
 
 
 def test_pages_walk_every_entry_once(opened):
-    journal.add_entries(opened, [{"body": f"entry {i}"} for i in range(120)])
+    add(opened, [{"body": f"entry {i}"} for i in range(120)])
     seen, cursor = [], None
     while True:
         page, cursor = journal.list_entries(opened, before=cursor, limit=50)
@@ -87,7 +108,7 @@ def test_pages_walk_every_entry_once(opened):
 
 
 def test_search_matches_all_words_in_text_title_and_tags_any_case(opened):
-    journal.add_entries(opened, [
+    add(opened, [
         {"body": "We talked about the BOUNDARY on money", "tags": ["conversation"]},
         {"body": "A calm evening", "title": "Boundary kept"},
         {"body": "Nothing about it", "custom_tags": ["Money talk"]},
@@ -100,7 +121,7 @@ def test_search_matches_all_words_in_text_title_and_tags_any_case(opened):
 
 
 def test_filters_by_date_range(opened):
-    journal.add_entries(opened, [{"body": "old", "created_at": "2025-01-05T12:00:00.000Z", "tz": "UTC"},
+    add(opened, [{"body": "old", "created_at": "2025-01-05T12:00:00.000Z", "tz": "UTC"},
                                  {"body": "new", "created_at": "2026-11-05T12:00:00.000Z", "tz": "UTC"}])
     page, _ = journal.list_entries(opened, day_from="2026-01-01")
     assert [e.body for e in page] == ["new"]
@@ -109,7 +130,7 @@ def test_filters_by_date_range(opened):
 
 
 def test_index_follows_reflections_written_in_journeys(opened):
-    journal.warm_index(opened)
+    journal.build_index(opened)
     js.save_reflection(opened, "after.feelings-reflect", "strongest", "Mostly exhaustion")
     assert len(journal.search_ids(opened, query="exhaustion")) == 1
     assert journal.search_ids(opened, tag="reflection")
@@ -124,10 +145,10 @@ def test_drafts_survive_and_are_encrypted(opened, data_dir):
 
 
 def test_one_damaged_entry_does_not_hide_the_others(opened):
-    good = journal.save_entry(opened, body="still here")
-    bad = journal.save_entry(opened, body="damaged")
+    good = save(opened, "still here")
+    bad = save(opened, "damaged")
     opened.db.execute("UPDATE journal_entries SET body_enc = ? WHERE id = ?",
                       [opened.db.execute("SELECT body_enc FROM journal_entries WHERE id = ?",
                                          [good.id]).fetchone()[0], bad.id])
-    opened.cache.clear()
+    opened.journal = None  # as when the store is opened again
     assert journal.search_ids(opened, query="still") == [good.id]

@@ -8,11 +8,13 @@ import json
 import pytest
 
 from app import journeys
-from app import journeys_store as js
-from app import store as store_mod
 from app.content import load_library
 from app.domain import LovedOne, StepProgress
-from app.services import Services, TextTooLongError
+from app.errors import AppError
+from app.services import Services
+from app.store import journeys as js
+from app.store import open_store
+from app.store.settings import get_settings, save_settings
 
 CANARY = "Canary plan: ask Aunt Rosa to come on Saturday 51d0"
 
@@ -103,7 +105,7 @@ def test_emptying_a_reflection_leaves_a_tombstone_not_a_hole(opened):
     js.save_reflection(opened, "after.feelings-reflect", "kind-words", "Be gentle.")
     assert js.save_reflection(opened, "after.feelings-reflect", "kind-words", "   ") is None
     assert js.list_reflections(opened, "after.feelings-reflect") == {}
-    assert opened.db.execute("SELECT deleted_at IS NOT NULL FROM journal_entries").fetchone()[0] == 1
+    assert opened.db.execute("SELECT deleted_at IS NOT NULL, body_enc FROM journal_entries").fetchone() == (1, b"")
 
 
 def test_checklist_state_is_remembered(opened):
@@ -130,25 +132,43 @@ def test_plan_export_is_readable_markdown(library):
     assert "A quiet one-to-one conversation" in text and "(empty)" in text
 
 
-def test_services_refuse_text_over_the_limit_and_keep_the_old_answer(data_dir):
+def test_services_refuse_text_over_the_limit_and_keep_the_old_answer(data_dir, clock):
     async def go():
-        services = Services(data_dir)
+        services = Services(data_dir, clock=clock)
         await services.start()
-        await services.save_worksheet("reapproach.plan", {"who": "short"})
-        with pytest.raises(TextTooLongError):
-            await services.save_worksheet("reapproach.plan", {"who": "x" * 100_001})
-        await services.save_worksheet("reapproach.plan", {"who": "y" * 100_000})
-        data = await services.open_step("reapproach.plan")
-        assert len(data["worksheet"]["who"]) == 100_000
+        await services.journeys.save_worksheet("reapproach.plan", {"who": "short"})
+        with pytest.raises(AppError) as err:
+            await services.journeys.save_worksheet("reapproach.plan", {"who": "x" * 100_001})
+        assert err.value.code == "text_too_long"
+        assert (await services.journeys.open_step("reapproach.plan")).worksheet == {"who": "short"}
+        await services.journeys.save_worksheet("reapproach.plan", {"who": "y" * 100_000})
+        assert len((await services.journeys.open_step("reapproach.plan")).worksheet["who"]) == 100_000
+        with pytest.raises(AppError):
+            await services.journeys.save_reflection("after.feelings-reflect", "strongest", "z" * 100_001)
         await services.close()
     asyncio.run(go())
 
 
+def test_plan_export_reads_what_was_saved(data_dir, clock):
+    async def go():
+        services = Services(data_dir, clock=clock)
+        await services.start()
+        await services.journeys.save_worksheet("reapproach.plan", {"who": "Me and my sister"})
+        file = await services.journeys.export_worksheet("reapproach.plan")
+        await services.close()
+        return file
+    file = asyncio.run(go())
+    assert file.name == "regroup-reapproach-plan-2026-11-26.md"
+    assert "Me and my sister" in file.data.decode()
+
+
 def test_migration_3_upgrades_an_old_store_without_losing_settings(data_dir):
-    old = store_mod.open_store(data_dir, target=2)
-    store_mod.save_settings(old, country="IE", display_name="Aoife")
+    old = open_store(data_dir, target=2)
+    save_settings(old, country="IE", display_name="Aoife")
     old.close()
-    new = store_mod.open_store(data_dir)
-    assert store_mod.get_settings(new).display_name == "Aoife"
+    new = open_store(data_dir)
+    assert get_settings(new).display_name == "Aoife"
+    assert new.db.execute("SELECT number FROM schema_migrations ORDER BY number").fetchall() == [(1,), (2,), (3,), (4,)]
     js.complete_step(new, "after", "after.not-the-end")
+    assert js.list_step_progress(new)["after.not-the-end"].status == "completed"
     new.close()

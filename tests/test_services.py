@@ -1,4 +1,4 @@
-"""Start-up and settings use-cases: honest statuses, nothing replaced silently."""
+"""Use-cases: honest start-up statuses, settings refused by code, one transaction per write, no text in logs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import logging
 import pytest
 
 from app import store
+from app.errors import AppError, StoreError
 from app.services import Services, StartStatus
+from app.store import journal as journal_store
 
 CANARY = "Canary name 9c2e in no log"
 
@@ -20,6 +22,7 @@ def run(coro):
 async def _started(data_dir, **kw):
     services = Services(data_dir, **kw)
     return services, await services.start()
+
 
 
 def test_first_start_creates_an_empty_store(data_dir):
@@ -44,12 +47,15 @@ def test_settings_are_remembered_across_starts(data_dir):
     run(go())
 
 
-@pytest.mark.parametrize("changes", [{"theme": "neon"}, {"language": "tlh"}, {"country": "ZZ"}])
-def test_values_the_app_does_not_offer_are_refused(data_dir, changes):
+@pytest.mark.parametrize("changes, code", [({"theme": "neon"}, "unknown_theme"), ({"language": "tlh"},
+                                           "unknown_language"), ({"country": "ZZ"}, "unknown_country"),
+                                           ({"checkin_time": "25:00"}, "invalid_time")])
+def test_values_the_app_does_not_offer_are_refused(data_dir, changes, code):
     async def go():
         services, _ = await _started(data_dir)
-        with pytest.raises(ValueError):
+        with pytest.raises(AppError) as err:
             await services.update_settings(**changes)
+        assert err.value.code == code
         await services.close()
     run(go())
 
@@ -112,14 +118,15 @@ def test_full_disk_keeps_the_draft_and_says_so(data_dir):
 
     async def go():
         services, _ = await _started(data_dir)
-        await services.save_draft(body="words typed before the disk filled")
-        def fill_disk():  # on the store's own thread, as SQLite requires
-            s = services._store
+        await services.journal.save_draft(body="words typed before the disk filled")
+
+        def fill_disk(s):  # on the store's own thread, as SQLite requires
             s.db.execute(f"PRAGMA max_page_count = {s.db.execute('PRAGMA page_count').fetchone()[0]}")
-        await services._thread.run(fill_disk)
-        with pytest.raises(StoreFullError):
-            await services.save_entry(body="y" * 50_000)
-        assert (await services.get_draft())["body"] == "words typed before the disk filled"
+        await services._rt.run(fill_disk)
+        with pytest.raises(StoreFullError) as err:
+            await services.journal.save_entry(body="y" * 50_000)
+        assert err.value.code == "disk_full"
+        assert (await services.journal.open_entry(None)).draft["body"] == "words typed before the disk filled"
         await services.close()
     run(go())
 
@@ -127,14 +134,69 @@ def test_full_disk_keeps_the_draft_and_says_so(data_dir):
 def test_journal_text_never_reaches_the_log(data_dir, caplog):
     async def go():
         services, _ = await _started(data_dir)
-        entry = await services.save_entry(body=CANARY, title=CANARY)
-        await services.delete_entry(entry.id)
-        await services.add_checkin(mood=1, note=CANARY)
-        try:
-            await services.save_entry(body="   ")
-        except ValueError:
-            pass
+        saved = await services.journal.save_entry(body=CANARY, title=CANARY)
+        await services.journal.delete_entry(saved.entry.id)
+        await services.checkins.add(mood=1, note=CANARY)
+        with pytest.raises(AppError):
+            await services.journal.save_entry(body="   " + CANARY * 4000)  # too long
         await services.close()
     with caplog.at_level(logging.DEBUG):
         run(go())
     assert CANARY not in caplog.text
+
+
+def test_saving_an_entry_and_clearing_its_draft_is_one_transaction(data_dir, monkeypatch):
+    """A failing second write (the draft) leaves nothing half-done: no entry, the draft kept."""
+    async def go():
+        services, _ = await _started(data_dir)
+        await services.journal.save_draft(body="my words")
+
+        def broken(store, entry_id=None):
+            raise StoreError("disk_full", "injected")
+        monkeypatch.setattr(journal_store, "clear_draft", broken)
+        with pytest.raises(StoreError):
+            await services.journal.save_entry(body="my words")
+        monkeypatch.undo()
+        assert (await services.journal.list_entries()).entries == []
+        assert (await services.journal.open_entry(None)).draft == {"body": "my words", "title": ""}
+        saved = await services.journal.save_entry(body="my words")
+        assert (await services.journal.open_entry(None)).draft is None
+        assert [e.id for e in (await services.journal.list_entries()).entries] == [saved.entry.id]
+        await services.close()
+    run(go())
+
+
+def test_deleting_an_entry_discards_its_draft(data_dir):
+    async def go():
+        services, _ = await _started(data_dir)
+        saved = await services.journal.save_entry(body="first words")
+        await services.journal.save_draft(body="second thoughts", entry_id=saved.entry.id)
+        await services.journal.delete_entry(saved.entry.id)
+        assert await services.journal.open_entry(saved.entry.id) is None
+        drafts = await services._rt.run(lambda s: s.db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0])
+        assert drafts == 0
+        restored = await services.journal.undo_delete(saved.entry.id)
+        assert restored.body == "first words"
+        await services.close()
+    run(go())
+
+
+def test_saving_an_entry_deleted_meanwhile_keeps_the_words_as_a_new_entry(data_dir):
+    async def go():
+        services, _ = await _started(data_dir)
+        saved = await services.journal.save_entry(body="old words")
+        await services.journal.delete_entry(saved.entry.id)
+        again = await services.journal.save_entry(body="new words", entry_id=saved.entry.id)
+        assert again.as_new and again.entry.id != saved.entry.id
+        assert [e.body for e in (await services.journal.list_entries()).entries] == ["new words"]
+        await services.close()
+    run(go())
+
+
+def test_a_closed_store_is_an_error_with_a_code(data_dir):
+    async def go():
+        services = Services(data_dir)
+        with pytest.raises(StoreError) as err:
+            await services.journal.list_entries()
+        assert err.value.code == "store_closed"
+    run(go())

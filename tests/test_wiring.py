@@ -1,12 +1,19 @@
-"""The phone's secure storage bridge: the store thread reaches an async storage on the UI loop."""
+"""Wiring: the phone's secure storage reaches the store thread, and the key store is chosen before the store opens."""
 
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
+
+import flet as ft
+import pytest
 
 from app import crypto, store
+from app.errors import StoreError
+from app.services import Services, StartStatus
+from app.store.settings import get_settings, save_settings
 from app.worker import StoreThread
-from screens.secure_storage import SecureStorageValues
+from wiring import SecureStorageValues, make_session, phone_keystore
 
 
 class FakeFletSecureStorage:
@@ -32,10 +39,10 @@ def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_p
         keystore = crypto.SecureStorageKeyStore(values)
         worker = StoreThread()  # one thread owns the store, as in the app
         opened = await worker.run(store.open_store, tmp_path, keystore=keystore)
-        await worker.run(store.save_settings, opened, display_name="Ana")
+        await worker.run(save_settings, opened, display_name="Ana")
         await worker.run(opened.close)
         reopened = await worker.run(store.open_store, tmp_path, keystore=keystore)
-        name = (await worker.run(store.get_settings, reopened)).display_name
+        name = (await worker.run(get_settings, reopened)).display_name
         await worker.run(reopened.close)
         worker.shutdown()
         assert name == "Ana"
@@ -43,3 +50,41 @@ def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_p
         assert fake.threads == {threading.get_ident()}  # every call ran on the loop, not the store thread
         assert not (tmp_path / store.KEY_NAME).exists()
     asyncio.run(go())
+
+
+def test_only_a_phone_build_uses_secure_storage():
+    assert phone_keystore(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
+    assert phone_keystore(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
+
+
+def test_the_key_store_cannot_be_changed_once_the_store_is_open(data_dir):
+    async def go():
+        services = Services(data_dir)
+        assert (await services.start()).status is StartStatus.OK
+        with pytest.raises(StoreError):
+            services.use_keystore(crypto.SecureStorageKeyStore(SimpleNamespace(get=lambda n: None, set=None)))
+        await services.close()
+    asyncio.run(go())
+
+
+def test_a_later_session_does_not_choose_the_key_store_again(data_dir, monkeypatch):
+    """Only the first session, before the store opens, picks where the key lives; later ones reuse it."""
+    chosen, shells = [], []
+    monkeypatch.setattr("wiring.phone_keystore", lambda page: chosen.append(page) or None)
+
+    class FakeShell:
+        def __init__(self, page, services):
+            shells.append(page)
+
+        async def start(self):
+            await services.start()
+    monkeypatch.setattr("wiring.Shell", FakeShell)
+    services = Services(data_dir)
+    session = make_session(services)
+
+    async def go():
+        await session("first")
+        await session("second")
+        await services.close()
+    asyncio.run(go())
+    assert chosen == ["first"] and shells == ["first", "second"]

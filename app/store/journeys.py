@@ -1,4 +1,4 @@
-"""Storage for journey progress, worksheets, checklists, reflections and "About my loved one".
+"""Journey progress, worksheets, checklists, reflections and "About my loved one".
 
 Typed words (worksheet answers, reflections, the loved-one profile) go through the
 field cipher; step ids, statuses and times stay in the clear.
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 
-from app.clock import local_day, local_zone_name
-from app.domain import LovedOne, Reflection, StepProgress, new_id, utc_now
-from app.store import Store, writing
+from app.clock import local_day
+from app.domain import LovedOne, Reflection, StepProgress, new_id
+from app.store import journal
+from app.store.core import Store, transaction
 
 
-def _new_record(now: str) -> dict:
-    return {"id": new_id(), "created_at": now, "updated_at": now, "tz": local_zone_name(), "revision": 1}
+def _new_record(store: Store, now: str) -> dict:
+    return {"id": new_id(), "created_at": now, "updated_at": now, "tz": store.clock.zone, "revision": 1}
 
 
 # --- progress -----------------------------------------------------------------
@@ -34,12 +35,12 @@ def list_cursors(store: Store) -> dict[str, tuple[str, str]]:
 
 def start_steps(store: Store, steps: list[tuple[str, str]]) -> None:
     """Record that (journey_id, step_id) pairs were opened; moves each journey's cursor there."""
-    now = utc_now()
-    with writing(store):
+    now = store.clock.stamp()
+    with transaction(store):
         for journey_id, step_id in steps:
             exists = store.db.execute("SELECT 1 FROM journey_progress WHERE step_id = ?", [step_id]).fetchone()
             if not exists:
-                store.db["journey_progress"].insert({**_new_record(now), "step_id": step_id,
+                store.db["journey_progress"].insert({**_new_record(store, now), "step_id": step_id,
                                                      "journey_id": journey_id, "status": "started"})
             store.db.execute(
                 "INSERT INTO journey_cursor (journey_id, step_id, updated_at) VALUES (?, ?, ?) "
@@ -52,10 +53,10 @@ def start_step(store: Store, journey_id: str, step_id: str) -> None:
 
 
 def complete_step(store: Store, journey_id: str, step_id: str) -> StepProgress:
-    """Mark a step done now; a repeatable practice counts each completion."""
-    start_step(store, journey_id, step_id)
-    now = utc_now()
-    with writing(store):
+    """Mark a step done now, in one transaction; a repeatable practice counts each completion."""
+    now = store.clock.stamp()
+    with transaction(store):
+        start_step(store, journey_id, step_id)
         store.db.execute(
             "UPDATE journey_progress SET status = 'completed', completed_count = completed_count + 1, "
             "completed_at = ?, updated_at = ?, revision = revision + 1 WHERE step_id = ?", [now, now, step_id])
@@ -64,8 +65,8 @@ def complete_step(store: Store, journey_id: str, step_id: str) -> StepProgress:
 
 def restart_journey(store: Store, journey_id: str, first_step_id: str) -> None:
     """Begin again: steps are no longer done (answers and practice counts are kept)."""
-    now = utc_now()
-    with writing(store):
+    now = store.clock.stamp()
+    with transaction(store):
         store.db.execute(
             "UPDATE journey_progress SET status = 'started', completed_at = NULL, updated_at = ?, "
             "revision = revision + 1 WHERE journey_id = ? AND status = 'completed'", [now, journey_id])
@@ -79,8 +80,8 @@ def restart_journey(store: Store, journey_id: str, first_step_id: str) -> None:
 
 def save_worksheet(store: Store, *, journey_id: str, step_id: str, kind: str, fields: dict) -> str:
     """Save all answers of a worksheet (one record per step), encrypted; returns its id."""
-    now = utc_now()
-    with writing(store):
+    now = store.clock.stamp()
+    with transaction(store):
         row = store.db.execute("SELECT id FROM worksheets WHERE step_id = ?", [step_id]).fetchone()
         record_id = row[0] if row else new_id()
         blob = store.cipher.encrypt("worksheets", record_id, "fields", json.dumps(fields, ensure_ascii=False))
@@ -88,7 +89,7 @@ def save_worksheet(store: Store, *, journey_id: str, step_id: str, kind: str, fi
             store.db.execute("UPDATE worksheets SET fields_enc = ?, updated_at = ?, revision = revision + 1, "
                              "deleted_at = NULL WHERE id = ?", [blob, now, record_id])
         else:
-            store.db["worksheets"].insert({**_new_record(now), "id": record_id, "step_id": step_id,
+            store.db["worksheets"].insert({**_new_record(store, now), "id": record_id, "step_id": step_id,
                                            "journey_id": journey_id, "kind": kind, "fields_enc": blob})
     return record_id
 
@@ -104,11 +105,11 @@ def get_worksheet(store: Store, step_id: str) -> dict | None:
 # --- checklists ---------------------------------------------------------------
 
 def set_checklist_item(store: Store, step_id: str, item_id: str, checked: bool) -> None:
-    with writing(store):
+    with transaction(store):
         store.db.execute(
             "INSERT INTO checklist_items (step_id, item_id, checked, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (step_id, item_id) DO UPDATE SET checked = excluded.checked, updated_at = excluded.updated_at",
-            [step_id, item_id, int(checked), utc_now()])
+            [step_id, item_id, int(checked), store.clock.stamp()])
 
 
 def get_checklist(store: Store, step_id: str) -> set[str]:
@@ -120,16 +121,16 @@ def get_checklist(store: Store, step_id: str) -> set[str]:
 
 def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Reflection | None:
     """Create or update the journal entry that answers one prompt; an emptied answer leaves a tombstone."""
-    now = utc_now()
+    now = store.clock.stamp()
     text = body.strip()
-    with writing(store):
+    with transaction(store):
         row = store.db.execute("SELECT id FROM journal_entries WHERE step_id = ? AND prompt_id = ? "
                                "AND deleted_at IS NULL ORDER BY rowid DESC LIMIT 1", [step_id, prompt_id]).fetchone()
         if not text:
             if row:
-                store.db.execute("UPDATE journal_entries SET deleted_at = ?, updated_at = ?, "
+                store.db.execute("UPDATE journal_entries SET deleted_at = ?, updated_at = ?, body_enc = X'', "
                                  "revision = revision + 1 WHERE id = ?", [now, now, row[0]])
-                store.touch_entries(row[0])
+                journal.touch(store, row[0])
             return None
         record_id = row[0] if row else new_id()
         blob = store.cipher.encrypt("journal_entries", record_id, "body", body)
@@ -137,12 +138,12 @@ def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Re
             store.db.execute("UPDATE journal_entries SET body_enc = ?, updated_at = ?, revision = revision + 1 "
                              "WHERE id = ?", [blob, now, record_id])
         else:
-            record = _new_record(now)
+            record = _new_record(store, now)
             store.db["journal_entries"].insert({**record, "id": record_id, "body_enc": blob,
                                                 "step_id": step_id, "prompt_id": prompt_id,
                                                 "tags": json.dumps(["reflection"]),
                                                 "local_day": local_day(now, record["tz"])})
-    store.touch_entries(record_id)
+    journal.touch(store, record_id)
     return Reflection(id=record_id, step_id=step_id, prompt_id=prompt_id, body=body, updated_at=now)
 
 
@@ -169,8 +170,8 @@ def save_loved_one(store: Store, loved_one: LovedOne) -> LovedOne:
     data = {"relationship": loved_one.relationship, "substances": list(loved_one.substances),
             "violence": loved_one.violence}
     blob = store.cipher.encrypt("loved_one", "loved_one", "data", json.dumps(data))
-    with writing(store):
+    with transaction(store):
         store.db.execute("INSERT INTO loved_one (id, data_enc, updated_at) VALUES ('loved_one', ?, ?) "
                          "ON CONFLICT (id) DO UPDATE SET data_enc = excluded.data_enc, updated_at = excluded.updated_at",
-                         [blob, utc_now()])
-    return get_loved_one(store)
+                         [blob, store.clock.stamp()])
+    return loved_one

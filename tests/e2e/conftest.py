@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.harness import CHROMIUM_ARGS, PHONE, AppProcess, Phone
+from tests.e2e.harness import CHROMIUM_ARGS, E2E_NOW, E2E_TZ, PHONE, AppProcess, Phone
 
 
 def pytest_collection_modifyitems(items):
@@ -18,7 +18,7 @@ def pytest_collection_modifyitems(items):
 
 def _no_browser(reason: str):
     message = f"BROWSER TESTS NOT RUN: {reason}"
-    if os.environ.get("REGROUP_REQUIRE_E2E"):
+    if os.environ.get("REGROUP_REQUIRE_E2E") == "1":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
 
@@ -44,8 +44,8 @@ def start_app(tmp_path):
     """Start the app; the test may seed its data folder first."""
     started = []
 
-    def start(data_dir=None):
-        app = AppProcess(data_dir or tmp_path / "data")
+    def start(data_dir=None, *, now: str = E2E_NOW, tz: str = E2E_TZ):
+        app = AppProcess(data_dir or tmp_path / "data", now=now, tz=tz)
         app.data_dir.mkdir(parents=True, exist_ok=True)
         started.append(app)
         return app.start()

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app.clock import CLOCK_ENV, FixedClock, zone_info
+from app.store import open_store
+from app.store.settings import save_settings
+
 ROOT = Path(__file__).resolve().parents[2]
+# Every browser test runs the app on a set date (no test depends on the day it runs): a wall time
+# in a zone, shared by the app (REGROUP_CLOCK, TZ) and by what the test writes into its store.
+E2E_NOW, E2E_TZ = "2026-11-26T10:30:00", "UTC"
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 PHONE = {"width": 412, "height": 915}
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -26,11 +33,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def e2e_clock(now: str = E2E_NOW, tz: str = E2E_TZ) -> FixedClock:
+    """The test's clock: a wall time in a zone."""
+    import datetime as dt
+    return FixedClock(dt.datetime.fromisoformat(now).replace(tzinfo=zone_info(tz)), zone=tz)
+
+
+def seed(data_dir: Path, *, now: str = E2E_NOW, tz: str = E2E_TZ, **settings) -> None:
+    """Settings written before the app starts (as a person who already onboarded)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    s = open_store(data_dir, clock=e2e_clock(now, tz))
+    save_settings(s, **settings)
+    s.close()
+
+
+def read_store(data_dir: Path, fn, *args):
+    """Look at what the app saved, through the same store and key (a second WAL reader)."""
+    s = open_store(data_dir, clock=e2e_clock())
+    try:
+        return fn(s, *args)
+    finally:
+        s.close()
+
+
 @dataclass
 class AppProcess:
-    """main.py on a free port with its own data folder, as `make run` starts it."""
+    """main.py on a free port with its own data folder, as `make run` starts it, on the test's date."""
 
     data_dir: Path
+    now: str = E2E_NOW
+    tz: str = E2E_TZ
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
@@ -42,7 +74,7 @@ class AppProcess:
 
     def start(self, timeout: float = 60) -> "AppProcess":
         env = {**os.environ, "REGROUP_DATA_DIR": str(self.data_dir), "REGROUP_PORT": str(self.port),
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1", CLOCK_ENV: self.now, "TZ": self.tz}
         self.log_path = self.data_dir.parent / f"app-{self.port}.log"
         began = time.monotonic()
         self.proc = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env,

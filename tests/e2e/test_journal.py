@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from app import checkins, journal
+import pytest
+
 from app.demo_data import generate
-from tests.e2e.test_journeys import read_store
-from tests.e2e.test_shell import assert_accessible, seed
+from app.store import checkins, journal
+from tests.e2e.harness import e2e_clock, read_store, seed
+from tests.e2e.test_shell import assert_accessible
 
 
 def test_write_edit_search_and_delete_an_entry(tmp_path, start_app, open_phone):
@@ -102,11 +104,18 @@ def test_check_in_with_the_two_track_log_then_who5(tmp_path, start_app, open_pho
     phone.screenshot("02-who5-low")
 
 
-def test_trends_with_data_present(tmp_path, start_app, open_phone):
+# The dates where a "this month" or "today" computed in the wrong zone or from the real clock breaks:
+# the first of a month, a leap day, and a minute before the new year where UTC is already in it.
+TREND_DATES = [("2027-03-01T08:00:00", "Australia/Sydney"), ("2028-02-29T21:00:00", "Europe/Dublin"),
+               ("2026-12-31T23:59:00", "Pacific/Pago_Pago")]
+
+
+@pytest.mark.parametrize("now, tz", TREND_DATES, ids=["first-of-month", "leap-day", "new-years-eve-utc-11"])
+def test_trends_with_data_present(tmp_path, start_app, open_phone, now, tz):
     data = tmp_path / "data"
-    generate(data, years=1, entries=200, checkin_count=500)
-    seed(data, onboarded=True, country="AU")
-    app = start_app(data)
+    generate(data, years=1, entries=200, checkin_count=500, clock=e2e_clock(now, tz))
+    seed(data, now=now, tz=tz, onboarded=True, country="AU")
+    app = start_app(data, now=now + " frozen", tz=tz)
     phone = open_phone(app.url)
     phone.goto(app.url + "trends")
     phone.see("Mood and stress")
@@ -123,6 +132,8 @@ def test_trends_with_data_present(tmp_path, start_app, open_phone):
         phone.screenshot(name)
     text = phone.screen_text()
     assert "Non-use days:" in text and "Days logged for each response" in text and "Mood by day this month" in text
+    day = int(now[8:10])
+    assert f"{day}: " in text.split("Mood by day this month", 1)[1]  # today's check-in is in this month's calendar
 
 
 def test_the_journal_offers_a_date_range_picker(tmp_path, start_app, open_phone):

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from app import journeys_store as js
-from app import store
-from tests.e2e.test_shell import assert_accessible, seed
-
-
-def read_store(data_dir, fn, *args):
-    """Look at what the app saved, through the same store and key (a second WAL reader)."""
-    s = store.open_store(data_dir)
-    try:
-        return fn(s, *args)
-    finally:
-        s.close()
+from app.store import journeys as js
+from tests.e2e.harness import read_store, seed
+from tests.e2e.test_shell import assert_accessible
 
 
 def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path, start_app, open_phone):

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 
 from app import store
-from tests.e2e.harness import SCREENSHOTS
+from tests.e2e.harness import SCREENSHOTS, seed
 
 DESTINATIONS = ["Today", "Journeys", "Journal", "Check-in", "More"]
-
-
-def seed(data_dir, **settings):
-    data_dir.mkdir(parents=True, exist_ok=True)
-    s = store.open_store(data_dir)
-    store.save_settings(s, **settings)
-    s.close()
 
 
 def assert_accessible(phone):

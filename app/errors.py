@@ -1,0 +1,70 @@
+"""One error family: every error a person can meet carries a stable code; screens turn codes into words.
+
+Screens never look at a class name or a message: they show `screens.messages.text(err.code)`.
+A message (`detail`) is for logs and developers and never holds what a person typed.
+"""
+
+from __future__ import annotations
+
+CODES = frozenset({
+    # opening and writing the store on this device
+    "store_corrupt",     # the database file is damaged or is not a Regroup database
+    "store_failed",      # the data folder could not be opened (permissions, a full disk at creation)
+    "store_closed",      # the store is not open (a programming error surfaced to the person)
+    "disk_full",         # no room left on the device to save
+    "key_missing",       # encrypted data, but its key is not on this device
+    "key_wrong",         # a key that does not open this data, or an unreadable key
+    "decrypt_failed",    # one value could not be decrypted (damaged, or moved to another record)
+    # what a person writes
+    "empty_entry",       # an entry with no words
+    "text_too_long",     # more than 100,000 characters in one text
+    "title_too_long",    # a title over 200 characters
+    "tag_too_long",      # one of the person's own tags over 40 characters
+    "too_many_tags",     # more than 20 tags on one entry
+    "unknown_tag",       # a suggested-tag key the app does not know
+    "not_found",         # the record was deleted or never existed
+    "invalid_checkin",   # a check-in value outside what the screen offers
+    "invalid_wellbeing", # WHO-5 answers that are not five numbers from 0 to 5
+    # settings
+    "unknown_theme", "unknown_language", "unknown_country", "invalid_time",
+    # content shipped with the app
+    "content_invalid",   # a content file is broken (names file, step and field in its detail)
+})
+
+
+class AppError(Exception):
+    """An error a person can meet. `code` is one of CODES; `detail` is for logs (never typed text)."""
+
+    def __init__(self, code: str, detail: str = ""):
+        if code not in CODES:
+            raise ValueError(f"unknown error code {code!r}")  # a typo is a programming error, never a fallback
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail
+
+
+class StoreError(AppError):
+    """The local store cannot do what was asked (damaged, full, closed)."""
+
+
+class CryptoError(AppError):
+    """An encryption problem; messages never contain plaintext."""
+
+
+class ContentError(AppError):
+    """A content file is broken; the detail says file, place and field, so a reviewer can fix it."""
+
+    def __init__(self, file: str, where: str, field: str | None, problem: str):
+        self.file, self.where, self.field, self.problem = file, where, field, problem
+        at = f"{where}, field '{field}'" if field else where
+        super().__init__("content_invalid", f"{file}: {at}: {problem}")
+
+
+def trace_without_text(exc: BaseException) -> str:
+    """Where an unplanned fault happened (class, then file:line in function), without its message.
+
+    A message can hold what a person typed; a log line must not (README, privacy)."""
+    import traceback
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in reversed(frames[-6:]))
+    return f"{exc.__class__.__name__} at {where}" if where else exc.__class__.__name__

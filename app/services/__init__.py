@@ -1,0 +1,192 @@
+"""The use-cases the screens call: async at the edge, one store-thread trip each, typed results.
+
+`Services` starts the app (content, crisis lines, the store) and holds settings and help;
+`journal`, `checkins` and `journeys` hold the use-cases of each part of the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import crypto
+from app import journeys as rules
+from app.clock import Clock
+from app.content import load_library, load_prompts
+from app.crisis import CRISIS_FILE, CrisisDirectory, load_directory, suggest_country
+from app.domain import THEMES, JourneyProgress, Settings, Step
+from app.errors import AppError, ContentError, StoreError
+from app.i18n import available_languages
+from app.services.checkins import CheckInService, TodayStatus, today_status
+from app.services.journal import JournalService
+from app.services.journeys import JourneyService
+from app.services.runtime import Runtime
+from app.store import journal as journal_store
+from app.store import journeys as journey_rows
+from app.store import open_store, quarantine_store
+from app.store.settings import get_settings, save_settings
+
+log = logging.getLogger("regroup")
+MAX_NAME = 80
+
+
+class StartStatus(enum.Enum):
+    """How opening the store went; every value but OK is an error code (app.errors.CODES)."""
+
+    OK = "ok"
+    CORRUPT = "store_corrupt"    # the database file is damaged
+    KEY_MISSING = "key_missing"  # encrypted data, but no key
+    KEY_WRONG = "key_wrong"      # a key that does not open this data, or an unreadable key
+    FAILED = "store_failed"      # anything else (permissions, a full disk at creation)
+
+
+@dataclass(frozen=True)
+class StartResult:
+    status: StartStatus
+    detail: str = ""
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True)
+class TodayView:
+    status: TodayStatus
+    suggestion: tuple[JourneyProgress, Step] | None
+
+
+def _valid_time(value: str) -> bool:
+    try:
+        return dt.datetime.strptime(value, "%H:%M").strftime("%H:%M") == value
+    except (TypeError, ValueError):
+        return False
+
+
+def clean_settings(changes: dict, *, languages: list[str], countries: CrisisDirectory | None) -> dict:
+    """Refuse values the app does not offer (each with its code); tidy the typed name."""
+    if "theme" in changes and changes["theme"] not in THEMES:
+        raise AppError("unknown_theme")
+    if "language" in changes and changes["language"] not in languages:
+        raise AppError("unknown_language")
+    if changes.get("country") and countries and countries.get(changes["country"]) is None:
+        raise AppError("unknown_country")
+    if changes.get("checkin_time") and not _valid_time(changes["checkin_time"]):
+        raise AppError("invalid_time")
+    if "display_name" in changes:
+        changes = {**changes, "display_name": (changes["display_name"] or "").strip()[:MAX_NAME] or None}
+    return changes
+
+
+class Services:
+    """One per process: the person's store, their settings, the content and the crisis directory."""
+
+    def __init__(self, data_dir: Path, *, clock: Clock | None = None, keystore: crypto.KeyStore | None = None,
+                 crisis_file: Path = CRISIS_FILE):
+        self.data_dir = Path(data_dir)
+        self._rt = Runtime(clock or Clock())
+        self._keystore = keystore
+        self._crisis_file = crisis_file
+        self.crisis: CrisisDirectory | None = None
+        self.crisis_error: str | None = None
+        self.prompts: tuple[str, ...] = ()
+        self.journal = JournalService(self._rt)
+        self.checkins = CheckInService(self._rt)
+        self.journeys = JourneyService(self._rt)
+
+    @property
+    def started(self) -> bool:
+        """True once the store is open (the key store can no longer be chosen)."""
+        return self._rt.store is not None
+
+    @property
+    def clock(self) -> Clock:
+        return self._rt.clock
+
+    @property
+    def library(self):
+        return self._rt.library
+
+    @property
+    def library_error(self) -> str | None:
+        return self._rt.library_error
+
+    # --- start-up -----------------------------------------------------------
+
+    def use_keystore(self, keystore: crypto.KeyStore) -> None:
+        """Where the data key lives on this platform (secure storage on a phone); only before the store opens."""
+        if self._rt.store is not None:
+            raise StoreError("store_failed", "the key store can only be chosen before the store is opened")
+        self._keystore = keystore
+
+    async def start(self) -> StartResult:
+        """Load content and open the store; a damaged file or a lost key is reported, never papered over."""
+        await self._rt.thread.run(self._load_content)
+        return await self._rt.thread.run(self._open)
+
+    def _load_content(self) -> None:
+        try:
+            self.crisis = load_directory(self._crisis_file)
+        except ContentError as exc:
+            self.crisis_error = exc.detail
+            log.error("crisis lines not loaded: %s", exc.detail)
+        try:
+            self._rt.library = load_library()
+            self.prompts = load_prompts()
+        except ContentError as exc:
+            self._rt.library_error = exc.detail
+            log.error("journeys not loaded: %s", exc.detail)
+
+    def _open(self) -> StartResult:
+        if self._rt.store is not None:
+            return StartResult(StartStatus.OK, settings=get_settings(self._rt.store))
+        try:
+            self._rt.store = open_store(self.data_dir, clock=self.clock, keystore=self._keystore)
+        except AppError as exc:
+            status = StartStatus(exc.code) if exc.code in {s.value for s in StartStatus} else StartStatus.FAILED
+            log.error("store could not be opened: %s", exc.code)
+            return StartResult(status, exc.detail)
+        except OSError as exc:
+            log.error("store could not be opened: %s", exc.__class__.__name__)
+            return StartResult(StartStatus.FAILED, exc.strerror or exc.__class__.__name__)
+        journal_store.build_index(self._rt.store)  # search works from the first keystroke; off the UI thread
+        return StartResult(StartStatus.OK, settings=get_settings(self._rt.store))
+
+    async def start_fresh(self, status: StartStatus) -> tuple[list[Path], StartResult]:
+        """Move the unreadable files aside (kept, named with the time), then open a new store."""
+        def work():
+            stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
+            moved = quarantine_store(self.data_dir, stamp=stamp, include_key=status is StartStatus.KEY_WRONG)
+            return moved, self._open()
+        return await self._rt.thread.run(work)
+
+    async def close(self) -> None:
+        if self._rt.store is not None:
+            await self._rt.thread.run(self._rt.store.close)
+            self._rt.store = None
+
+    # --- settings and Today ------------------------------------------------------
+
+    async def settings(self) -> Settings:
+        return await self._rt.run(get_settings)
+
+    async def update_settings(self, **changes) -> Settings:
+        """Save settings; values the app does not offer are refused with their code."""
+        changes = clean_settings(changes, languages=available_languages(), countries=self.crisis)
+        return await self._rt.run(lambda s: save_settings(s, **changes))
+
+    async def today(self) -> TodayView:
+        """The Today screen in one trip: what is due, and the suggested next step."""
+        def work(s):
+            progress, cursors = journey_rows.list_step_progress(s), journey_rows.list_cursors(s)
+            suggestion = rules.suggest_next(self.library, progress, cursors) if self.library else None
+            return TodayView(today_status(s), suggestion)
+        return await self._rt.run(work)
+
+    # --- help -------------------------------------------------------------
+
+    def help_countries(self) -> list[str]:
+        return self.crisis.codes if self.crisis else []
+
+    def suggest_country(self, locales: list[str]) -> str | None:
+        return suggest_country(locales, self.help_countries())

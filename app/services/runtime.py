@@ -1,0 +1,33 @@
+"""What every use-case shares: the one thread that owns the store, the open store, the clock and the content."""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from app.clock import Clock
+from app.domain import Library
+from app.errors import StoreError
+from app.store import Store
+from app.worker import StoreThread
+
+T = TypeVar("T")
+
+
+class Runtime:
+    """One per process: a use-case hands its work to `run`, which runs it on the store's thread."""
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self.thread = StoreThread()
+        self.store: Store | None = None
+        self.library: Library | None = None
+        self.library_error: str | None = None
+
+    async def run(self, work: Callable[[Store], T]) -> T:
+        """Run work(store) on the store thread: one trip; a writing use-case makes it one transaction."""
+        return await self.thread.run(self._with_store, work)
+
+    def _with_store(self, work: Callable[[Store], T]) -> T:
+        if self.store is None:
+            raise StoreError("store_closed", "the store is not open")
+        return work(self.store)

@@ -1,0 +1,258 @@
+"""Journal entries (encrypted at rest), drafts, and the journal's in-memory search index and undo buffer.
+
+Search never touches a plaintext index on disk: the index is built from the decrypted
+entries when the store opens and kept in step by the writers. Lists keep the stable
+local order (rowid), so a wrong clock never hides or reorders an entry.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from app.clock import local_day
+from app.crypto import CryptoError
+from app.domain import JournalEntry, new_id
+from app.errors import AppError
+from app.journal import EntryInput
+from app.store.core import Store, transaction
+
+log = logging.getLogger("regroup.journal")
+PAGE_SIZE = 50
+NEW_DRAFT = "new"  # the draft of an entry not yet saved
+COLUMNS = ("id, rowid, body_enc, title_enc, tags, custom_tags_enc, step_id, created_at, updated_at, tz, "
+           "local_day, prompt_id")
+TABLE = "journal_entries"
+
+
+@dataclass
+class _Indexed:
+    order: int
+    day: str
+    text: str          # lower-cased title, body and tags
+    tags: frozenset[str]
+
+
+@dataclass
+class JournalState:
+    """What the journal keeps in memory for one open store: the search index and the undo buffer."""
+
+    index: dict[str, _Indexed] | None = None
+    dirty: set[str] = field(default_factory=set)
+    undo: dict[str, tuple] = field(default_factory=dict)  # entry id -> its encrypted text before delete
+
+
+def state(store: Store) -> JournalState:
+    if store.journal is None:
+        store.journal = JournalState()
+    return store.journal
+
+
+def touch(store: Store, *entry_ids: str) -> None:
+    """Tell the index that these entries changed (it re-reads them at the next search)."""
+    state(store).dirty.update(entry_ids)
+
+
+def _decode(store: Store, row) -> JournalEntry:
+    rid, order, body, title, tags, custom, step_id, created, updated, tz, day, prompt_id = row
+    c = store.cipher
+    custom_tags = tuple(json.loads(c.decrypt(TABLE, rid, "custom_tags", custom))) if custom else ()
+    return JournalEntry(id=rid, body=c.decrypt(TABLE, rid, "body", body),
+                        title=c.decrypt_optional(TABLE, rid, "title", title),
+                        tags=tuple(json.loads(tags or "[]")), custom_tags=custom_tags, step_id=step_id,
+                        created_at=created, updated_at=updated, tz=tz, local_day=day or created[:10], order=order,
+                        prompt_id=prompt_id)
+
+
+def _encrypted(store: Store, rid: str, entry: EntryInput) -> dict:
+    c = store.cipher
+    return {"body_enc": c.encrypt(TABLE, rid, "body", entry.body),
+            "title_enc": c.encrypt_optional(TABLE, rid, "title", entry.title),
+            "tags": json.dumps(list(entry.tags)),
+            "custom_tags_enc": c.encrypt(TABLE, rid, "custom_tags", json.dumps(list(entry.custom_tags)))
+            if entry.custom_tags else None}
+
+
+def _new_row(store: Store, entry: EntryInput) -> dict:
+    rid = new_id()
+    created = entry.created_at or store.clock.stamp()
+    tz = entry.tz or store.clock.zone
+    return {"id": rid, **_encrypted(store, rid, entry), "step_id": entry.step_id, "created_at": created,
+            "updated_at": created, "tz": tz, "local_day": local_day(created, tz), "revision": 1}
+
+
+def add_entries(store: Store, entries: list[EntryInput]) -> list[str]:
+    """Create many checked entries in one transaction (an import, the demo data); returns their ids."""
+    rows = [_new_row(store, e) for e in entries]
+    with transaction(store):
+        store.db[TABLE].insert_all(rows)
+    touch(store, *(r["id"] for r in rows))
+    return [r["id"] for r in rows]
+
+
+def _entry(row: dict, entry: EntryInput, order: int) -> JournalEntry:
+    """The entry just written, from what was written (no second read and decrypt)."""
+    return JournalEntry(id=row["id"], body=entry.body, title=entry.title, tags=entry.tags,
+                        custom_tags=entry.custom_tags, step_id=row["step_id"], created_at=row["created_at"],
+                        updated_at=row["updated_at"], tz=row["tz"], local_day=row["local_day"], order=order,
+                        prompt_id=row.get("prompt_id"))
+
+
+def add_entry(store: Store, entry: EntryInput) -> JournalEntry:
+    row = _new_row(store, entry)
+    with transaction(store):
+        order = store.db[TABLE].insert(row).last_rowid
+    touch(store, row["id"])
+    return _entry(row, entry, order)
+
+
+def update_entry(store: Store, entry_id: str, entry: EntryInput) -> JournalEntry:
+    """Replace an entry's words and tags; AppError not_found when it was deleted meanwhile."""
+    with transaction(store):
+        found = store.db.execute(f"SELECT rowid, created_at, tz, local_day, step_id, prompt_id FROM {TABLE} "
+                                 "WHERE id = ? AND deleted_at IS NULL", [entry_id]).fetchone()
+        if not found:
+            raise AppError("not_found", "the entry was deleted")
+        order, created, tz, day, step_id, prompt_id = found
+        now = store.clock.stamp()
+        store.db.execute(f"UPDATE {TABLE} SET body_enc = :body_enc, title_enc = :title_enc, tags = :tags, "
+                         "custom_tags_enc = :custom_tags_enc, updated_at = :now, revision = revision + 1 "
+                         "WHERE id = :id", {**_encrypted(store, entry_id, entry), "now": now, "id": entry_id})
+    touch(store, entry_id)
+    row = {"id": entry_id, "step_id": step_id, "created_at": created, "updated_at": now, "tz": tz,
+           "local_day": day, "prompt_id": prompt_id}
+    return _entry(row, entry, order)
+
+
+def get_entry(store: Store, entry_id: str) -> JournalEntry | None:
+    row = store.db.execute(f"SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND deleted_at IS NULL",
+                           [entry_id]).fetchone()
+    return _decode(store, row) if row else None
+
+
+def delete_entry(store: Store, entry_id: str) -> None:
+    """Leave a tombstone (sync needs it); the text and any draft of it are wiped at once.
+
+    The encrypted text is kept in memory only, for the undo offered right after."""
+    now = store.clock.stamp()
+    with transaction(store):
+        kept = store.db.execute(f"SELECT body_enc, title_enc, custom_tags_enc FROM {TABLE} "
+                                "WHERE id = ? AND deleted_at IS NULL", [entry_id]).fetchone()
+        if kept is None:
+            return
+        store.db.execute(f"UPDATE {TABLE} SET deleted_at = ?, updated_at = ?, revision = revision + 1, "
+                         "body_enc = X'', title_enc = NULL, custom_tags_enc = NULL WHERE id = ?",
+                         [now, now, entry_id])
+        store.db.execute("DELETE FROM drafts WHERE id = ?", [entry_id])
+    state(store).undo[entry_id] = kept
+    touch(store, entry_id)
+
+
+def undo_delete(store: Store, entry_id: str) -> JournalEntry | None:
+    """Bring back an entry deleted in this session (the undo offered for a few seconds)."""
+    kept = state(store).undo.pop(entry_id, None)
+    if kept is None:
+        return None
+    with transaction(store):
+        store.db.execute(f"UPDATE {TABLE} SET deleted_at = NULL, body_enc = ?, title_enc = ?, "
+                         "custom_tags_enc = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
+                         [*kept, store.clock.stamp(), entry_id])
+    touch(store, entry_id)
+    return get_entry(store, entry_id)
+
+
+# --- the in-memory index ----------------------------------------------------------
+
+def _index(store: Store) -> dict[str, _Indexed]:
+    s = state(store)
+    if s.index is None:
+        s.index, s.dirty = {}, set()
+        for row in store.db.execute(f"SELECT {COLUMNS} FROM {TABLE} WHERE deleted_at IS NULL"):
+            try:
+                s.index[row[0]] = _indexed(_decode(store, row))
+            except CryptoError:  # one damaged entry must not hide all the others
+                log.error("a journal entry could not be decrypted; left out of search")
+        return s.index
+    for rid in list(s.dirty):
+        entry = get_entry(store, rid)
+        if entry is None:
+            s.index.pop(rid, None)
+        else:
+            s.index[rid] = _indexed(entry)
+    s.dirty.clear()
+    return s.index
+
+
+def _indexed(e: JournalEntry) -> _Indexed:
+    text = "\n".join([e.title or "", e.body, *e.tags, *e.custom_tags]).casefold()
+    return _Indexed(order=e.order, day=e.local_day, text=text, tags=frozenset(e.tags) | frozenset(
+        t.casefold() for t in e.custom_tags))
+
+
+def build_index(store: Store) -> int:
+    """Build the search index now (at start-up, off the UI thread); returns how many entries it holds."""
+    return len(_index(store))
+
+
+def list_entries(store: Store, *, query: str = "", tag: str | None = None, day_from: str | None = None,
+                 day_to: str | None = None, before: int | None = None, limit: int = PAGE_SIZE
+                 ) -> tuple[list[JournalEntry], int | None]:
+    """One page of entries, newest first in stable local order; returns the page and the cursor for the next."""
+    if not (query or tag):
+        sql = f"SELECT {COLUMNS} FROM {TABLE} WHERE deleted_at IS NULL"
+        args: list = []
+        if day_from:
+            sql, args = sql + " AND local_day >= ?", args + [day_from]
+        if day_to:
+            sql, args = sql + " AND local_day <= ?", args + [day_to]
+        if before is not None:
+            sql, args = sql + " AND rowid < ?", args + [before]
+        rows = store.db.execute(sql + " ORDER BY rowid DESC LIMIT ?", args + [limit + 1]).fetchall()
+        page = [_decode(store, r) for r in rows[:limit]]
+        return page, (page[-1].order if len(rows) > limit else None)
+    ids = search_ids(store, query=query, tag=tag, day_from=day_from, day_to=day_to, before=before)
+    chosen = ids[:limit]
+    page = [e for e in (get_entry(store, rid) for rid in chosen) if e]
+    return page, (page[-1].order if len(ids) > limit and page else None)
+
+
+def search_ids(store: Store, *, query: str = "", tag: str | None = None, day_from: str | None = None,
+               day_to: str | None = None, before: int | None = None) -> list[str]:
+    """Ids of matching entries, newest first. Every word of the query must appear (any order)."""
+    words = query.casefold().split()
+    tag = tag.casefold() if tag else None
+    hits = [(item.order, rid) for rid, item in _index(store).items()
+            if (not words or all(w in item.text for w in words))
+            and (tag is None or tag in item.tags)
+            and (day_from is None or item.day >= day_from) and (day_to is None or item.day <= day_to)
+            and (before is None or item.order < before)]
+    hits.sort(reverse=True)
+    return [rid for _, rid in hits]
+
+
+def count_entries(store: Store) -> int:
+    return store.db.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE deleted_at IS NULL").fetchone()[0]
+
+
+# --- drafts -------------------------------------------------------------------------
+
+def save_draft(store: Store, *, body: str, title: str = "", entry_id: str | None = None) -> None:
+    """Keep what is being typed (encrypted), one draft per entry, or one for a new entry."""
+    key = entry_id or NEW_DRAFT
+    blob = store.cipher.encrypt("drafts", key, "draft", json.dumps({"body": body, "title": title}))
+    with transaction(store):
+        store.db.execute("INSERT INTO drafts (id, entry_id, draft_enc, updated_at) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (id) DO UPDATE SET draft_enc = excluded.draft_enc, "
+                         "updated_at = excluded.updated_at", [key, entry_id, blob, store.clock.stamp()])
+
+
+def get_draft(store: Store, entry_id: str | None = None) -> dict | None:
+    key = entry_id or NEW_DRAFT
+    row = store.db.execute("SELECT draft_enc FROM drafts WHERE id = ?", [key]).fetchone()
+    return json.loads(store.cipher.decrypt("drafts", key, "draft", row[0])) if row else None
+
+
+def clear_draft(store: Store, entry_id: str | None = None) -> None:
+    with transaction(store):
+        store.db.execute("DELETE FROM drafts WHERE id = ?", [entry_id or NEW_DRAFT])

@@ -1,0 +1,48 @@
+"""The frame around every screen: app bar with Get help now, and the tab bar (or a rail on wide screens)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import flet as ft
+
+from app.i18n import _
+from screens.routes import DESTINATIONS
+from screens.widgets import Screen, help_button, icon_button
+
+
+def frame(route: str, screen: Screen, *, nav: bool, wide: bool, on_help: Callable | None, on_back: Callable | None,
+          on_nav: Callable) -> ft.View:
+    actions = list(screen.actions)
+    if on_help:
+        actions.append(ft.Container(help_button(on_help), padding=ft.Padding.only(right=8)))
+    leading = icon_button(ft.Icons.ARROW_BACK, _("Back"), on_back) if on_back else None
+    appbar = ft.AppBar(title=ft.Text(screen.title), actions=actions, automatically_imply_leading=False,
+                       leading=leading, bgcolor=ft.Colors.SURFACE, center_title=False)
+    body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0,
+                                 horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    navigation_bar = None
+    if nav and wide:
+        body = ft.Row([_rail(route, on_nav), ft.VerticalDivider(width=1), body], expand=True, spacing=0)
+    elif nav:
+        navigation_bar = _bar(route, on_nav)
+    return ft.View(route=route, appbar=appbar, navigation_bar=navigation_bar, padding=0, spacing=0,
+                   controls=[ft.SafeArea(body, expand=True)])
+
+
+def _selected(route: str) -> int:
+    return next(i for i, d in enumerate(DESTINATIONS) if d.route == route)
+
+
+def _bar(route: str, on_nav: Callable) -> ft.NavigationBar:
+    return ft.NavigationBar(
+        selected_index=_selected(route), on_change=on_nav,
+        destinations=[ft.NavigationBarDestination(icon=d.icon, selected_icon=d.selected_icon, label=d.label())
+                      for d in DESTINATIONS])
+
+
+def _rail(route: str, on_nav: Callable) -> ft.NavigationRail:
+    return ft.NavigationRail(
+        selected_index=_selected(route), on_change=on_nav, label_type=ft.NavigationRailLabelType.ALL, min_width=88,
+        destinations=[ft.NavigationRailDestination(icon=d.icon, selected_icon=d.selected_icon, label=d.label())
+                      for d in DESTINATIONS])

@@ -1,0 +1,48 @@
+"""Every error code a person can meet has its own words: no known code falls back to the generic sentence."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from app.errors import CODES, AppError
+from app.i18n import set_language
+from screens import messages
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERIC = messages.describe(RuntimeError("unplanned"), what="test")
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_each_code_has_its_own_words(code):
+    set_language("en")
+    words = messages.describe(AppError(code, "detail for the log only"), what="test")
+    assert words == messages.text(code)
+    assert words and words != GENERIC and "detail for the log only" not in words
+
+
+def test_the_table_holds_exactly_the_codes():
+    assert set(messages.MESSAGES) == set(CODES)
+
+
+def test_an_unknown_code_is_a_programming_error():
+    with pytest.raises(ValueError):
+        AppError("disk_fll")
+
+
+def test_every_code_raised_in_the_app_is_known():
+    """Codes written in the source (AppError("x"), StoreError("x") ...) are all in the table."""
+    pattern = re.compile(r'(?:AppError|StoreError|CryptoError)\(\s*"([a-z_]+)"')
+    found = {m.group(1) for p in (ROOT / "app").rglob("*.py") for m in pattern.finditer(p.read_text())}
+    assert found and found <= CODES
+
+
+def test_the_log_gets_the_code_or_class_never_the_message(caplog):
+    secret = "what the person typed 4f2a"
+    with caplog.at_level(logging.INFO):
+        messages.describe(AppError("disk_full", secret), what="entry not saved")
+        messages.describe(ValueError(secret), what="entry not saved")
+    assert "disk_full" in caplog.text and "ValueError" in caplog.text and secret not in caplog.text

@@ -1,0 +1,60 @@
+"""Wiring: the services and the platform adapters each session needs, built in one place for the screens.
+
+On a phone the data key lives in the platform's secure storage (flet-secure-storage): its async
+calls are bridged here to the small synchronous surface the store's thread expects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from app.clock import clock_from_env
+from app.crypto import SecureStorageKeyStore
+from app.paths import data_dir
+from app.services import Services
+from screens.shell import Shell
+
+PHONES = (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
+TIMEOUT_S = 15
+
+
+class SecureStorageValues:
+    """get/set of text values through an async secure storage, called from a thread other than the loop's."""
+
+    def __init__(self, storage, loop: asyncio.AbstractEventLoop):
+        self._storage, self._loop = storage, loop
+
+    def _run(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=TIMEOUT_S)
+
+    def get(self, name: str) -> str | None:
+        return self._run(self._storage.get(name))
+
+    def set(self, name: str, value: str) -> None:
+        self._run(self._storage.set(name, value))
+
+
+def phone_keystore(page: ft.Page) -> SecureStorageKeyStore | None:
+    """On a phone build, the platform's secure storage; elsewhere None (an owner-only key file is used)."""
+    if page.web or page.platform not in PHONES:
+        return None
+    import flet_secure_storage as fss  # only on phones; the web build does not need it
+    return SecureStorageKeyStore(SecureStorageValues(fss.SecureStorage(), asyncio.get_running_loop()))
+
+
+def make_services() -> Services:
+    """One per process: the person's data folder and the clock (REGROUP_CLOCK only in tests and demos)."""
+    return Services(data_dir(), clock=clock_from_env())
+
+
+def make_session(services: Services):
+    """The handler Flet calls for each new session (a browser tab, or the phone app)."""
+    async def session(page: ft.Page) -> None:
+        if not services.started:  # the first session chooses where the key lives, before the store opens
+            keystore = phone_keystore(page)
+            if keystore is not None:
+                services.use_keystore(keystore)
+        await Shell(page, services).start()
+    return session
