@@ -200,3 +200,25 @@ def test_a_closed_store_is_an_error_with_a_code(data_dir):
             await services.journal.list_entries()
         assert err.value.code == "store_closed"
     run(go())
+
+
+def test_starting_fresh_after_a_wrong_key_moves_the_key_aside_never_deletes_it(data_dir):
+    from app import crypto
+
+    async def go():
+        services, _ = await _started(data_dir)
+        await services.update_settings(display_name="Sam")
+        await services.close()
+        key_path = data_dir / store.KEY_NAME
+        key_path.unlink()
+        crypto.KeyFileStore(key_path).save(crypto.DataKey.generate())
+        wrong = key_path.read_bytes()
+        services, result = await _started(data_dir)
+        assert result.status is StartStatus.KEY_WRONG
+        moved, fresh = await services.start_fresh(result.status)
+        assert fresh.status is StartStatus.OK
+        kept_keys = [p for p in moved if p.name.startswith(store.KEY_NAME + ".unreadable-")]
+        assert [p.read_bytes() for p in kept_keys] == [wrong]
+        assert any(p.name.startswith(store.DB_NAME + ".unreadable-") for p in moved)
+        await services.close()
+    run(go())
