@@ -16,21 +16,30 @@ from app.errors import ContentError
 from app.paths import ASSETS_DIR, CONTENT_DIR
 
 
-COMMON = {"id", "type", "title", "minutes", "topics", "safety", "repeatable", "body", "image"}
+COMMON = {"id", "type", "title", "minutes", "topics", "safety", "repeatable", "body", "image",
+          "check", "sources", "country_note", "get_help"}
 BY_TYPE = {
-    "lesson": set(),
+    "lesson": {"sections"},
     "reflection": {"prompts"},
     "checklist": {"items"},
-    "worksheet": {"kind", "fields"},
+    "worksheet": {"kind", "fields", "short_fields"},
     "scale": {"kind", "question", "min", "max", "low_label", "high_label", "bands"},
-    "practice": {"phases", "rounds"},
+    "practice": {"phases", "paces", "rounds"},
     "quiz": {"cards"},
 }
 REQUIRED = {"lesson": {"body"}, "reflection": {"prompts"}, "checklist": {"items"},
             "worksheet": {"kind", "fields"}, "scale": {"kind", "question", "bands"},
-            "practice": {"phases"}, "quiz": {"cards"}}
-FIELD_KEYS = {"id", "type", "label", "help", "example", "options", "min", "max", "low_label", "high_label"}
-MIN_STEPS, MAX_STEPS = 6, 10
+            "practice": set(), "quiz": {"cards"}}
+FIELD_KEYS = {"id", "type", "label", "help", "example", "options", "min", "max", "low_label", "high_label",
+              "model_answer"}
+# Worksheets a screen may treat specially (export, a call button, a short version); the list keeps typos out.
+WORKSHEET_KINDS = ("debrief", "conversation_practice", "reapproach_plan", "boundaries", "self_care_plan",
+                   "safety_plan", "functional_analysis", "rewards", "problem_solving", "values", "family_plan",
+                   "invitation_plan")
+# 6 to 16 steps: the second edition puts every CRAFT module (a lesson and an exercise each) into the four
+# journeys; a journey is a list a person can open at any step and leave at any time, so a longer list costs
+# little, while each step stays 3 to 10 minutes.
+MIN_STEPS, MAX_STEPS = 6, 16
 MIN_MINUTES, MAX_MINUTES = 3, 10
 
 
@@ -107,10 +116,12 @@ def _field(raw: Any, reader: _Reader, n: int) -> d.WorksheetField:
     return d.WorksheetField(id=r.text("id"), type=ftype, label=r.text("label"), help=r.text("help", required=False),
                             example=r.text("example", required=False), options=options, min=low, max=high,
                             low_label=r.text("low_label", required=False),
-                            high_label=r.text("high_label", required=False))
+                            high_label=r.text("high_label", required=False),
+                            model_answer=r.text("model_answer", required=False))
 
 
-def _step(raw: Any, file: str, journey_id: str, n: int, topics: set[str]) -> d.Step:
+def _step(raw: Any, file: str, journey_id: str, n: int, topics: set[str],
+          source_ids: set[str] | None = None) -> d.Step:
     where = f"step {n}"
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
         where = f"step '{raw['id']}'"
@@ -140,6 +151,12 @@ def _step(raw: Any, file: str, journey_id: str, n: int, topics: set[str]) -> d.S
         body=r.text("body", required=kind == "lesson") or "", image=image, safety=safety,
         repeatable=bool(raw.get("repeatable", False)),
     )
+    values.update(_common_extras(r, step_topics, source_ids))
+    if kind == "lesson" and "sections" in raw:
+        sections = _sections(r)
+        values["intro"] = values["body"]
+        values["body"] = "\n\n".join([values["body"]] + [f"## {x.title}\n\n{x.body}" for x in sections])
+        values["sections"] = sections
     if kind == "reflection":
         values["prompts"] = _keyed(r.items("prompts"), r, "prompts", d.Prompt)
     elif kind == "checklist":
@@ -147,15 +164,14 @@ def _step(raw: Any, file: str, journey_id: str, n: int, topics: set[str]) -> d.S
     elif kind == "worksheet":
         fields = tuple(_field(f, r, i) for i, f in enumerate(r.items("fields"), 1))
         _unique([f.id for f in fields], r, "fields")
-        values.update(kind=r.text("kind"), fields=fields)
+        sheet_kind = r.text("kind")
+        if sheet_kind not in WORKSHEET_KINDS:
+            raise r.error("kind", f"must be one of {', '.join(WORKSHEET_KINDS)}")
+        values.update(kind=sheet_kind, fields=fields, short_fields=_short_fields(r, fields))
     elif kind == "scale":
         values.update(_scale(r))
     elif kind == "practice":
-        phases = []
-        for i, p in enumerate(r.items("phases"), 1):
-            pr = _Reader(p, file, f"{where}, phases {i}", {"label", "seconds"})
-            phases.append(d.Phase(label=pr.text("label"), seconds=pr.integer("seconds", low=1, high=600)))
-        values.update(phases=tuple(phases), rounds=r.integer("rounds", default=1, low=1, high=60))
+        values.update(_practice(r), rounds=r.integer("rounds", default=1, low=1, high=60))
     elif kind == "quiz":
         cards = []
         for i, c in enumerate(r.items("cards"), 1):
@@ -168,6 +184,78 @@ def _step(raw: Any, file: str, journey_id: str, n: int, topics: set[str]) -> d.S
         _unique([c.id for c in cards], r, "cards")
         values["cards"] = tuple(cards)
     return d.Step(**values)
+
+
+def _common_extras(r: _Reader, topics: tuple[str, ...], source_ids: set[str] | None) -> dict:
+    """The second edition's step keys: a check before the step, its sources, a per-country note."""
+    check = r.text("check", required=False)
+    if check is not None and check not in d.CHECK_KINDS:
+        raise r.error("check", f"must be one of {', '.join(d.CHECK_KINDS)}")
+    if "healthy_boundaries" in topics and check != "violence":
+        raise r.error("check", "a step about boundaries or consequences needs 'check: violence' before it")
+    sources = tuple(r.items("sources", required=False))
+    if not all(isinstance(x, str) for x in sources):
+        raise r.error("sources", "must be a list of source ids")
+    if source_ids is not None:
+        unknown = [x for x in sources if x not in source_ids]
+        if unknown:
+            raise r.error("sources", f"'{unknown[0]}' is not an id in sources.yaml")
+    note = r.text("country_note", required=False)
+    if note is not None and note not in d.COUNTRY_NOTES:
+        raise r.error("country_note", f"must be one of {', '.join(d.COUNTRY_NOTES)}")
+    get_help = r.raw.get("get_help", False)
+    if not isinstance(get_help, bool):
+        raise r.error("get_help", "must be true or false")
+    return dict(check=check, sources=sources, country_note=note, get_help=get_help)
+
+
+def _sections(r: _Reader) -> tuple[d.Section, ...]:
+    sections = []
+    for i, raw in enumerate(r.items("sections"), 1):
+        sr = _Reader(raw, r.file, f"{r.where}, sections {i}", {"id", "title", "body", "applies"})
+        applies = tuple(sr.items("applies", required=False))
+        if any(a not in d.SAFETY_KINDS for a in applies):
+            raise sr.error("applies", f"must be among {', '.join(d.SAFETY_KINDS)}")
+        sections.append(d.Section(id=sr.text("id"), title=sr.text("title"), body=sr.text("body"), applies=applies))
+    _unique([x.id for x in sections], r, "sections")
+    return tuple(sections)
+
+
+def _short_fields(r: _Reader, fields: tuple[d.WorksheetField, ...]) -> tuple[str, ...]:
+    short = tuple(r.items("short_fields", required=False))
+    known = [f.id for f in fields]
+    bad = [x for x in short if x not in known]
+    if bad:
+        raise r.error("short_fields", f"'{bad[0]}' is not a field of this worksheet")
+    if short and len(set(short)) >= len(known):
+        raise r.error("short_fields", "a short version must leave some fields out")
+    return short
+
+
+def _phases(raw_list: list, r: _Reader, where: str) -> tuple[d.Phase, ...]:
+    phases = []
+    for i, p in enumerate(raw_list, 1):
+        pr = _Reader(p, r.file, f"{where} {i}", {"label", "seconds", "breath"})
+        breath = pr.text("breath", required=False)
+        if breath is not None and breath not in d.BREATH:
+            raise pr.error("breath", f"must be one of {', '.join(d.BREATH)}")
+        phases.append(d.Phase(label=pr.text("label"), seconds=pr.integer("seconds", low=1, high=600), breath=breath))
+    return tuple(phases)
+
+
+def _practice(r: _Reader) -> dict:
+    """Phases, or paces to choose from (the first is the default and also fills `phases`)."""
+    if ("phases" in r.raw) == ("paces" in r.raw):
+        raise r.error("phases", "a practice has either 'phases' or 'paces', not both or neither")
+    if "phases" in r.raw:
+        return dict(phases=_phases(r.items("phases"), r, f"{r.where}, phases"))
+    paces = []
+    for i, raw in enumerate(r.items("paces"), 1):
+        pr = _Reader(raw, r.file, f"{r.where}, paces {i}", {"id", "label", "phases"})
+        paces.append(d.Pace(id=pr.text("id"), label=pr.text("label"),
+                            phases=_phases(pr.items("phases"), pr, f"{pr.where}, phases")))
+    _unique([p.id for p in paces], r, "paces")
+    return dict(phases=paces[0].phases, paces=tuple(paces))
 
 
 def _scale(r: _Reader) -> dict:
@@ -194,7 +282,7 @@ def _load_yaml(path: Path) -> Any:
         raise ContentError(path.name, place, None, "is not valid YAML") from None
 
 
-def load_journey(path: Path, topics: set[str]) -> d.Journey:
+def load_journey(path: Path, topics: set[str], source_ids: set[str] | None = None) -> d.Journey:
     file = path.name
     raw = _load_yaml(path)
     r = _Reader(raw, file, "journey", {"id", "order", "title", "summary", "icon", "steps"})
@@ -204,7 +292,7 @@ def load_journey(path: Path, topics: set[str]) -> d.Journey:
     steps_raw = r.items("steps")
     if not MIN_STEPS <= len(steps_raw) <= MAX_STEPS:
         raise r.error("steps", f"a journey has {MIN_STEPS} to {MAX_STEPS} steps, not {len(steps_raw)}")
-    steps = tuple(_step(s, file, journey_id, n, topics) for n, s in enumerate(steps_raw, 1))
+    steps = tuple(_step(s, file, journey_id, n, topics, source_ids) for n, s in enumerate(steps_raw, 1))
     _unique([s.id for s in steps], r, "steps")
     return d.Journey(id=journey_id, order=r.integer("order"), title=r.text("title"), summary=r.text("summary"),
                      icon=r.text("icon"), steps=steps)
@@ -221,14 +309,72 @@ def load_topics(path: Path) -> tuple[d.Topic, ...]:
     return tuple(topics)
 
 
+def load_sources(path: Path) -> tuple[dict, ...]:
+    """sources.yaml: named documents only; each has an id that steps cite and the facts it backs."""
+    raw = _load_yaml(path)
+    src = _Reader(raw, path.name, "top level", {"sources"})
+    sources = []
+    for n, s in enumerate(src.items("sources"), 1):
+        r = _Reader(s, path.name, f"source {n}", {"id", "title", "by", "year", "url", "about", "published_in",
+                                                  "facts"})
+        facts = tuple(r.items("facts", required=False))
+        if not all(isinstance(f, str) and f.replace("_", "").isalnum() and f.islower() for f in facts):
+            raise r.error("facts", "must be a list of lower_case keys")
+        url = r.text("url", required=False)
+        if url and not url.startswith("https://"):
+            raise r.error("url", "must start with https://")
+        sources.append({"id": r.text("id"), "title": r.text("title"), "by": r.text("by"), "year": r.raw.get("year"),
+                        "url": url, "about": r.text("about"),
+                        "published_in": r.text("published_in", required=False), "facts": facts})
+    _unique([s["id"] for s in sources], src, "sources")
+    return tuple(sources)
+
+
+def _check(raw: Any, file: str, where: str, kind: str) -> d.Check:
+    r = _Reader(raw, file, where, {"question", "yes_label", "no_label", "if_yes"})
+    return d.Check(kind=kind, question=r.text("question"), yes=r.text("yes_label"), no=r.text("no_label"), if_yes=r.text("if_yes"))
+
+
+def load_safety(path: Path) -> tuple[dict[str, str], dict[str, d.Check], dict[str, str]]:
+    """safety.yaml: the notes by kind, the checks asked before steps, and the gentle-help words."""
+    raw = _load_yaml(path)
+    r = _Reader(raw, path.name, "top level", {"notes", "checks", "gentle_help"})
+    nr = _Reader(r.raw.get("notes"), path.name, "notes", set(d.SAFETY_KINDS))
+    notes = {k: nr.text(k) for k in d.SAFETY_KINDS}
+    cr = _Reader(r.raw.get("checks"), path.name, "checks", set(d.CHECK_KINDS))
+    checks = {k: _check(cr.raw.get(k), path.name, f"checks, {k}", k) for k in d.CHECK_KINDS}
+    gr = _Reader(r.raw.get("gentle_help"), path.name, "gentle_help", {"title", "body"})
+    return notes, checks, {"title": gr.text("title"), "body": gr.text("body")}
+
+
+def load_right_now(path: Path, steps: dict[str, d.Step]) -> d.RightNow:
+    """right_now.yaml: the kit on Today; its breathing and grounding steps must be practices."""
+    raw = _load_yaml(path)
+    r = _Reader(raw, path.name, "top level", {"title", "intro", "breathe", "ground", "danger", "note"})
+    for key in ("breathe", "ground"):
+        step = steps.get(r.text(key))
+        if step is None or step.type != "practice":
+            raise r.error(key, "must name a practice step")
+    nr = _Reader(r.raw.get("note"), path.name, "note", {"title", "fields"})
+    fields = tuple(_field(f, nr, i) for i, f in enumerate(nr.items("fields"), 1))
+    _unique([f.id for f in fields], nr, "fields")
+    if len(fields) > 3:
+        raise nr.error("fields", "a quick note has at most 3 fields")
+    return d.RightNow(title=r.text("title"), intro=r.text("intro"), breathe_step=r.text("breathe"),
+                      ground_step=r.text("ground"), danger=_check(r.raw.get("danger"), path.name, "danger", "danger"),
+                      note_title=nr.text("title"), note_fields=fields)
+
+
 def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Library:
     """Load everything for one language, falling back to English for a missing language folder."""
     base = content_dir / language if (content_dir / language / "journeys").is_dir() else content_dir / "en"
     topics = load_topics(base / "topics.yaml")
     topic_ids = {t.id for t in topics}
+    sources = load_sources(base / "sources.yaml")
+    source_ids = {s["id"] for s in sources}
     journeys, owner = [], {}
     for path in sorted((base / "journeys").glob("*.yaml")):
-        journey = load_journey(path, topic_ids)
+        journey = load_journey(path, topic_ids, source_ids)
         for step in journey.steps:
             if step.id in owner:
                 raise ContentError(path.name, f"step '{step.id}'", "id", f"is also used in {owner[step.id]}")
@@ -238,18 +384,58 @@ def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Lib
         journeys.append(journey)
     if not journeys:
         raise ContentError(str(base / "journeys"), "folder", None, "holds no journey files")
-    safety = _load_yaml(base / "safety.yaml")
-    sr = _Reader(safety, "safety.yaml", "top level", set(d.SAFETY_KINDS))
-    notes = {k: sr.text(k) for k in d.SAFETY_KINDS}
-    sources_raw = _load_yaml(base / "sources.yaml")
-    src = _Reader(sources_raw, "sources.yaml", "top level", {"sources"})
-    sources = []
-    for n, s in enumerate(src.items("sources"), 1):
-        s_r = _Reader(s, "sources.yaml", f"source {n}", {"title", "by", "year", "url", "about"})
-        sources.append({"title": s_r.text("title"), "by": s_r.text("by"), "year": s_r.raw.get("year"),
-                        "url": s_r.text("url", required=False), "about": s_r.text("about")})
+    notes, checks, gentle = load_safety(base / "safety.yaml")
+    steps = {s.id: s for j in journeys for s in j.steps}
+    right_now = load_right_now(base / "right_now.yaml", steps)
     return d.Library(journeys=tuple(sorted(journeys, key=lambda j: j.order)), topics=topics,
-                     safety_notes=notes, sources=tuple(sources))
+                     safety_notes=notes, sources=sources, checks=checks, gentle_help=gentle, right_now=right_now)
+
+
+# --- safety that reaches everyone: pure rules over the library and "About my loved one" -------------------
+
+SAFETY_STEP = "after.keep-safe"    # overdose, withdrawal, violence: for every family, early in the first journey
+SUICIDE_STEP = "after.suicide"     # the loved one's risk and the family member's own
+SAFETY_PLAN_STEP = "coping.safety-plan"
+
+
+def safety_kinds_for(loved_one: d.LovedOne) -> tuple[str, ...]:
+    """The safety notes that fit a profile, most pressing first. Not knowing is treated as "could be":
+    an empty or unsure substance answer gets the overdose and withdrawal notes; stimulants get the overdose
+    note (fentanyl is in the stimulant supply); violence, and "I'd rather not say" about it, put safety first."""
+    subs = set(loved_one.substances)
+    unsure = not subs or "other" in subs
+    kinds = []
+    if loved_one.violence in ("yes", "prefer_not"):
+        kinds.append("violence")
+    if unsure or subs & {"opioids", "stimulants"}:
+        kinds.append("opioids")
+    if unsure or subs & {"alcohol", "benzodiazepines"}:
+        kinds.append("alcohol_benzos")
+    return tuple(kinds)
+
+
+def notes_for(step: d.Step, loved_one: d.LovedOne) -> tuple[str, ...]:
+    """The safety notes to show at the top of a step for this profile, in order."""
+    return tuple(k for k in safety_kinds_for(loved_one) if k in step.safety)
+
+
+def ordered_sections(step: d.Step, loved_one: d.LovedOne) -> tuple[d.Section, ...]:
+    """A sectioned lesson's parts with the ones that fit the profile first; every part is always shown."""
+    order = {k: i for i, k in enumerate(safety_kinds_for(loved_one))}
+    rank = lambda x: min((order[a] for a in x.applies if a in order), default=len(order))  # noqa: E731
+    return tuple(sorted(step.sections, key=rank))
+
+
+def journey_steps_for(library: d.Library, journey_id: str, loved_one: d.LovedOne) -> tuple[d.Step, ...]:
+    """The steps of a journey in the order this person meets them. The profile never hides or moves a
+    step (safety reaches everyone); it only orders notes and sections inside steps."""
+    journey = library.journey(journey_id)
+    return journey.steps if journey else ()
+
+
+def check_for(library: d.Library, step: d.Step) -> d.Check | None:
+    """The question to ask before this step, if it has one."""
+    return library.checks.get(step.check) if step.check else None
 
 
 def load_prompts(language: str = "en", content_dir: Path = CONTENT_DIR) -> tuple[str, ...]:

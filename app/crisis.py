@@ -13,10 +13,19 @@ from app.content import ContentError
 from app.paths import CONTENT_DIR
 
 CRISIS_FILE = CONTENT_DIR / "crisis_lines.yaml"
-KINDS = ("emergency", "crisis", "substance_use", "domestic_violence", "family_support")
+FORMAT = 2
+KINDS = ("emergency", "crisis", "medical_advice", "poison", "substance_use", "find_care", "domestic_violence",
+         "family_support")
+# Every country says, for each of these, either which line to call or (in `gaps`) honestly that we know none.
 REQUIRED_KINDS = ("emergency", "crisis", "substance_use", "domestic_violence")
+# Who a line is for, so a screen can say "for women" and a test can keep a women's line from being offered
+# to a man or to a parent hurt by their child.
+SERVES = ("anyone", "women", "men", "children", "young_people", "parents", "families", "lgbtq")
+INTERNATIONAL = "INT"  # the fallback entry: a directory of helplines, for a country we have no data for
 _ENTRY_FIELDS = {"kind", "name", "phone", "display", "sms", "url", "hours", "description",
-                 "source", "compiled", "review"}
+                 "source", "compiled", "review", "serves"}
+_GAP_FIELDS = {"kind", "serves", "note", "review"}
+_NOTE_FIELDS = {"text", "source", "compiled", "review"}
 
 
 @dataclass(frozen=True)
@@ -39,26 +48,66 @@ class HelpLine:
     descriptions: dict[str, str]
     source: Source
     compiled: dt.date
+    serves: tuple[str, ...] = ("anyone",)
 
     def description(self, language: str) -> str:
         return self.descriptions.get(language) or self.descriptions["en"]
 
 
 @dataclass(frozen=True)
+class Gap:
+    """An honest "we know no line of this kind" (for `serves`, if given), with what to do instead."""
+
+    kind: str
+    serves: tuple[str, ...]
+    notes: dict[str, str]
+
+    def note(self, language: str) -> str:
+        return self.notes.get(language) or self.notes["en"]
+
+
+@dataclass(frozen=True)
+class CountryNote:
+    """Per-country text shown inside a step (naloxone: where and how to get it), with its source."""
+
+    texts: dict[str, str]
+    source: Source
+    compiled: dt.date
+
+    def text(self, language: str) -> str:
+        return self.texts.get(language) or self.texts["en"]
+
+
+@dataclass(frozen=True)
 class CountryHelp:
     code: str
     lines: tuple[HelpLine, ...]
+    gaps: tuple[Gap, ...] = ()
+    naloxone: CountryNote | None = None
 
     def of_kind(self, kind: str) -> list[HelpLine]:
         return [line for line in self.lines if line.kind == kind]
+
+    def gaps_of_kind(self, kind: str) -> list[Gap]:
+        return [gap for gap in self.gaps if gap.kind == kind]
 
 
 @dataclass(frozen=True)
 class CrisisDirectory:
     countries: dict[str, CountryHelp]
+    international: CountryHelp | None = None
 
     def get(self, code: str | None) -> CountryHelp | None:
         return self.countries.get((code or "").upper())
+
+    def for_country(self, code: str | None) -> CountryHelp | None:
+        """The country's lines, or the international directory when we have none for it (or none is chosen)."""
+        return self.get(code) or self.international
+
+    def naloxone_note(self, code: str | None, language: str = "en") -> str | None:
+        """Where to get naloxone, for the chosen country (never another country's rules)."""
+        help = self.for_country(code)
+        return help.naloxone.text(language) if help and help.naloxone else None
 
     @property
     def codes(self) -> list[str]:
@@ -100,36 +149,101 @@ def _line(raw: Any, file: str, where: str) -> HelpLine:
     compiled = raw.get("compiled")
     if not isinstance(compiled, dt.date):
         raise ContentError(file, where, "compiled", "must be a date like 2026-11-26")
+    serves = _serves(raw, file, where) or ("anyone",)
     return HelpLine(
         kind=kind, name=_text(raw, "name", file, where), phone=phone,
         display=_text(raw, "display", file, where, required=False) or phone,
         sms=_text(raw, "sms", file, where, required=False), url=url,
         hours=_text(raw, "hours", file, where), descriptions=dict(desc),
-        source=Source(org=str(src["org"]), url=str(src["url"])), compiled=compiled,
+        source=Source(org=str(src["org"]), url=str(src["url"])), compiled=compiled, serves=serves,
     )
 
 
+def _serves(raw: dict, file: str, where: str) -> tuple[str, ...]:
+    serves = raw.get("serves", [])
+    if not isinstance(serves, list) or any(x not in SERVES for x in serves):
+        raise ContentError(file, where, "serves", f"must be a list among {', '.join(SERVES)}")
+    return tuple(serves)
+
+
+def _texts(value: Any, file: str, where: str, field: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not isinstance(value.get("en"), str) or not value["en"].strip():
+        raise ContentError(file, where, field, "needs an English text under 'en'")
+    return {k: str(v).strip() for k, v in value.items()}
+
+
+def _gap(raw: Any, file: str, where: str) -> Gap:
+    if not isinstance(raw, dict):
+        raise ContentError(file, where, None, "must be a mapping")
+    unknown = set(raw) - _GAP_FIELDS
+    if unknown:
+        raise ContentError(file, where, sorted(unknown)[0], "is not a known field")
+    kind = _text(raw, "kind", file, where)
+    if kind not in KINDS:
+        raise ContentError(file, where, "kind", f"must be one of {', '.join(KINDS)}")
+    if not raw.get("review"):
+        raise ContentError(file, where, "review", "a gap needs a review note: what was searched, and when")
+    return Gap(kind=kind, serves=_serves(raw, file, where), notes=_texts(raw.get("note"), file, where, "note"))
+
+
+def _country_note(raw: Any, file: str, where: str) -> CountryNote:
+    if not isinstance(raw, dict):
+        raise ContentError(file, where, None, "must be a mapping with text, source and compiled")
+    unknown = set(raw) - _NOTE_FIELDS
+    if unknown:
+        raise ContentError(file, where, sorted(unknown)[0], "is not a known field")
+    src = raw.get("source")
+    if not isinstance(src, dict) or not src.get("org") or not str(src.get("url", "")).startswith("https://"):
+        raise ContentError(file, where, "source", "needs 'org' and an https 'url'")
+    if not isinstance(raw.get("compiled"), dt.date):
+        raise ContentError(file, where, "compiled", "must be a date like 2026-11-26")
+    return CountryNote(texts=_texts(raw.get("text"), file, where, "text"),
+                       source=Source(org=str(src["org"]), url=str(src["url"])), compiled=raw["compiled"])
+
+
+def _country(code: str, body: Any, file: str, *, required: tuple[str, ...]) -> CountryHelp:
+    where = f"country {code}"
+    if not isinstance(body, dict):
+        raise ContentError(file, where, "lines", "must be a list")
+    unknown = set(body) - {"lines", "gaps", "naloxone"}
+    if unknown:
+        raise ContentError(file, where, sorted(unknown)[0], "is not a known field")
+    lines = body.get("lines")
+    if not isinstance(lines, list):
+        raise ContentError(file, where, "lines", "must be a list")
+    parsed = tuple(_line(raw, file, f"{where}, line {i + 1}") for i, raw in enumerate(lines))
+    gaps_raw = body.get("gaps", [])
+    if not isinstance(gaps_raw, list):
+        raise ContentError(file, where, "gaps", "must be a list")
+    gaps = tuple(_gap(raw, file, f"{where}, gap {i + 1}") for i, raw in enumerate(gaps_raw))
+    for kind in required:
+        if not any(line.kind == kind for line in parsed) and not any(g.kind == kind for g in gaps):
+            raise ContentError(file, where, "lines", f"has no {kind} line (or a gap saying none is known)")
+    if "naloxone" not in body:
+        raise ContentError(file, where, "naloxone", "is missing: say where naloxone can be had here")
+    order = {k: i for i, k in enumerate(KINDS)}
+    return CountryHelp(code=code, lines=tuple(sorted(parsed, key=lambda l: order[l.kind])), gaps=gaps,
+                       naloxone=_country_note(body["naloxone"], file, f"{where}, naloxone"))
+
+
 def parse_directory(data: Any, file: str) -> CrisisDirectory:
-    if not isinstance(data, dict) or data.get("format") != 1:
-        raise ContentError(file, "top level", "format", "must be 1")
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ContentError(file, "top level", "format", f"must be {FORMAT}")
     countries = data.get("countries")
     if not isinstance(countries, dict) or not countries:
         raise ContentError(file, "top level", "countries", "must list at least one country")
     result = {}
     for code, body in countries.items():
-        where = f"country {code}"
         if not (isinstance(code, str) and len(code) == 2 and code.isupper()):
-            raise ContentError(file, where, None, "country codes are two capital letters (ISO 3166)")
-        lines = (body or {}).get("lines") if isinstance(body, dict) else None
-        if not isinstance(lines, list):
-            raise ContentError(file, where, "lines", "must be a list")
-        parsed = tuple(_line(raw, file, f"{where}, line {i + 1}") for i, raw in enumerate(lines))
-        missing = [k for k in REQUIRED_KINDS if not any(line.kind == k for line in parsed)]
-        if missing:
-            raise ContentError(file, where, "lines", f"has no {missing[0]} line")
-        order = {k: i for i, k in enumerate(KINDS)}
-        result[code] = CountryHelp(code=code, lines=tuple(sorted(parsed, key=lambda l: order[l.kind])))
-    return CrisisDirectory(countries=result)
+            raise ContentError(file, f"country {code}", None, "country codes are two capital letters (ISO 3166)")
+        country = _country(code, body, file, required=REQUIRED_KINDS)
+        if not country.of_kind("emergency"):
+            raise ContentError(file, f"country {code}", "lines", "has no emergency line")
+        result[code] = country
+    if "international" not in data:
+        raise ContentError(file, "top level", "international", "is missing: the fallback for other countries")
+    international = _country(INTERNATIONAL, data["international"], file, required=("crisis",))
+    return CrisisDirectory(countries=result, international=international)
 
 
 def load_directory(path: Path = CRISIS_FILE) -> CrisisDirectory:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 THEMES = ("system", "light", "dark")
 MAX_TEXT = 100_000  # SYNC.md: a text field holds at most 100,000 characters
@@ -36,6 +36,9 @@ class Settings:
 STEP_TYPES = ("lesson", "reflection", "checklist", "worksheet", "scale", "practice", "quiz")
 FIELD_TYPES = ("short_text", "long_text", "choice", "scale")
 SAFETY_KINDS = ("opioids", "alcohol_benzos", "violence")
+CHECK_KINDS = ("violence",)     # a question the step screen asks before the step (Library.checks)
+COUNTRY_NOTES = ("naloxone",)   # per-country text from the crisis file, shown inside a step
+BREATH = ("in", "hold", "out")  # what a practice phase asks of the breath (drives a calm animation)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class WorksheetField:
     max: int = 10
     low_label: str | None = None
     high_label: str | None = None
+    model_answer: str | None = None  # shown after the person has tried (rewrite exercises)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,37 @@ class Band:
 class Phase:
     label: str
     seconds: int
+    breath: str | None = None  # one of BREATH, or None for a phase that is not about breathing
+
+
+@dataclass(frozen=True)
+class Pace:
+    """One speed of a breathing practice the person can pick (the first is the default)."""
+
+    id: str
+    label: str
+    phases: tuple[Phase, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a lesson; `applies` names the safety kinds it speaks to, for ordering by profile."""
+
+    id: str
+    title: str
+    body: str
+    applies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A question asked before a step (e.g. "Is anyone at risk of being hurt if you do this?")."""
+
+    kind: str
+    question: str
+    yes: str
+    no: str
+    if_yes: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +151,14 @@ class Step:
     cards: tuple[QuizCard, ...] = ()
     repeatable: bool = False
     safety: tuple[str, ...] = ()
+    check: str | None = None                 # a CHECK_KINDS question to ask before the step
+    sources: tuple[str, ...] = ()            # ids in sources.yaml that back this step's facts
+    sections: tuple[Section, ...] = ()       # a lesson's parts; `body` already holds them in default order
+    intro: str = ""                          # a sectioned lesson's text before its sections
+    short_fields: tuple[str, ...] = ()       # a worksheet's short version: these field ids only
+    country_note: str | None = None          # a COUNTRY_NOTES text to show for the chosen country
+    paces: tuple[Pace, ...] = ()             # a practice's speeds; `phases` is the first one
+    get_help: bool = False                   # show the Get help now button inside the step
 
     def band_for(self, value: int) -> Band | None:
         return next((b for b in self.bands if b.low <= value <= b.high), None)
@@ -149,6 +192,19 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class RightNow:
+    """The kit on Today for a hard moment: steps to open, a danger question, a short note."""
+
+    title: str
+    intro: str
+    breathe_step: str
+    ground_step: str
+    danger: Check
+    note_title: str
+    note_fields: tuple[WorksheetField, ...]
+
+
+@dataclass(frozen=True)
 class Library:
     """Everything under content/<locale>/ that the journeys need."""
 
@@ -156,6 +212,9 @@ class Library:
     topics: tuple[Topic, ...]
     safety_notes: dict[str, str]
     sources: tuple[dict, ...]
+    checks: dict[str, Check] = field(default_factory=dict)
+    gentle_help: dict[str, str] = field(default_factory=dict)  # title and body for low-wellbeing moments
+    right_now: RightNow | None = None
 
     def journey(self, journey_id: str) -> Journey | None:
         return next((j for j in self.journeys if j.id == journey_id), None)

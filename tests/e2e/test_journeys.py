@@ -18,15 +18,15 @@ def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path
     phone.tap("button", "Start After the intervention")
     phone.tap("button", "Start the journey")
 
-    # 1-3: lessons
+    # 1-4: lessons (step 2 keeps everyone safe, whatever the profile says)
     phone.see("This is not the end of the road")
     assert_accessible(phone)
     phone.screenshot("02-lesson")
-    for title in ("Why interventions often", "The feelings that come after"):
+    for title in ("Keeping everyone alive", "Why interventions often", "The feelings that come after"):
         phone.tap("button", "Done, next step")
         phone.see(title)
 
-    # 4: reflection, saved as a journal entry
+    # 5: reflection, saved as a journal entry
     phone.tap("button", "Done, next step")
     phone.see("Naming what you feel")
     phone.type_into("Your answer", "Mostly anger, late at night.")
@@ -35,7 +35,9 @@ def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path
     phone.screenshot("03-reflection")
     phone.tap("button", "Done, next step")
 
-    # 5: lesson, then 6: the debrief worksheet, left half-filled and resumed
+    # 6-7: lessons, then 8: the debrief worksheet, left half-filled and resumed
+    phone.see("When suicide is on someone's mind")
+    phone.tap("button", "Done, next step")
     phone.see("You did not cause it")
     phone.tap("button", "Done, next step")
     phone.see("Debrief: what happened")
@@ -55,8 +57,10 @@ def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path
         "who_was_there": "Me, his dad and his sister", "their_response": "walked_out", "stress_then": 7}
     phone.screenshot("05-worksheet-resumed")
 
-    # 7: lesson, 8: checklist, then the journey is finished
+    # 9: a calming practice, 10: lesson, 11: checklist, then the journey is finished
     phone.tap("button", "Done, next step")
+    phone.see("Settle: two minutes of slow breathing")
+    phone.tap("button", "Done for today")
     phone.see("One step in a longer road")
     phone.tap("button", "Done, next step")
     phone.see("Looking after yourself this week")
@@ -65,7 +69,7 @@ def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path
     assert_accessible(phone)
     phone.screenshot("06-checklist")
     phone.tap("button", "Finish the journey")
-    phone.see("8 of 8 steps done")
+    phone.see("11 of 11 steps done")
     phone.wait("button", "Review from the start")
     phone.screenshot("07-journey-finished")
 
