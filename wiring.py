@@ -11,7 +11,6 @@ import asyncio
 import flet as ft
 
 from app.clock import clock_from_env
-from app.crypto import SecureStorageKeyStore
 from app.paths import data_dir
 from app.services import Services
 from screens.shell import Shell
@@ -36,12 +35,13 @@ class SecureStorageValues:
         self._run(self._storage.set(name, value))
 
 
-def phone_keystore(page: ft.Page) -> SecureStorageKeyStore | None:
-    """On a phone build, the platform's secure storage; elsewhere None (an owner-only key file is used)."""
+def phone_secure_values(page: ft.Page) -> SecureStorageValues | None:
+    """On a phone build, the platform's secure storage; elsewhere None (an owner-only key file is used,
+    and the device token is kept encrypted in the store)."""
     if page.web or page.platform not in PHONES:
         return None
     import flet_secure_storage as fss  # only on phones; the web build does not need it
-    return SecureStorageKeyStore(SecureStorageValues(fss.SecureStorage(), asyncio.get_running_loop()))
+    return SecureStorageValues(fss.SecureStorage(), asyncio.get_running_loop())
 
 
 def make_services() -> Services:
@@ -52,9 +52,10 @@ def make_services() -> Services:
 def make_session(services: Services):
     """The handler Flet calls for each new session (a browser tab, or the phone app)."""
     async def session(page: ft.Page) -> None:
-        if not services.started:  # the first session chooses where the key lives, before the store opens
-            keystore = phone_keystore(page)
-            if keystore is not None:
-                services.use_keystore(keystore)
+        if not services.started:  # the first session chooses where secrets live, before the store opens
+            values = phone_secure_values(page)
+            if values is not None:
+                services.use_secure_storage(values)
         await Shell(page, services).start()
+        services.start_background()  # once per process; later sessions find it running
     return session

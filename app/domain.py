@@ -24,6 +24,10 @@ class Settings:
     theme: str = "system"
     onboarded: bool = False
     checkin_time: str | None = None  # "HH:MM", local; the Today screen shows the check-in as due after it
+    # Sharing defaults for new records while paired (journal entries are never shared by default).
+    share_checkins: bool = False
+    share_wellbeing: bool = False
+    share_progress: bool = False
 
     @property
     def greeting_name(self) -> str | None:

@@ -29,6 +29,18 @@ CODES = frozenset({
     "unknown_theme", "unknown_language", "unknown_country", "invalid_time",
     # content shipped with the app
     "content_invalid",   # a content file is broken (names file, step and field in its detail)
+    # pairing with the specialist's server (SYNC.md)
+    "pair_server_missing", "pair_server_invalid",
+    "pair_server_insecure",  # plain HTTP to another machine: refused, the link would be readable on the way
+    "pair_code_format", "pair_link_invalid", "pair_name_invalid",
+    "invalid_code", "used_code", "expired_code",  # the server's answers to a pairing code
+    "rate_limited",      # too many tries; the detail holds the wait in seconds
+    "server_unreachable",  # no answer (offline, wrong address, the server is down)
+    "server_error",      # the server answered, but not as a Regroup server should
+    "client_too_old",    # the server needs a newer Regroup
+    "already_paired", "not_paired",
+    "connection_closed",  # the server no longer knows this phone (401)
+    "share_refused",     # this record was deleted or erased on the server and cannot be shared again
 })
 
 

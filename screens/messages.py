@@ -42,7 +42,54 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "unknown_country": lambda: _("Regroup has no help lines for that country yet."),
     "invalid_time": lambda: _("That time is not one Regroup can use. Please choose another."),
     "content_invalid": lambda: _("A content file on this device is damaged. Your saved answers are safe."),
+    "pair_server_missing": lambda: _("Type the address of your specialist's server."),
+    "pair_server_invalid": lambda: _("That does not look like a server address. It looks like "
+                                     "https://regroup.example.org"),
+    "pair_server_insecure": lambda: _("Regroup only connects to an address that starts with https://, so that "
+                                      "nobody on the way can read what you share. Ask your specialist for the "
+                                      "https address."),
+    "pair_code_format": lambda: _("A pairing code has 12 letters and numbers, like ABCD-EFGH-JKLM. Please check "
+                                  "it and try again."),
+    "pair_link_invalid": lambda: _("That is not a Regroup pairing link. It starts with regroup://pair"),
+    "pair_name_invalid": lambda: _("Type your name as your specialist will see it (up to 80 characters)."),
+    "invalid_code": lambda: _("That code is not known. Please check it, or ask your specialist for a new one."),
+    "used_code": lambda: _("That code has already been used. Each code works once: ask your specialist for a "
+                           "new one."),
+    "expired_code": lambda: _("That code has expired (codes last 15 minutes). Ask your specialist for a new one."),
+    "rate_limited": lambda: _("There have been too many tries. Please wait a little and try again."),
+    "server_unreachable": lambda: _("The server could not be reached. Check that you are online and that the "
+                                    "address is right."),
+    "server_error": lambda: _("The server answered in a way Regroup did not expect. Nothing on this phone "
+                              "changed; Regroup will try again later."),
+    "client_too_old": lambda: _("Your specialist's server needs a newer version of Regroup. Please update the "
+                                "app, then pair again."),
+    "already_paired": lambda: _("This phone is already connected to a specialist. Unpair first to connect to "
+                                "another."),
+    "not_paired": lambda: _("This phone is not connected to a specialist yet."),
+    "connection_closed": lambda: _("This phone is no longer connected to your specialist. What you shared before "
+                                   "stays with them unless they erase it. Everything on this phone is kept."),
+    "share_refused": lambda: _("This was removed from your specialist's records, so it cannot be shared again. "
+                               "It stays on this phone."),
 }
+
+# Why the server refused one shared record (SYNC.md's per-op codes), in words.
+REFUSALS: dict[str, Callable[[], str]] = {
+    "too_long": lambda: _("It is too long for your specialist's server."),
+    "too_large": lambda: _("It is too large to send."),
+    "invalid_text": lambda: _("It holds a character the server cannot store."),
+    "deleted": lambda: _("It was deleted from your specialist's records and cannot be shared again."),
+    "erased": lambda: _("Your specialist removed it from their records. It stays on this phone."),
+    "revoked": lambda: _("You stopped sharing it from another phone. Share it again here if you want to."),
+    "not_owner": lambda: _("Another family member's record has the same number; it was not sent."),
+    "op_id_taken": lambda: _("It could not be sent because of a mix-up on the server."),
+}
+
+
+def refusal(code: str | None) -> str:
+    """Words for a per-record refusal; codes that mean a fault in Regroup itself share one sentence."""
+    words = REFUSALS.get(code or "")
+    return words() if words else _("Your specialist's server could not accept it. This is a fault in Regroup, "
+                                   "not something you did.")
 
 
 def text(code: str) -> str:
@@ -56,6 +103,10 @@ def describe(exc: BaseException, *, what: str) -> str:
     `what` names the action for the log ("entry not saved"); the log gets the class, never a message."""
     if isinstance(exc, AppError):
         log.info("%s: %s", what, exc.code)
+        wait = getattr(exc, "retry_after", None)
+        if exc.code == "rate_limited" and wait:
+            return _("There have been too many tries. Please try again in about {minutes} minutes.").format(
+                minutes=max(1, round(wait / 60)))
         return text(exc.code)
     log.error("%s: %s", what, exc.__class__.__name__)
     return _("Something went wrong. Nothing you saved before has been lost; please try again.")

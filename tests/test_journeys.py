@@ -168,7 +168,7 @@ def test_migration_3_upgrades_an_old_store_without_losing_settings(data_dir):
     old.close()
     new = open_store(data_dir)
     assert get_settings(new).display_name == "Aoife"
-    assert new.db.execute("SELECT number FROM schema_migrations ORDER BY number").fetchall() == [(1,), (2,), (3,), (4,)]
+    assert new.db.execute("SELECT number FROM schema_migrations ORDER BY number").fetchall() == [(1,), (2,), (3,), (4,), (5,)]
     js.complete_step(new, "after", "after.not-the-end")
     assert js.list_step_progress(new)["after.not-the-end"].status == "completed"
     new.close()

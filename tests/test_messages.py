@@ -46,3 +46,16 @@ def test_the_log_gets_the_code_or_class_never_the_message(caplog):
         messages.describe(AppError("disk_full", secret), what="entry not saved")
         messages.describe(ValueError(secret), what="entry not saved")
     assert "disk_full" in caplog.text and "ValueError" in caplog.text and secret not in caplog.text
+
+
+def test_every_refusal_a_person_can_cause_or_meet_has_words():
+    from app.sync.protocol import REJECTIONS
+    personal = {"too_long", "too_large", "invalid_text", "deleted", "erased", "revoked", "not_owner", "op_id_taken"}
+    assert personal <= set(messages.REFUSALS) <= set(REJECTIONS)
+    generic = messages.refusal("unknown_field")
+    assert all(messages.refusal(c) != generic for c in personal)
+
+
+def test_a_rate_limit_says_how_long_to_wait():
+    from app.sync.client import RateLimited
+    assert "about 4 minutes" in messages.describe(RateLimited(240), what="pairing")

@@ -13,7 +13,7 @@ from app.errors import StoreError
 from app.services import Services, StartStatus
 from app.store.settings import get_settings, save_settings
 from app.worker import StoreThread
-from wiring import SecureStorageValues, make_session, phone_keystore
+from wiring import SecureStorageValues, make_session, phone_secure_values
 
 
 class FakeFletSecureStorage:
@@ -53,16 +53,16 @@ def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_p
 
 
 def test_only_a_phone_build_uses_secure_storage():
-    assert phone_keystore(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
-    assert phone_keystore(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
+    assert phone_secure_values(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
+    assert phone_secure_values(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
 
 
-def test_the_key_store_cannot_be_changed_once_the_store_is_open(data_dir):
+def test_secure_storage_cannot_be_chosen_once_the_store_is_open(data_dir):
     async def go():
         services = Services(data_dir)
         assert (await services.start()).status is StartStatus.OK
         with pytest.raises(StoreError):
-            services.use_keystore(crypto.SecureStorageKeyStore(SimpleNamespace(get=lambda n: None, set=None)))
+            services.use_secure_storage(SimpleNamespace(get=lambda n: None, set=None))
         await services.close()
     asyncio.run(go())
 
@@ -70,7 +70,7 @@ def test_the_key_store_cannot_be_changed_once_the_store_is_open(data_dir):
 def test_a_later_session_does_not_choose_the_key_store_again(data_dir, monkeypatch):
     """Only the first session, before the store opens, picks where the key lives; later ones reuse it."""
     chosen, shells = [], []
-    monkeypatch.setattr("wiring.phone_keystore", lambda page: chosen.append(page) or None)
+    monkeypatch.setattr("wiring.phone_secure_values", lambda page: chosen.append(page) or None)
 
     class FakeShell:
         def __init__(self, page, services):

@@ -11,6 +11,9 @@ import enum
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+import httpx
 
 from app import crypto
 from app import journeys as rules
@@ -23,11 +26,15 @@ from app.i18n import available_languages
 from app.services.checkins import CheckInService, TodayStatus, today_status
 from app.services.journal import JournalService
 from app.services.journeys import JourneyService
-from app.services.runtime import Runtime
+from app.services.sharing import SharingService
+from app.runtime import Runtime
 from app.store import journal as journal_store
 from app.store import journeys as journey_rows
 from app.store import open_store, quarantine_store
 from app.store.settings import get_settings, save_settings
+from app.sync.engine import SyncEngine
+from app.sync.scheduler import SyncScheduler
+from app.sync.tokens import SecureTokens, StoreTokens, TokenKeeper
 
 log = logging.getLogger("regroup")
 MAX_NAME = 80
@@ -82,10 +89,12 @@ class Services:
     """One per process: the person's store, their settings, the content and the crisis directory."""
 
     def __init__(self, data_dir: Path, *, clock: Clock | None = None, keystore: crypto.KeyStore | None = None,
-                 crisis_file: Path = CRISIS_FILE):
+                 crisis_file: Path = CRISIS_FILE, http: Callable[[], httpx.AsyncClient] = httpx.AsyncClient,
+                 tokens: TokenKeeper | None = None):
         self.data_dir = Path(data_dir)
         self._rt = Runtime(clock or Clock())
         self._keystore = keystore
+        self._tokens = tokens or StoreTokens()
         self._crisis_file = crisis_file
         self.crisis: CrisisDirectory | None = None
         self.crisis_error: str | None = None
@@ -93,6 +102,8 @@ class Services:
         self.journal = JournalService(self._rt)
         self.checkins = CheckInService(self._rt)
         self.journeys = JourneyService(self._rt)
+        self._engine = SyncEngine(self._rt, http=http, tokens=_TokensOf(self))
+        self.sharing = SharingService(self._rt, self._engine, SyncScheduler(self._engine, self._rt.clock))
 
     @property
     def started(self) -> bool:
@@ -113,11 +124,19 @@ class Services:
 
     # --- start-up -----------------------------------------------------------
 
-    def use_keystore(self, keystore: crypto.KeyStore) -> None:
-        """Where the data key lives on this platform (secure storage on a phone); only before the store opens."""
+    def use_secure_storage(self, values: crypto.SecureValues) -> None:
+        """On a phone: the data key and the device token live in the platform's secure storage.
+
+        Only before the store opens: choosing later would be ignored, so it is an error."""
         if self._rt.store is not None:
-            raise StoreError("store_failed", "the key store can only be chosen before the store is opened")
-        self._keystore = keystore
+            raise StoreError("store_failed", "secure storage can only be chosen before the store is opened")
+        self._keystore = crypto.SecureStorageKeyStore(values)
+        self._tokens = SecureTokens(values)
+
+    def start_background(self) -> None:
+        """Sync on its own from now on (start, after saves, every 15 minutes); call from the event loop."""
+        if self.started:
+            self.sharing.scheduler.start()
 
     async def start(self) -> StartResult:
         """Load content and open the store; a damaged file or a lost key is reported, never papered over."""
@@ -161,6 +180,7 @@ class Services:
         return await self._rt.thread.run(work)
 
     async def close(self) -> None:
+        self.sharing.scheduler.stop()
         if self._rt.store is not None:
             await self._rt.thread.run(self._rt.store.close)
             self._rt.store = None
@@ -190,3 +210,23 @@ class Services:
 
     def suggest_country(self, locales: list[str]) -> str | None:
         return suggest_country(locales, self.help_countries())
+
+
+class _TokensOf:
+    """The token keeper Services holds now (secure storage may be chosen after the engine is built)."""
+
+    def __init__(self, services: Services):
+        self._services = services
+
+    @property
+    def store_token(self) -> bool:
+        return self._services._tokens.store_token
+
+    def load(self, store):
+        return self._services._tokens.load(store)
+
+    def save(self, store, token: str) -> None:
+        self._services._tokens.save(store, token)
+
+    def clear(self, store) -> None:
+        self._services._tokens.clear(store)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app import trends
 from app.checkins import clean_checkin, who5_needs_care, who5_score
 from app.domain import CheckIn, Wellbeing
-from app.services.runtime import Runtime
+from app.runtime import Runtime
 from app.store import Store
 from app.store import checkins as rows
 from app.store import trends as series

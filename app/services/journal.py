@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from app.domain import JournalEntry
 from app.errors import AppError
 from app.journal import clean_entry
-from app.services.runtime import Runtime
+from app.runtime import Runtime
 from app.store import Store, transaction
 from app.store import journal as entries
 

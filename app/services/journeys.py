@@ -8,7 +8,7 @@ from app import journeys as rules
 from app.domain import JourneyProgress, LovedOne, Reflection, Step, StepProgress
 from app.i18n import _, format_date
 from app.journal import check_text
-from app.services.runtime import Runtime
+from app.runtime import Runtime
 from app.store import Store
 from app.store import journeys as rows
 

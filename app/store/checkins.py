@@ -7,6 +7,7 @@ import json
 from app.checkins import CheckInInput, wellbeing_since
 from app.clock import local_day
 from app.domain import CheckIn, Wellbeing, new_id
+from app.store import outbox
 from app.store.core import Store, transaction
 
 _CHECKIN_COLUMNS = "id, mood, feelings, stress, sleep, note_enc, loved_one_day, my_response, created_at, tz, local_day"
@@ -28,6 +29,7 @@ def add_checkins(store: Store, checkins: list[CheckInInput]) -> list[CheckIn]:
     rows = [_row(store, c) for c in checkins]
     with transaction(store):
         store.db["checkins"].insert_all(rows)
+        outbox.new_records(store, "checkin", [r["id"] for r in rows])
     return [CheckIn(id=r["id"], mood=c.mood, feelings=c.feelings, stress=c.stress, sleep=c.sleep, note=c.note,
                     loved_one_day=c.loved_one_day, my_response=c.my_response, created_at=r["created_at"],
                     tz=r["tz"], local_day=r["local_day"]) for r, c in zip(rows, checkins)]
@@ -64,6 +66,7 @@ def delete_checkin(store: Store, checkin_id: str) -> None:
     with transaction(store):
         store.db.execute("UPDATE checkins SET deleted_at = ?, updated_at = ?, note_enc = NULL, "
                          "revision = revision + 1 WHERE id = ? AND deleted_at IS NULL", [now, now, checkin_id])
+        outbox.record_changed(store, "checkin", checkin_id, "delete")
 
 
 def checked_in_on(store: Store, day: str) -> bool:
@@ -80,6 +83,7 @@ def add_wellbeing(store: Store, items: list[int], score: int, *, created_at: str
     with transaction(store):
         store.db["wellbeing"].insert({"id": rid, "local_day": day, "items": json.dumps(items), "score": score,
                                       "created_at": created, "updated_at": created, "tz": zone, "revision": 1})
+        outbox.new_records(store, "wellbeing", [rid])
     return Wellbeing(id=rid, items=tuple(items), score=score, created_at=created, tz=zone, local_day=day)
 
 

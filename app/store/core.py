@@ -52,6 +52,7 @@ class Store:
     path: Path
     clock: Clock
     journal: "JournalState | None" = None  # the journal's in-memory index and undo buffer
+    outbox_dirty: bool = False  # an op was queued since the last look (the sync then runs soon)
 
     def close(self) -> None:
         self.db.conn.close()

@@ -16,6 +16,7 @@ from app.crypto import CryptoError
 from app.domain import JournalEntry, new_id
 from app.errors import AppError
 from app.journal import EntryInput
+from app.store import outbox
 from app.store.core import Store, transaction
 
 log = logging.getLogger("regroup.journal")
@@ -119,6 +120,7 @@ def update_entry(store: Store, entry_id: str, entry: EntryInput) -> JournalEntry
         store.db.execute(f"UPDATE {TABLE} SET body_enc = :body_enc, title_enc = :title_enc, tags = :tags, "
                          "custom_tags_enc = :custom_tags_enc, updated_at = :now, revision = revision + 1 "
                          "WHERE id = :id", {**_encrypted(store, entry_id, entry), "now": now, "id": entry_id})
+        outbox.record_changed(store, "journal_entry", entry_id)
     touch(store, entry_id)
     row = {"id": entry_id, "step_id": step_id, "created_at": created, "updated_at": now, "tz": tz,
            "local_day": day, "prompt_id": prompt_id}
@@ -145,6 +147,7 @@ def delete_entry(store: Store, entry_id: str) -> None:
                          "body_enc = X'', title_enc = NULL, custom_tags_enc = NULL WHERE id = ?",
                          [now, now, entry_id])
         store.db.execute("DELETE FROM drafts WHERE id = ?", [entry_id])
+        outbox.record_changed(store, "journal_entry", entry_id, "delete")
     state(store).undo[entry_id] = kept
     touch(store, entry_id)
 
@@ -158,6 +161,7 @@ def undo_delete(store: Store, entry_id: str) -> JournalEntry | None:
         store.db.execute(f"UPDATE {TABLE} SET deleted_at = NULL, body_enc = ?, title_enc = ?, "
                          "custom_tags_enc = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
                          [*kept, store.clock.stamp(), entry_id])
+        outbox.record_changed(store, "journal_entry", entry_id)  # a delete still pending becomes an upsert
     touch(store, entry_id)
     return get_entry(store, entry_id)
 

@@ -10,7 +10,7 @@ import json
 
 from app.clock import local_day
 from app.domain import LovedOne, Reflection, StepProgress, new_id
-from app.store import journal
+from app.store import journal, outbox
 from app.store.core import Store, transaction
 
 
@@ -40,8 +40,10 @@ def start_steps(store: Store, steps: list[tuple[str, str]]) -> None:
         for journey_id, step_id in steps:
             exists = store.db.execute("SELECT 1 FROM journey_progress WHERE step_id = ?", [step_id]).fetchone()
             if not exists:
-                store.db["journey_progress"].insert({**_new_record(store, now), "step_id": step_id,
-                                                     "journey_id": journey_id, "status": "started"})
+                record = _new_record(store, now)
+                store.db["journey_progress"].insert({**record, "step_id": step_id, "journey_id": journey_id,
+                                                     "status": "started"})
+                outbox.new_records(store, "journey_progress", [record["id"]])
             store.db.execute(
                 "INSERT INTO journey_cursor (journey_id, step_id, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (journey_id) DO UPDATE SET step_id = excluded.step_id, updated_at = excluded.updated_at",
@@ -60,16 +62,26 @@ def complete_step(store: Store, journey_id: str, step_id: str) -> StepProgress:
         store.db.execute(
             "UPDATE journey_progress SET status = 'completed', completed_count = completed_count + 1, "
             "completed_at = ?, updated_at = ?, revision = revision + 1 WHERE step_id = ?", [now, now, step_id])
+        _progress_changed(store, "step_id = ?", [step_id])
     return list_step_progress(store)[step_id]
+
+
+def _progress_changed(store: Store, where: str, args: list) -> None:
+    for (rid,) in store.db.execute(f"SELECT id FROM journey_progress WHERE {where}", args).fetchall():
+        outbox.record_changed(store, "journey_progress", rid)
 
 
 def restart_journey(store: Store, journey_id: str, first_step_id: str) -> None:
     """Begin again: steps are no longer done (answers and practice counts are kept)."""
     now = store.clock.stamp()
     with transaction(store):
+        restarted = [r[0] for r in store.db.execute("SELECT id FROM journey_progress WHERE journey_id = ? "
+                                                    "AND status = 'completed'", [journey_id])]
         store.db.execute(
             "UPDATE journey_progress SET status = 'started', completed_at = NULL, updated_at = ?, "
             "revision = revision + 1 WHERE journey_id = ? AND status = 'completed'", [now, journey_id])
+        for rid in restarted:
+            outbox.record_changed(store, "journey_progress", rid)
         store.db.execute(
             "INSERT INTO journey_cursor (journey_id, step_id, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT (journey_id) DO UPDATE SET step_id = excluded.step_id, updated_at = excluded.updated_at",
@@ -88,6 +100,7 @@ def save_worksheet(store: Store, *, journey_id: str, step_id: str, kind: str, fi
         if row:
             store.db.execute("UPDATE worksheets SET fields_enc = ?, updated_at = ?, revision = revision + 1, "
                              "deleted_at = NULL WHERE id = ?", [blob, now, record_id])
+            outbox.record_changed(store, "worksheet", record_id)
         else:
             store.db["worksheets"].insert({**_new_record(store, now), "id": record_id, "step_id": step_id,
                                            "journey_id": journey_id, "kind": kind, "fields_enc": blob})
@@ -130,6 +143,7 @@ def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Re
             if row:
                 store.db.execute("UPDATE journal_entries SET deleted_at = ?, updated_at = ?, body_enc = X'', "
                                  "revision = revision + 1 WHERE id = ?", [now, now, row[0]])
+                outbox.record_changed(store, "journal_entry", row[0], "delete")
                 journal.touch(store, row[0])
             return None
         record_id = row[0] if row else new_id()
@@ -137,6 +151,7 @@ def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Re
         if row:
             store.db.execute("UPDATE journal_entries SET body_enc = ?, updated_at = ?, revision = revision + 1 "
                              "WHERE id = ?", [blob, now, record_id])
+            outbox.record_changed(store, "journal_entry", record_id)
         else:
             record = _new_record(store, now)
             store.db["journal_entries"].insert({**record, "id": record_id, "body_enc": blob,

@@ -90,11 +90,43 @@ def _m4_journal_checkins(db: sqlite_utils.Database, now: str) -> None:
         db.execute("UPDATE journal_entries SET local_day = ? WHERE id = ?", [local_day(created, tz), rid])
 
 
+SYNCED_TABLES = ("journal_entries", "checkins", "wellbeing", "journey_progress", "worksheets")
+
+
+def _m5_sharing(db: sqlite_utils.Database, now: str) -> None:
+    """Sharing with the specialist (SYNC.md): the connection, the outbox, what the specialist sent,
+    the member's own messages, per-journey choices, and why a record is not (or no longer) shared."""
+    for table in SYNCED_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN sync_note TEXT")  # a refusal or erasure code
+    _run_script(db, f"""
+    CREATE TABLE sync_connection (
+        id TEXT PRIMARY KEY CHECK (id = 'connection'), server_url TEXT NOT NULL, device_id TEXT NOT NULL,
+        member_id TEXT NOT NULL, family_id TEXT NOT NULL, token_enc BLOB, name_enc BLOB,
+        status TEXT NOT NULL CHECK (status IN ('active', 'closed', 'unpairing')), unpair_erase INTEGER,
+        paired_at TEXT NOT NULL, cursor INTEGER NOT NULL DEFAULT 0, hlc_time TEXT, hlc_counter INTEGER,
+        last_sent_at TEXT, last_pulled_at TEXT, last_error TEXT, retry_at TEXT, closed_at TEXT);
+    CREATE TABLE outbox (
+        n INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL UNIQUE, entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('upsert', 'delete', 'revoke')),
+        hlc TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'rejected')),
+        base_version INTEGER, payload_enc BLOB, error TEXT, created_at TEXT NOT NULL);
+    CREATE INDEX outbox_record ON outbox (entity_id, state);
+    CREATE TABLE inbox (
+        id TEXT PRIMARY KEY, entity TEXT NOT NULL, seq INTEGER NOT NULL, data_enc BLOB NOT NULL,
+        received_at TEXT NOT NULL, read_at TEXT);
+    CREATE INDEX inbox_seq ON inbox (seq);
+    CREATE TABLE messages (
+        id TEXT PRIMARY KEY, body_enc BLOB NOT NULL, in_reply_to TEXT, sync_note TEXT, {SYNC_COLUMNS});
+    CREATE TABLE journey_sharing (journey_id TEXT PRIMARY KEY, shared INTEGER NOT NULL, updated_at TEXT NOT NULL)
+    """)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite_utils.Database, str], None]]] = [
     (1, "settings", _m1_settings),
     (2, "settings_updated_at", _m2_settings_updated_at),
     (3, "journeys_worksheets_reflections", _m3_journeys),
     (4, "journal_checkins_wellbeing", _m4_journal_checkins),
+    (5, "sharing", _m5_sharing),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -22,10 +22,17 @@ class Runtime:
         self.store: Store | None = None
         self.library: Library | None = None
         self.library_error: str | None = None
+        self.on_outbox: Callable[[], None] | None = None  # told when a use-case queued an op for the server
 
     async def run(self, work: Callable[[Store], T]) -> T:
         """Run work(store) on the store thread: one trip; a writing use-case makes it one transaction."""
-        return await self.thread.run(self._with_store, work)
+        result = await self.thread.run(self._with_store, work)
+        store = self.store
+        if store is not None and store.outbox_dirty:
+            store.outbox_dirty = False
+            if self.on_outbox:
+                self.on_outbox()
+        return result
 
     def _with_store(self, work: Callable[[Store], T]) -> T:
         if self.store is None:

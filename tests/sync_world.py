@@ -1,0 +1,157 @@
+"""The specialist's server and family members' phones in one process, for sync tests.
+
+The server is the real FastAPI app on a temporary SQLite database; each phone is the real app's
+Services on its own data folder and clock, talking to the server through httpx's ASGI transport
+(optionally wrapped by a transport that injects faults and records every byte sent).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import httpx
+from sqlalchemy import insert
+
+from app.clock import FixedClock
+from app.services import Services
+from server import auth, db
+from server.app import create_app
+from server.settings import Settings
+
+SERVER = "http://127.0.0.1:8700"
+NOW = "2026-11-26T12:00:00.000Z"
+
+
+class Recording(httpx.AsyncBaseTransport):
+    """Passes requests to the server, recording each request body; a fault function may intervene."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, fault: Callable[[httpx.Request], str | None] | None = None):
+        self.inner, self.fault = inner, fault
+        self.bodies: list[bytes] = []
+        self.requests: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        self.bodies.append(body)
+        self.requests.append(f"{request.method} {request.url.path}")
+        kind = self.fault(request) if self.fault else None
+        if kind == "drop_request":
+            raise httpx.ConnectError("injected: the request never arrived", request=request)
+        if kind == "500":
+            return httpx.Response(500, json={"error": "internal", "detail": "injected"})
+        if kind == "429":
+            return httpx.Response(429, json={"error": "rate_limited", "detail": "injected"},
+                                  headers={"Retry-After": "7"})
+        if kind == "410":
+            return httpx.Response(410, json={"error": "resync_required", "detail": "injected"})
+        response = await self.inner.handle_async_request(request)
+        if kind == "drop_response":  # the server did the work; the answer is lost on the way
+            await response.aread()
+            raise httpx.ReadError("injected: the answer was lost", request=request)
+        return response
+
+
+class ServerAdmin:
+    """What the specialist and the practice do, through the server's own functions (one place to adapt)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def add_family(self, name: str, specialist_email: str) -> str:
+        from server.pages import add_family
+        return add_family(self.engine, name, specialist_email)
+
+    def pairing_code(self, family_id: str, member_id: str | None) -> str:
+        from server import sync
+        return sync.create_pairing_code(self.engine, family_id, member_id, "test")
+
+    def send(self, family_id: str, entity: str, data: dict, member_id: str | None = None) -> int:
+        from server import sync
+        return sync.send_down(self.engine, family_id, entity, {"created_at": NOW, **data}, member_id, "test")
+
+    def erase_member(self, family_id: str, member_id: str) -> None:
+        from server import sync
+        with self.engine.begin() as conn:
+            sync.erase_member_records(conn, family_id, member_id)
+
+    def erase_family(self, family_id: str) -> None:
+        from server import sync
+        sync.erase_family(self.engine, family_id, "test")
+
+    def records(self, family_id: str) -> dict[str, dict]:
+        """entity_id -> {entity, member_id, version, deleted, kind, data} of every record the server holds."""
+        import json
+        from sqlalchemy import select
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(db.records).where(db.records.c.family_id == family_id)).mappings().all()
+        return {r["entity_id"]: {"entity": r["entity"], "member_id": r["member_id"], "version": r["version"],
+                                 "deleted": bool(r["deleted"]), "kind": r["tomb_kind"],
+                                 "data": json.loads(r["data"]) if r["data"] else None} for r in rows}
+
+    def revisions(self, family_id: str) -> list[dict]:
+        import json
+        from sqlalchemy import select
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(db.revisions).where(db.revisions.c.family_id == family_id)).mappings().all()
+        return [{"entity_id": r["entity_id"], "data": json.loads(r["data"])} for r in rows]
+
+
+def server_api(engine) -> ServerAdmin:
+    return ServerAdmin(engine)
+
+
+class World:
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.app = create_app(Settings(data_dir=tmp / "server", secret_key="test-secret"))
+        self.engine = self.app.state.engine
+        self.specialist_email = "sam@practice.example"
+        with self.engine.begin() as conn:
+            conn.execute(insert(db.specialists).values(id=str(uuid.uuid4()), email=self.specialist_email,
+                                                       name="Sam Rivera", password_hash=auth.hash_password("x" * 12),
+                                                       created_at=db.now()))
+        self.api = server_api(self.engine)
+
+    def family(self, name: str = "The Byrnes") -> str:
+        return self.api.add_family(name, self.specialist_email)
+
+    def code(self, family_id: str, member_id: str | None = None) -> str:
+        return self.api.pairing_code(family_id, member_id)
+
+    def phone(self, name: str, *, clock: FixedClock | None = None, fault=None) -> "Phone":
+        return Phone(self, name, clock or FixedClock(NOW, zone="Europe/Dublin"), fault)
+
+
+class Phone:
+    """One installation of the app: its own data folder, clock and (recording) transport."""
+
+    def __init__(self, world: World, name: str, clock: FixedClock, fault):
+        self.world, self.name, self.clock = world, name, clock
+        self.transport = Recording(httpx.ASGITransport(app=world.app), fault)
+        self.data_dir = world.tmp / f"phone-{name}-{uuid.uuid4().hex[:6]}"
+        self.services = self._services()
+
+    def _services(self) -> Services:
+        return Services(self.data_dir, clock=self.clock, http=lambda: httpx.AsyncClient(transport=self.transport))
+
+    async def start(self) -> "Phone":
+        await self.services.start()
+        return self
+
+    async def reopen(self) -> None:
+        """As after a crash or a restart: a new process on the same data folder."""
+        await self.services.close()
+        self.services = self._services()
+        await self.services.start()
+
+    async def pair(self, family_id: str, member_id: str | None = None, name: str | None = None):
+        return await self.services.sharing.pair(server=SERVER, code=self.world.code(family_id, member_id),
+                                                name=name or self.name)
+
+    async def sync(self):
+        return await self.services.sharing.sync_now()
+
+    async def close(self) -> None:
+        await self.services.close()

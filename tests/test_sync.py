@@ -1,0 +1,394 @@
+"""Sharing with the specialist, end to end in one process: the real app store and the real server.
+
+Each test is a short story; the model-based test (tests/test_sync_model.py) tries every order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+
+from app.errors import AppError
+from tests.sync_world import SERVER, World
+
+CANARY = "Private words 7c1d that never leave the phone"
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@pytest.fixture
+def world(tmp_path):
+    return World(tmp_path)
+
+
+async def _paired(world, name="Ana", family=None, **kw):
+    family = family or world.family()
+    phone = await world.phone(name, **kw).start()
+    await phone.pair(family)
+    return phone, family
+
+
+def test_pairing_then_sharing_a_checkin_and_stopping(world):
+    async def go():
+        phone, family = await _paired(world)
+        status = await phone.services.sharing.status()
+        assert status.state == "active" and status.server == SERVER and status.name == "Ana"
+        checkin = await phone.services.checkins.add(mood=2, note="A long day", stress=7)
+        entry = (await phone.services.journal.save_entry(body=CANARY)).entry
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        await phone.sync()
+        held = world.api.records(family)
+        assert set(held) == {checkin.id}  # the journal entry was never shared, so it never left
+        assert held[checkin.id]["data"]["note"] == "A long day" and held[checkin.id]["version"] == 1
+        assert CANARY.encode() not in b"".join(phone.transport.bodies)
+        marks = await phone.services.sharing.marks("checkin", [checkin.id])
+        assert marks[checkin.id].state == "shared"
+        await phone.services.sharing.set_shared("checkin", checkin.id, False)
+        await phone.sync()
+        held = world.api.records(family)
+        assert held[checkin.id]["deleted"] and held[checkin.id]["kind"] == "revoke" and held[checkin.id]["data"] is None
+        assert (await phone.services.checkins.overview()).recent[0].note == "A long day"  # kept on the phone
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)  # share again, by choice
+        await phone.sync()
+        assert world.api.records(family)[checkin.id]["data"]["mood"] == 2
+        assert entry.id not in world.api.records(family)
+        await phone.close()
+    run(go())
+
+
+def test_defaults_share_new_checkins_and_ask_about_existing_ones(world):
+    async def go():
+        phone, family = await _paired(world)
+        old = await phone.services.checkins.add(mood=3)
+        assert await phone.services.sharing.count_unshared("checkin") == 1
+        await phone.services.sharing.set_default("checkin", True, include_existing=False)
+        new = await phone.services.checkins.add(mood=4)
+        await phone.sync()
+        assert set(world.api.records(family)) == {new.id}
+        await phone.services.sharing.set_default("checkin", True, include_existing=True)
+        await phone.sync()
+        assert set(world.api.records(family)) == {new.id, old.id}
+        await phone.close()
+    run(go())
+
+
+def test_edits_and_deletes_of_a_shared_entry_reach_the_server(world):
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="first words", title="Tuesday")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        await phone.services.journal.save_entry(body="second words", entry_id=saved.entry.id, tags=["hope"],
+                                                custom_tags=["sister"])
+        await phone.sync()
+        held = world.api.records(family)[saved.entry.id]
+        assert held["version"] == 2 and held["data"]["body"] == "second words"
+        assert held["data"]["tags"] == ["hope", "sister"] and held["data"]["title"] is None
+        await phone.services.journal.delete_entry(saved.entry.id)
+        await phone.sync()
+        held = world.api.records(family)[saved.entry.id]
+        assert held["deleted"] and held["kind"] == "delete"
+        await phone.close()
+    run(go())
+
+
+def test_ops_for_one_record_collapse_before_sending(world):
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="v1")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        for n in range(2, 6):
+            await phone.services.journal.save_entry(body=f"v{n}", entry_id=saved.entry.id)
+        before = len(phone.transport.bodies)
+        await phone.sync()
+        pushes = [json.loads(b) for b in phone.transport.bodies[before:] if b.startswith(b'{"ops"')]
+        assert [len(p["ops"]) for p in pushes] == [1] and pushes[0]["ops"][0]["data"]["body"] == "v5"
+        assert world.api.records(family)[saved.entry.id]["version"] == 1
+        await phone.close()
+    run(go())
+
+
+def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
+    drop = {"on": True}
+
+    def fault(request):
+        if drop["on"] and request.url.path.endswith("/push"):
+            drop["on"] = False
+            return "drop_response"
+        return None
+
+    async def go():
+        phone, family = await _paired(world, fault=fault)
+        await phone.services.sharing.set_default("checkin", True)
+        checkin = await phone.services.checkins.add(mood=5)
+        report = await phone.sync()
+        assert report.error == "server_unreachable" and report.retry_at
+        await phone.reopen()  # as after a crash: the op is still there, frozen
+        report = await phone.sync()
+        assert report.error is None
+        held = world.api.records(family)
+        assert list(held) == [checkin.id] and held[checkin.id]["version"] == 1
+        sent = [json.loads(b) for b in phone.transport.bodies if b.startswith(b'{"ops"')]
+        assert sent[0] == sent[1]  # the very same op again; the server answered duplicate
+        assert (await phone.services.sharing.status()).waiting == 0
+        await phone.close()
+    run(go())
+
+
+def test_messages_recommendations_and_feedback_come_down_and_replies_go_up(world):
+    async def go():
+        phone, family = await _paired(world)
+        status = await phone.services.sharing.status()
+        await phone.services.journeys.save_worksheet("reapproach.plan", {"who": "Me and my sister"})
+        plan = (await phone.services.sharing.shared_items())
+        assert plan == []
+        worksheet_id = await _worksheet_id(phone, "reapproach.plan")
+        await phone.services.sharing.set_shared("worksheet", worksheet_id, True)
+        await phone.sync()
+        member = world.api.records(family)[worksheet_id]["member_id"]
+        world.api.send(family, "message", {"body": "How did the weekend go?", "in_reply_to": None,
+                                           "sender": "Sam Rivera"}, member)
+        world.api.send(family, "recommendation", {"journey_id": "coping", "step_id": "coping.breathe",
+                                                  "note": "Try this before the call"})
+        world.api.send(family, "feedback", {"worksheet_id": worksheet_id, "body": "A good plan. Add a time."},
+                       member)
+        report = await phone.sync()
+        assert report.received == 3 and status.unread == 0
+        talk = await phone.services.sharing.conversation()
+        assert [m[1].data["body"] for m in talk.messages] == ["How did the weekend go?"] and talk.unread == 3
+        assert talk.recommendations[0].data["step_id"] == "coping.breathe"
+        assert [f.data["body"] for f in await phone.services.sharing.feedback_for("reapproach.plan")] == [
+            "A good plan. Add a time."]
+        await phone.services.sharing.send_message("Better than last week.", in_reply_to=talk.messages[0][1].id)
+        await phone.sync()
+        replies = [r for r in world.api.records(family).values() if r["entity"] == "message"]
+        assert replies[0]["data"]["body"] == "Better than last week."
+        await phone.services.sharing.mark_read()
+        assert (await phone.services.sharing.status()).unread == 0
+        await phone.close()
+    run(go())
+
+
+async def _worksheet_id(phone, step_id):
+    items = await phone.services._rt.run(
+        lambda s: s.db.execute("SELECT id FROM worksheets WHERE step_id = ?", [step_id]).fetchone())
+    return items[0]
+
+
+def test_an_erasure_by_the_specialist_keeps_the_record_on_the_phone_and_never_shares_it_again(world):
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_default("wellbeing", True)
+        result = await phone.services.checkins.add_wellbeing([3, 3, 3, 3, 3])
+        await phone.sync()
+        member = world.api.records(family)[result.record.id]["member_id"]
+        world.api.erase_member(family, member)
+        await phone.sync()
+        marks = await phone.services.sharing.marks("wellbeing", [result.record.id])
+        assert marks[result.record.id].state == "removed" and marks[result.record.id].note == "erased"
+        with pytest.raises(AppError) as err:
+            await phone.services.sharing.set_shared("wellbeing", result.record.id, True)
+        assert err.value.code == "share_refused"
+        assert (await phone.services.checkins.overview()).status.day  # the phone still works
+        await phone.close()
+    run(go())
+
+
+def test_a_401_ends_the_connection_once_and_keeps_everything(world):
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True)
+        checkin = await phone.services.checkins.add(mood=4)
+        await phone.sync()
+        world.api.erase_family(family)
+        await phone.services.checkins.add(mood=3)
+        report = await phone.sync()
+        assert report.error == "connection_closed"
+        status = await phone.services.sharing.status()
+        assert status.state == "closed" and status.waiting == 0
+        marks = await phone.services.sharing.marks("checkin", [checkin.id])
+        assert marks[checkin.id].state == "closed"  # never told it left the server when it did not
+        assert len((await phone.services.checkins.overview()).recent) == 2
+        before = len(phone.transport.requests)
+        assert (await phone.sync()).error == "connection_closed" and len(phone.transport.requests) == before
+        await phone.close()
+    run(go())
+
+
+def test_unpairing_asks_to_erase_or_keep_and_offline_it_waits(world):
+    down = {"on": False}
+
+    def fault(request):
+        return "drop_request" if down["on"] else None
+
+    async def go():
+        phone, family = await _paired(world, fault=fault)
+        await phone.services.sharing.set_default("checkin", True)
+        checkin = await phone.services.checkins.add(mood=4)
+        await phone.sync()
+        down["on"] = True
+        assert await phone.services.sharing.unpair(erase=True) == "queued"
+        assert (await phone.services.sharing.status()).state == "unpairing"
+        down["on"] = False
+        await phone.sync()
+        assert (await phone.services.sharing.status()).state == "none"
+        held = world.api.records(family)[checkin.id]
+        assert held["deleted"] and held["data"] is None
+        marks = await phone.services.sharing.marks("checkin", [checkin.id])
+        assert marks[checkin.id].state == "private"  # the record stays, not shared
+        await phone.close()
+    run(go())
+
+
+@pytest.mark.parametrize("answer", [
+    httpx.Response(200, text="<html>Welcome to nginx</html>"),
+    httpx.Response(200, content=b'{"results": [{"op_id"'),
+    httpx.Response(200, json={"results": "all good"}),
+    httpx.Response(200, json={"results": []}),
+    httpx.Response(302, headers={"Location": "https://evil.example/"}),
+    httpx.Response(200, content=b"x" * (9 * 1024 * 1024)),
+])
+def test_a_bad_answer_changes_nothing_and_is_a_clear_error(world, answer):
+    state = {"bad": False}
+
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True)
+        await phone.services.checkins.add(mood=1)
+        inner = phone.transport.inner
+
+        class Bad(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request):
+                if state["bad"]:
+                    return answer
+                return await inner.handle_async_request(request)
+        phone.transport.inner = Bad()
+        state["bad"] = True
+        report = await phone.sync()
+        assert report.error == "server_error" and report.retry_at
+        status = await phone.services.sharing.status()
+        assert status.waiting == 1 and status.state == "active" and status.last_error == "server_error"
+        state["bad"] = False
+        assert (await phone.sync()).error is None
+        assert len(world.api.records(family)) == 1
+        await phone.close()
+    run(go())
+
+
+@pytest.mark.parametrize("server, code", [
+    ("http://192.168.1.20:8700", "pair_server_insecure"),
+    ("ftp://example.org", "pair_server_invalid"),
+    ("", "pair_server_missing"),
+])
+def test_an_unsafe_or_wrong_address_is_refused_before_anything_is_sent(world, server, code):
+    async def go():
+        phone = await world.phone("Ana").start()
+        with pytest.raises(AppError) as err:
+            await phone.services.sharing.pair(server=server, code="ABCD-EFGH-JKLM", name="Ana")
+        assert err.value.code == code and phone.transport.requests == []
+        await phone.close()
+    run(go())
+
+
+def test_wrong_and_used_codes_are_named(world):
+    async def go():
+        family = world.family()
+        phone = await world.phone("Ana").start()
+        with pytest.raises(AppError) as err:
+            await phone.services.sharing.pair(server=SERVER, code="ABCD-EFGH-JKLM", name="Ana")
+        assert err.value.code == "invalid_code"
+        code = world.code(family)
+        await phone.services.sharing.pair(server=SERVER, code=code.lower(), name="Ana")
+        other = await world.phone("Ben").start()
+        with pytest.raises(AppError) as err:
+            await other.services.sharing.pair(server=SERVER, code=code, name="Ben")
+        assert err.value.code == "used_code"
+        await phone.close()
+        await other.close()
+    run(go())
+
+
+def test_an_unreachable_server_is_named(world):
+    async def go():
+        phone = await world.phone("Ana", fault=lambda r: "drop_request").start()
+        with pytest.raises(AppError) as err:
+            await phone.pair(world.family())
+        assert err.value.code == "server_unreachable"
+        await phone.close()
+    run(go())
+
+
+def test_a_server_that_needs_a_newer_app_says_so(world, monkeypatch):
+    monkeypatch.setattr("server.api.MIN_CLIENT_VERSION", "9.0.0")
+
+    async def go():
+        phone = await world.phone("Ana").start()
+        with pytest.raises(AppError) as err:
+            await phone.pair(world.family())
+        assert err.value.code == "client_too_old"
+        assert (await phone.services.sharing.status()).state == "none"
+        await phone.close()
+    run(go())
+
+
+def test_too_many_wrong_codes_say_how_long_to_wait(world):
+    from app.sync.client import RateLimited
+
+    async def go():
+        phone = await world.phone("Ana").start()
+        codes = []
+        for _ in range(6):
+            try:
+                await phone.services.sharing.pair(server=SERVER, code="ABCD-EFGH-JKLM", name="Ana")
+            except AppError as exc:
+                codes.append(exc)
+        assert [e.code for e in codes] == ["invalid_code"] * 5 + ["rate_limited"]
+        assert isinstance(codes[-1], RateLimited) and 60 <= codes[-1].retry_after <= 15 * 60
+        await phone.close()
+    run(go())
+
+
+def test_a_pairing_link_is_read_as_the_dashboard_writes_it():
+    from app.sync.protocol import parse_pair_link
+    link = parse_pair_link("regroup://pair?server=https://regroup.practice.example&code=abcd-efgh-jkmn")
+    assert (link.server, link.code) == ("https://regroup.practice.example", "ABCDEFGHJKMN")
+    for bad in ("https://pair?server=x&code=y", "regroup://pair?code=ABCDEFGHJKMN",
+                "regroup://pair?server=http://10.0.0.2&code=ABCDEFGHJKMN", "regroup://other?server=a&code=b"):
+        with pytest.raises(AppError):
+            parse_pair_link(bad)
+
+
+@pytest.mark.parametrize("text", ["ABCD-EFGH-JKMN", "abcd efgh jkmn", " ABCDEFGHJKMN "])
+def test_codes_forgive_dashes_spaces_and_case(text):
+    from app.sync.protocol import normalize_code
+    assert normalize_code(text) == "ABCDEFGHJKMN"
+
+
+@pytest.mark.parametrize("text", ["ABCD-EFGH-JKL", "ABCD-EFGH-JKL0", "ABCD-EFGH-JKLI1"])
+def test_codes_with_look_alikes_or_the_wrong_length_are_refused(text):
+    from app.sync.protocol import normalize_code
+    with pytest.raises(AppError):
+        normalize_code(text)
+
+
+def test_the_hybrid_clock_never_goes_back():
+    import datetime as dt
+    from app.sync.protocol import next_hlc
+    t0 = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
+    first = next_hlc(None, None, t0)
+    second = next_hlc(*first, t0 - dt.timedelta(hours=1))  # the phone's clock jumped back
+    third = next_hlc(*second, t0 + dt.timedelta(seconds=1))
+    assert first == ("2026-11-26T12:00:00.000Z", 0) and second == ("2026-11-26T12:00:00.000Z", 1)
+    assert third == ("2026-11-26T12:00:01.000Z", 0)
+
+
+def test_backoff_grows_with_jitter_and_honours_retry_after():
+    from app.sync.engine import BACKOFF_CAP_S, backoff_seconds
+    assert backoff_seconds(1, lambda: 0.0) == 2.5 and backoff_seconds(1, lambda: 1.0) == 5.0
+    assert backoff_seconds(3, lambda: 1.0) == 20.0 and backoff_seconds(30, lambda: 1.0) == BACKOFF_CAP_S
+    assert backoff_seconds(1, lambda: 0.0, retry_after=90) == 90
