@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-unit test-e2e server chromium i18n clean help
+.PHONY: run test test-unit test-e2e test-deep server chromium i18n clean help
 
 help:
 	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
@@ -35,6 +35,10 @@ test-unit: $(STAMP)
 
 test-e2e: $(STAMP) chromium
 	$(PY) -m pytest -m e2e
+
+# The sharing state machine with 2,000 examples (CI runs 200): HYPOTHESIS_SEED=n picks a seed.
+test-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(PY) -m pytest tests/test_sync_model.py -q $(if $(HYPOTHESIS_SEED),--hypothesis-seed=$(HYPOTHESIS_SEED))
 
 server: $(STAMP)
 	$(PY) -m server serve

@@ -25,12 +25,21 @@ NOW = "2026-11-26T12:00:00.000Z"
 
 
 class Recording(httpx.AsyncBaseTransport):
-    """Passes requests to the server, recording each request body; a fault function may intervene."""
+    """Passes requests to the server, recording every request body and every answer; a fault function may
+    intervene: the request never arrives, the answer is lost after the server did the work, or 500/429/410."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, fault: Callable[[httpx.Request], str | None] | None = None):
         self.inner, self.fault = inner, fault
-        self.bodies: list[bytes] = []
-        self.requests: list[str] = []
+        self.bodies: list[bytes] = []           # every request body, in order
+        self.requests: list[str] = []           # "POST /api/v1/sync/push", ...
+        self.all_bodies: list[bytes] = self.bodies
+        self.all_answers: list[bytes] = []      # every answer body that reached the phone
+        self._exchanges: list[tuple[bytes, bytes | None]] = []
+
+    def take_exchanges(self) -> list[tuple[bytes, bytes | None]]:
+        """(request body, answer body or None when lost) since the last call."""
+        taken, self._exchanges = self._exchanges, []
+        return taken
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
@@ -38,19 +47,23 @@ class Recording(httpx.AsyncBaseTransport):
         self.requests.append(f"{request.method} {request.url.path}")
         kind = self.fault(request) if self.fault else None
         if kind == "drop_request":
+            self._exchanges.append((body, None))
             raise httpx.ConnectError("injected: the request never arrived", request=request)
-        if kind == "500":
-            return httpx.Response(500, json={"error": "internal", "detail": "injected"})
-        if kind == "429":
-            return httpx.Response(429, json={"error": "rate_limited", "detail": "injected"},
-                                  headers={"Retry-After": "7"})
-        if kind == "410":
-            return httpx.Response(410, json={"error": "resync_required", "detail": "injected"})
+        if kind in ("500", "429", "410"):
+            answer = {"500": (500, {"error": "internal", "detail": "injected"}, {}),
+                      "429": (429, {"error": "rate_limited", "detail": "injected"}, {"Retry-After": "7"}),
+                      "410": (410, {"error": "resync_required", "detail": "injected"}, {})}[kind]
+            response = httpx.Response(answer[0], json=answer[1], headers=answer[2])
+            self._exchanges.append((body, None))
+            return response
         response = await self.inner.handle_async_request(request)
+        content = await response.aread()
         if kind == "drop_response":  # the server did the work; the answer is lost on the way
-            await response.aread()
+            self._exchanges.append((body, None))
             raise httpx.ReadError("injected: the answer was lost", request=request)
-        return response
+        self.all_answers.append(content)
+        self._exchanges.append((body, content))
+        return httpx.Response(response.status_code, headers=response.headers, content=content)
 
 
 class ServerAdmin:
@@ -102,8 +115,19 @@ def server_api(engine) -> ServerAdmin:
     return ServerAdmin(engine)
 
 
+def _cache_content() -> None:
+    """Phones in one test process read the same content files: parse them once (start-up then takes a few ms)."""
+    import functools
+    import app.services as services
+    for name in ("load_library", "load_prompts", "load_directory"):
+        fn = getattr(services, name)
+        if not hasattr(fn, "cache_info"):
+            setattr(services, name, functools.lru_cache(maxsize=8)(fn))
+
+
 class World:
     def __init__(self, tmp: Path):
+        _cache_content()
         self.tmp = tmp
         self.app = create_app(Settings(data_dir=tmp / "server", secret_key="test-secret"))
         self.engine = self.app.state.engine
