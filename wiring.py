@@ -35,6 +35,9 @@ class SecureStorageValues:
     def set(self, name: str, value: str) -> None:
         self._run(self._storage.set(name, value))
 
+    def delete(self, name: str) -> None:
+        self._run(self._storage.remove(name))
+
 
 def phone_keystore(page: ft.Page) -> SecureStorageKeyStore | None:
     """On a phone build, the platform's secure storage; elsewhere None (an owner-only key file is used)."""

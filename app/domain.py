@@ -24,6 +24,7 @@ class Settings:
     theme: str = "system"
     onboarded: bool = False
     checkin_time: str | None = None  # "HH:MM", local; the Today screen shows the check-in as due after it
+    lock_minutes: int = 2            # with a PIN set, lock after this many idle minutes
 
     @property
     def greeting_name(self) -> str | None:

@@ -26,7 +26,14 @@ CODES = frozenset({
     "invalid_checkin",   # a check-in value outside what the screen offers
     "invalid_wellbeing", # WHO-5 answers that are not five numbers from 0 to 5
     # settings
-    "unknown_theme", "unknown_language", "unknown_country", "invalid_time",
+    "unknown_theme", "unknown_language", "unknown_country", "invalid_time", "invalid_lock_time",
+    # the PIN lock (app/lock.py)
+    "locked",            # the data key is wrapped by a PIN or passphrase and Regroup is locked
+    "pin_format",        # a new PIN is not 4 to 8 digits
+    "passphrase_short",  # a new passphrase is under 12 characters, or only digits
+    "pin_wrong",         # the PIN or passphrase does not open the key
+    "pin_wait",          # too many wrong tries: wait before the next one
+    "pin_mismatch",      # the two new PINs typed are not the same
     # content shipped with the app
     "content_invalid",   # a content file is broken (names file, step and field in its detail)
 })

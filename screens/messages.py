@@ -41,6 +41,16 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "unknown_language": lambda: _("That language is not available yet."),
     "unknown_country": lambda: _("Regroup has no help lines for that country yet."),
     "invalid_time": lambda: _("That time is not one Regroup can use. Please choose another."),
+    "invalid_lock_time": lambda: _("That waiting time is not one Regroup offers. Please choose another."),
+    # the PIN lock
+    "locked": lambda: _("Regroup is locked. Unlock it with your PIN or passphrase to go on."),
+    "pin_format": lambda: _("A PIN is 4 to 8 digits."),
+    "passphrase_short": lambda: _("A passphrase needs at least 12 characters, and not only digits. A few "
+                                  "words you will remember work well."),
+    "pin_wrong": lambda: _("That is not the right PIN or passphrase. Nothing has been changed."),
+    "pin_wait": lambda: _("Too many tries in a row. Please wait a little before the next one; your data is "
+                          "safe and nothing has been changed."),
+    "pin_mismatch": lambda: _("The two entries are not the same. Please type them again."),
     "content_invalid": lambda: _("A content file on this device is damaged. Your saved answers are safe."),
 }
 

@@ -12,13 +12,17 @@ from app.domain import Settings
 from app.errors import trace_without_text
 from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
-from screens import entry, help as help_screen, journey, messages, onboarding, problem, step
+from screens import entry, help as help_screen, journey, lock, messages, onboarding, problem, step
 from screens.frame import frame
 from screens.routes import DESTINATIONS, HELP, SUBPAGES
 from screens.theme import WIDE_LAYOUT, apply_theme
 from screens.widgets import Screen, body, page_body, snack
 
 log = logging.getLogger("regroup.ui")
+LOCK = "/lock"
+# Events the client sends without the person doing anything: they do not count as activity.
+PASSIVE_EVENTS = frozenset({"app_lifecycle_state_change", "platform_brightness_change", "locale_change", "connect",
+                            "disconnect", "close", "dismiss", "media_change", "error", "animation_end"})
 
 
 class Shell:
@@ -35,6 +39,8 @@ class Shell:
         self._wide = False
         self._drawn: str | None = None  # drawn by go() before the browser's route event arrives
         self.flash: dict | None = None  # a one-time note for the next screen (e.g. "Entry deleted, Undo")
+        self._resume: str | None = None  # where the person was when the lock came down
+        self._stop_listening: Callable[[], None] | None = None
 
     # --- start ------------------------------------------------------------
 
@@ -46,6 +52,7 @@ class Shell:
         page.on_route_change = self._on_route_change
         page.on_view_pop = self._on_view_pop
         page.on_resize = self._on_resize
+        self._watch_privacy()
         self._wide = (page.width or 0) >= WIDE_LAYOUT
         self.device_locales = await self._read_device_locales()
         self.start_result = await self.services.start()
@@ -74,12 +81,12 @@ class Shell:
 
     def _landing_route(self) -> str:
         if self.start_result is None or self.start_result.status is not StartStatus.OK:
-            return "/problem"
+            return LOCK if self.start_result and self.start_result.status is StartStatus.LOCKED else "/problem"
         return "/today" if self.settings.onboarded else "/welcome"
 
     def _route_allowed(self, route: str) -> bool:
         landing = self._landing_route()
-        if landing in ("/problem", "/welcome"):
+        if landing in ("/problem", "/welcome", LOCK):
             return route in (landing, HELP)
         known = {d.route for d in DESTINATIONS} | set(SUBPAGES) | {HELP}
         return route in known or self._dynamic(route) is not None
@@ -135,6 +142,7 @@ class Shell:
         """Draw the route now, then tell the browser (its route event then finds it drawn already);
         a message shows on the new screen, after it is drawn, so it is not lost with the old one."""
         target = route if self._route_allowed(route) else self._landing_route()
+        self.services.privacy.touch()
         await self.render(target)
         self._drawn = target
         await self.page.push_route(target)
@@ -151,6 +159,56 @@ class Shell:
 
     async def refresh(self) -> None:
         await self.render(self.page.route or self._landing_route())
+
+    # --- the lock -------------------------------------------------------------
+
+    def _watch_privacy(self) -> None:
+        """Hear the lock, lock when the tab or app goes to the background, and count the person's activity."""
+        privacy = self.services.privacy
+        self._stop_listening = privacy.subscribe(self._on_lock_event)
+        privacy.start_ticker()
+        self.page.on_app_lifecycle_state_change = self._on_lifecycle
+        self.page.on_close = lambda e: self._stop_listening and self._stop_listening()
+        session = getattr(self.page, "session", None)
+        dispatch = getattr(session, "dispatch_event", None)
+        if dispatch is None:  # Flet internals changed: idle time then counts screen changes only
+            return
+
+        async def counted(control_id, name, data):
+            if name not in PASSIVE_EVENTS:
+                privacy.touch()
+            return await dispatch(control_id, name, data)
+        session.dispatch_event = counted
+
+    async def _on_lifecycle(self, e) -> None:
+        if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE) and \
+                not self.services.privacy.away_expected:
+            await self.services.privacy.lock("background")
+
+    async def _on_lock_event(self, event: str) -> None:
+        if event == "locked":
+            if self.page.route not in (LOCK, "/problem", "/welcome"):
+                self._resume = self.page.route
+            self.start_result = StartResult(StartStatus.LOCKED)
+            while self.page.pop_dialog():  # a dialog or note may show the person's words
+                pass
+            await self.go(LOCK)
+        elif event == "unlocked" and self.start_result and self.start_result.status is StartStatus.LOCKED:
+            settings = await self.services.settings()
+            self.start_result = StartResult(StartStatus.OK, settings=settings)
+            await self.adopt(settings)
+            resume, self._resume = self._resume, None
+            await self.go(resume or self._landing_route())
+
+    async def start_again_after_forgotten_secret(self) -> None:
+        """Forgotten PIN: move the locked data and its key aside (kept), and start with an empty store."""
+        moved, result = await self.services.start_fresh(StartStatus.LOCKED)
+        self.start_result = result
+        if result.status is StartStatus.OK:
+            await self.adopt(result.settings)
+        await self.restart()
+        snack(self.page, _("The old files were kept as: {names}").format(
+            names=", ".join(p.name for p in moved) or _("nothing")))
 
     # --- routing ------------------------------------------------------------
 
@@ -220,6 +278,8 @@ class Shell:
         return (self._chain(parent) if parent else []) + [route]
 
     async def _view_for(self, route: str) -> ft.View:
+        if route == LOCK:
+            return self._frame(route, await lock.build(self), nav=False, back=False)
         if route == "/problem":
             return self._frame(route, await problem.build(self), nav=False, back=False)
         if route == "/welcome":

@@ -1,0 +1,77 @@
+"""Privacy and your data: the lock, when it comes down, and (later sections) discreet mode, export and erase."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.i18n import _
+from app.services.privacy import LOCK_MINUTES
+from screens import messages
+from screens.pin import secret_field
+from screens.widgets import Screen, body, heading, page_body, small, snack
+
+
+def _lock_section(shell) -> list[ft.Control]:
+    page, privacy = shell.page, shell.services.privacy
+    run = page.run_task
+    if not privacy.has_secret:
+        return [
+            heading(_("Lock"), level="section"),
+            body(_("Off. Anyone who opens Regroup on this device can read your journal.")),
+            ft.FilledTonalButton(_("Set a PIN"), icon=ft.Icons.PIN_OUTLINED, height=48,
+                                 on_click=lambda e: run(shell.go, "/pin")),
+            ft.OutlinedButton(_("Use a passphrase"), icon=ft.Icons.PASSWORD, height=48,
+                              on_click=lambda e: run(shell.go, "/passphrase")),
+        ]
+
+    async def save_minutes(e):
+        if await shell.update_settings(lock_minutes=int(e.control.selected[0])):
+            snack(page, _("Saved"))
+
+    minutes = ft.SegmentedButton(
+        selected=[str(shell.settings.lock_minutes)],
+        style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=8, vertical=14)),
+        segments=[ft.Segment(value=str(m), label=ft.Text(_("{n} min").format(n=m))) for m in LOCK_MINUTES],
+        on_change=save_minutes)
+    kind = _("a PIN") if privacy.kind == "pin" else _("a passphrase")
+    return [
+        heading(_("Lock"), level="section"),
+        body(_("On, with {kind}. Regroup locks when it opens, when you leave it, and after a quiet while.").format(
+            kind=kind)),
+        ft.FilledTonalButton(_("Lock now"), icon=ft.Icons.LOCK, height=48,
+                             on_click=lambda e: run(privacy.lock, "asked")),
+        small(_("Lock after this long without use:")),
+        minutes,
+        ft.OutlinedButton(_("Change PIN or passphrase"), icon=ft.Icons.EDIT, height=48,
+                          on_click=lambda e: run(shell.go, f"/{privacy.kind}")),
+        ft.TextButton(_("Turn the lock off"), icon=ft.Icons.LOCK_OPEN, height=48,
+                      on_click=lambda e: _turn_off(shell)),
+    ]
+
+
+def _turn_off(shell) -> None:
+    page, privacy = shell.page, shell.services.privacy
+    current = secret_field(_("Current PIN or passphrase"))
+    error = ft.Text(color=ft.Colors.ERROR, visible=False)
+
+    async def confirm(e):
+        try:
+            await privacy.remove_secret(current.value or "")
+        except Exception as exc:  # noqa: BLE001 - say why; the lock stays on
+            error.value, error.visible, current.value = messages.describe(exc, what="lock not removed"), True, ""
+            page.update()
+            return
+        page.pop_dialog()
+        await shell.go("/privacy", message=_("The lock is off."))
+
+    page.show_dialog(ft.AlertDialog(
+        modal=True, title=ft.Text(_("Turn the lock off?")),
+        content=ft.Column([ft.Text(_("Anyone who opens Regroup on this device will be able to read your "
+                                     "journal.")), current, error], tight=True, spacing=12),
+        actions=[ft.TextButton(_("Cancel"), on_click=lambda e: page.pop_dialog()),
+                 ft.TextButton(_("Turn off"), on_click=confirm)]))
+
+
+async def build(shell) -> Screen:
+    controls = [*_lock_section(shell)]
+    return Screen(title=_("Privacy and your data"), controls=[page_body(controls)])

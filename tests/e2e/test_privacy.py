@@ -1,0 +1,120 @@
+"""Privacy in Chromium: a locked session holds none of the person's words, in the DOM or the accessibility tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import crypto, lock
+from app.journal import clean_entry
+from app.store import KEY_NAME, journal, open_store
+from tests.e2e.harness import e2e_clock, seed
+from tests.e2e.test_shell import assert_accessible
+
+CANARY = "Canary 3e9f: he slept in the car again"
+PIN = "4821"
+# What the tab's going to the background looks like to the page (headless Chromium never hides a tab).
+HIDE_TAB = """() => {
+    Object.defineProperty(document, 'visibilityState', {get: () => 'hidden', configurable: true});
+    Object.defineProperty(document, 'hidden', {get: () => true, configurable: true});
+    document.dispatchEvent(new Event('visibilitychange'));
+}"""
+SHOW_TAB = """() => {
+    Object.defineProperty(document, 'visibilityState', {get: () => 'visible', configurable: true});
+    Object.defineProperty(document, 'hidden', {get: () => false, configurable: true});
+    document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def seed_locked(data_dir: Path, *, secret: str = PIN, kind: str = "pin") -> None:
+    """An onboarded person with one journal entry, whose key a PIN wraps (the app's own parameters)."""
+    seed(data_dir, onboarded=True, country="IE", display_name="Maria")
+    s = open_store(data_dir, clock=e2e_clock())
+    journal.add_entry(s, clean_entry(CANARY, "Tuesday", [], []))
+    record = lock.wrap_key(s.cipher.key, secret, kind)
+    s.close()
+    crypto.KeyFileStore(data_dir / KEY_NAME).replace_text(record)
+
+
+def page_holds(phone, text: str) -> list[str]:
+    """Where the text still is: the DOM, any input's value, the accessibility tree."""
+    where = []
+    if text in phone.page.content():
+        where.append("dom")
+    values = phone.page.evaluate("() => [...document.querySelectorAll('input, textarea')].map(e => e.value)")
+    if any(text in v for v in values):
+        where.append("input")
+    if text in phone.page.locator("body").aria_snapshot():
+        where.append("accessibility tree")
+    return where
+
+
+def test_a_locked_session_holds_no_record_text_and_unlocks_where_it_was(start_app, open_phone, tmp_path):
+    seed_locked(tmp_path / "data")
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url)
+    phone.wait("heading", "Locked")
+    phone.wait("button", "Get help now")  # help needs no PIN
+    assert page_holds(phone, CANARY) == [] and page_holds(phone, "Maria") == []
+    assert_accessible(phone)
+    phone.screenshot("01-locked")
+
+    phone.type_into("PIN", "1111")
+    phone.tap("button", "Unlock")
+    phone.see("not the right PIN")
+    phone.type_into("PIN", PIN)
+    phone.tap("button", "Unlock")
+    phone.wait("heading", "Today")
+    phone.tap("tab", "Journal")
+    phone.see(CANARY)  # the words are there while unlocked, so their absence below means something
+    phone.tap("button", "Tuesday", exact=False)
+    phone.wait("textbox", "What is on your mind?").click()  # focused: the words sit in a <textarea>
+    phone.page.wait_for_timeout(300)
+    assert page_holds(phone, CANARY)
+
+    phone.page.evaluate(HIDE_TAB)  # going to the background locks (Flutter draws nothing while hidden)
+    phone.page.wait_for_timeout(800)
+    phone.page.evaluate(SHOW_TAB)  # coming back, the first frame is the lock screen
+    phone.wait("heading", "Locked")
+    assert page_holds(phone, CANARY) == [] and page_holds(phone, "Tuesday") == []
+    phone.screenshot("02-locked-after-background")
+
+    phone.type_into("PIN", PIN)
+    phone.tap("button", "Unlock")
+    phone.wait("textbox", "What is on your mind?").click()  # back on the entry it left
+    phone.page.wait_for_timeout(300)
+    assert page_holds(phone, CANARY)
+
+    phone.tap("button", "Back")
+    phone.tap("tab", "More")
+    phone.tap("button", "Privacy and your data", exact=False)
+    phone.wait("heading", "Privacy and your data")
+    phone.see("On, with a PIN")
+    assert_accessible(phone)
+    phone.tap("button", "Lock now")
+    phone.wait("heading", "Locked")
+    assert page_holds(phone, CANARY) == []
+    assert "pin_wrong" in app.log() and CANARY not in app.log()
+
+
+def test_a_pin_is_offered_after_the_welcome_and_locks_the_next_start(start_app, open_phone, tmp_path):
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url)
+    phone.tap("button", "Start using Regroup")
+    phone.wait("heading", "A lock")
+    phone.tap("button", "Set a PIN")
+    phone.see("10,000 possibilities")  # the honest words come before the PIN
+    assert_accessible(phone)
+    phone.screenshot("03-set-pin")
+    phone.type_into("New PIN (4 to 8 digits)", "2468")
+    phone.type_into("The new PIN again", "2468")
+    phone.tap("button", "Set PIN")
+    phone.wait("heading", "Privacy and your data")
+    phone.see("On, with a PIN")
+    app.stop()
+
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url)
+    phone.wait("heading", "Locked")
+    phone.type_into("PIN", "2468")
+    phone.tap("button", "Unlock")
+    phone.wait("heading", "Today")
