@@ -1,7 +1,9 @@
 """Wiring: the services and the platform adapters each session needs, built in one place for the screens.
 
 On a phone the data key lives in the platform's secure storage (flet-secure-storage): its async
-calls are bridged here to the small synchronous surface the store's thread expects.
+calls are bridged here to the small synchronous surface the store's thread expects. Each session
+is guarded: the person's own events count as activity for the idle lock, and a handler that
+crashes shows a calm sentence, never its message (which might quote what was typed).
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import flet as ft
 
 from app.clock import clock_from_env
 from app.crypto import SecureStorageKeyStore
+from app.i18n import _
+from app.logs import loop_exception_handler
 from app.paths import data_dir
 from app.services import Services
 from screens.shell import Shell
 
 PHONES = (ft.PagePlatform.ANDROID, ft.PagePlatform.IOS)
 TIMEOUT_S = 15
+# Events the client sends without the person doing anything: they do not count as activity.
+PASSIVE_EVENTS = frozenset({"app_lifecycle_state_change", "platform_brightness_change", "locale_change", "connect",
+                            "disconnect", "close", "dismiss", "media_change", "error", "animation_end"})
 
 
 class SecureStorageValues:
@@ -47,6 +54,26 @@ def phone_keystore(page: ft.Page) -> SecureStorageKeyStore | None:
     return SecureStorageKeyStore(SecureStorageValues(fss.SecureStorage(), asyncio.get_running_loop()))
 
 
+def guard_session(page, on_activity) -> bool:
+    """Count the person's events as activity; a crashed handler's message never reaches the page.
+
+    Flet hands every client event to `session.dispatch_event` and shows a crashed handler's message
+    and traceback with `session.error`; both are wrapped here (Flet is pinned: FLET-NOTES)."""
+    session = getattr(page, "session", None)
+    dispatch, crashed = getattr(session, "dispatch_event", None), getattr(session, "error", None)
+    if dispatch is None or crashed is None:
+        return False
+
+    async def counted(control_id, name, data):
+        if name not in PASSIVE_EVENTS:
+            on_activity()
+        return await dispatch(control_id, name, data)
+    session.dispatch_event = counted
+    session.error = lambda message: crashed(
+        _("Something went wrong. Nothing you saved has been lost; please reload the page."))
+    return True
+
+
 def make_services() -> Services:
     """One per process: the person's data folder and the clock (REGROUP_CLOCK only in tests and demos)."""
     return Services(data_dir(), clock=clock_from_env())
@@ -55,6 +82,8 @@ def make_services() -> Services:
 def make_session(services: Services):
     """The handler Flet calls for each new session (a browser tab, or the phone app)."""
     async def session(page: ft.Page) -> None:
+        asyncio.get_running_loop().set_exception_handler(loop_exception_handler)
+        guard_session(page, services.privacy.touch)
         if not services.started:  # the first session chooses where the key lives, before the store opens
             keystore = phone_keystore(page)
             if keystore is not None:

@@ -20,9 +20,6 @@ from screens.widgets import Screen, body, page_body, snack
 
 log = logging.getLogger("regroup.ui")
 LOCK = "/lock"
-# Events the client sends without the person doing anything: they do not count as activity.
-PASSIVE_EVENTS = frozenset({"app_lifecycle_state_change", "platform_brightness_change", "locale_change", "connect",
-                            "disconnect", "close", "dismiss", "media_change", "error", "animation_end"})
 
 
 class Shell:
@@ -163,22 +160,12 @@ class Shell:
     # --- the lock -------------------------------------------------------------
 
     def _watch_privacy(self) -> None:
-        """Hear the lock, lock when the tab or app goes to the background, and count the person's activity."""
+        """Hear the lock, and lock when the tab or app goes to the background (wiring counts activity)."""
         privacy = self.services.privacy
         self._stop_listening = privacy.subscribe(self._on_lock_event)
         privacy.start_ticker()
         self.page.on_app_lifecycle_state_change = self._on_lifecycle
         self.page.on_close = lambda e: self._stop_listening and self._stop_listening()
-        session = getattr(self.page, "session", None)
-        dispatch = getattr(session, "dispatch_event", None)
-        if dispatch is None:  # Flet internals changed: idle time then counts screen changes only
-            return
-
-        async def counted(control_id, name, data):
-            if name not in PASSIVE_EVENTS:
-                privacy.touch()
-            return await dispatch(control_id, name, data)
-        session.dispatch_event = counted
 
     async def _on_lifecycle(self, e) -> None:
         if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE) and \

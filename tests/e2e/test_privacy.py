@@ -118,3 +118,51 @@ def test_a_pin_is_offered_after_the_welcome_and_locks_the_next_start(start_app, 
     phone.type_into("PIN", "2468")
     phone.tap("button", "Unlock")
     phone.wait("heading", "Today")
+
+
+def test_no_typed_word_reaches_the_log_during_a_whole_visit(start_app, open_phone, tmp_path):
+    """Every line the app process prints (its log, uvicorn's, Flet's, crashes) while a person types a
+    canary word everywhere they can: name, passphrase, entry, own tag, search, check-in note, a wrong try."""
+    word = "Zorvath"
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url)
+    phone.type_into("Your first name (optional)", word)
+    phone.tap("button", "Start using Regroup")
+    phone.tap("button", "Use a passphrase")
+    phone.type_into("New passphrase", f"lantern quiet meadow {word}")
+    phone.type_into("The new passphrase again", f"lantern quiet meadow {word}")
+    phone.tap("button", "Set passphrase")
+    phone.wait("heading", "Privacy and your data")
+
+    phone.tap("button", "Back")
+    phone.tap("tab", "Journal")
+    phone.tap("button", "Write an entry")
+    phone.type_into("Title (optional)", f"{word} at the door")
+    phone.type_into("What is on your mind?", f"{word} said he would come back sober on Sunday.")
+    phone.type_into("Add your own tag", word.lower())
+    phone.tap("button", "Add tag")
+    phone.tap("button", "Save entry")
+    phone.see(f"{word} at the door")
+    phone.type_into("Search your journal", word)
+    phone.see(f"{word} at the door")
+
+    phone.tap("tab", "Check-in")
+    phone.tap("button", "Good")
+    phone.type_into("A note (optional)", f"Called {word} tonight")
+    phone.tap("button", "Save check-in")
+    phone.see("Recent check-ins")
+
+    phone.tap("tab", "More")
+    phone.tap("button", "Privacy and your data", exact=False)
+    phone.tap("button", "Lock now")
+    phone.type_into("Passphrase", f"{word} is not it")
+    phone.tap("button", "Unlock")
+    phone.see("not the right PIN or passphrase")
+    phone.type_into("Passphrase", f"lantern quiet meadow {word}")
+    phone.tap("button", "Unlock")
+    phone.wait("heading", "Privacy and your data")
+    app.stop()
+
+    log = app.log()
+    assert "pin_wrong" in log and "locking (asked)" in log and "GET /" in log  # the log was written
+    assert word.lower() not in log.lower()
