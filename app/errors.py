@@ -34,6 +34,11 @@ CODES = frozenset({
     "pin_wrong",         # the PIN or passphrase does not open the key
     "pin_wait",          # too many wrong tries: wait before the next one
     "pin_mismatch",      # the two new PINs typed are not the same
+    # export and import (app/exchange.py): each leaves everything as it was
+    "import_wrong_passphrase",  # the passphrase does not open the export file
+    "import_truncated",         # the export file is cut off or damaged
+    "import_newer_format",      # the file was exported by a newer version of Regroup
+    "import_not_regroup",       # the file is not a Regroup export (another app's file, a photo ...)
     # content shipped with the app
     "content_invalid",   # a content file is broken (names file, step and field in its detail)
 })

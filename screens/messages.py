@@ -51,6 +51,15 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "pin_wait": lambda: _("Too many tries in a row. Please wait a little before the next one; your data is "
                           "safe and nothing has been changed."),
     "pin_mismatch": lambda: _("The two entries are not the same. Please type them again."),
+    # export and import
+    "import_wrong_passphrase": lambda: _("This passphrase does not open the file. Check it and try again (if "
+                                         "you are sure of it, the file may be damaged). Nothing has been "
+                                         "changed."),
+    "import_truncated": lambda: _("This file is incomplete or damaged, so nothing was imported. If you can, "
+                                  "copy it again from where you saved it."),
+    "import_newer_format": lambda: _("This file was saved by a newer version of Regroup. Update Regroup on this "
+                                     "device, then try again. Nothing has been changed."),
+    "import_not_regroup": lambda: _("This is not a file exported from Regroup. Nothing has been changed."),
     "content_invalid": lambda: _("A content file on this device is damaged. Your saved answers are safe."),
 }
 

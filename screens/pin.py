@@ -80,6 +80,8 @@ async def build(shell, kind: str) -> Screen:
     controls = [
         heading(_("Lock Regroup with a PIN") if is_pin else _("Lock Regroup with a passphrase"), level="display"),
         *honest_words(kind),
+        ft.OutlinedButton(_("Save a copy of my data first"), icon=ft.Icons.SAVE_ALT, height=48,
+                          on_click=lambda e: page.run_task(shell.go, "/export")),
         *([current] if changing else []),
         new, again,
         small(_("Four or more words work well, for example: harbour tea violin Tuesday.")) if not is_pin else

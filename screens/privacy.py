@@ -72,6 +72,20 @@ def _turn_off(shell) -> None:
                  ft.TextButton(_("Turn off"), on_click=confirm)]))
 
 
+def _data_section(shell) -> list[ft.Control]:
+    run = shell.page.run_task
+    return [
+        ft.Divider(),
+        heading(_("Take your data with you"), level="section"),
+        body(_("Everything you keep in Regroup, in one file protected by a passphrase: for a new phone, or "
+               "to keep a copy.")),
+        ft.FilledTonalButton(_("Export everything"), icon=ft.Icons.SAVE_ALT, height=48,
+                             on_click=lambda e: run(shell.go, "/export")),
+        ft.OutlinedButton(_("Import a file"), icon=ft.Icons.FOLDER_OPEN, height=48,
+                          on_click=lambda e: run(shell.go, "/import")),
+    ]
+
+
 async def build(shell) -> Screen:
-    controls = [*_lock_section(shell)]
+    controls = [*_lock_section(shell), *_data_section(shell)]
     return Screen(title=_("Privacy and your data"), controls=[page_body(controls)])

@@ -8,8 +8,8 @@ from typing import Callable
 import flet as ft
 
 from app.i18n import _
-from screens import (about, about_content, checkin, journal, journeys, loved_one, more, pin, privacy, settings,
-                     today, trends, wellbeing)
+from screens import (about, about_content, checkin, exchange, journal, journeys, loved_one, more, pin, privacy,
+                     settings, today, trends, wellbeing)
 
 
 @dataclass(frozen=True)
@@ -34,5 +34,6 @@ SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.bu
             "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build),
             # privacy (issue 13): the lock, and later discreet mode, export and erase
             "/privacy": ("/more", privacy.build), "/pin": ("/privacy", pin.build_pin),
-            "/passphrase": ("/privacy", pin.build_passphrase), "/protect": ("/today", pin.build_offer)}
+            "/passphrase": ("/privacy", pin.build_passphrase), "/protect": ("/today", pin.build_offer),
+            "/export": ("/privacy", exchange.build_export), "/import": ("/privacy", exchange.build_import)}
 HELP = "/help"

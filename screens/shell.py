@@ -116,6 +116,11 @@ class Shell:
         return (self._country_override or self.settings.country
                 or self.services.suggest_country(self.device_locales))
 
+    @property
+    def file_prefix(self) -> str:
+        """How files the app saves begin (an export, a summary)."""
+        return "regroup"
+
     async def choose_country(self, code: str) -> None:
         """Remember a country picked anywhere; saved once the store is open and onboarding done."""
         self._country_override = code

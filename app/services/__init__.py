@@ -21,6 +21,7 @@ from app.domain import THEMES, JourneyProgress, Settings, Step
 from app.errors import AppError, ContentError, StoreError
 from app.i18n import available_languages
 from app.services.checkins import CheckInService, TodayStatus, today_status
+from app.services.exchange import ExchangeService
 from app.services.journal import JournalService
 from app.services.journeys import JourneyService
 from app.services.privacy import LOCK_MINUTES, PrivacyService
@@ -97,6 +98,7 @@ class Services:
         self.journal = JournalService(self._rt)
         self.checkins = CheckInService(self._rt)
         self.journeys = JourneyService(self._rt)
+        self.exchange = ExchangeService(self._rt)
         self.privacy = PrivacyService(self._rt, self.data_dir, keystore=self._current_keystore, reopen=self._open)
 
     @property

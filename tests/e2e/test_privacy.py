@@ -166,3 +166,51 @@ def test_no_typed_word_reaches_the_log_during_a_whole_visit(start_app, open_phon
     log = app.log()
     assert "pin_wrong" in log and "locking (asked)" in log and "GET /" in log  # the log was written
     assert word.lower() not in log.lower()
+
+
+def test_export_in_one_tab_and_import_in_another_device(start_app, open_phone, tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    seed(old, onboarded=True, country="IE")
+    s = open_store(old, clock=e2e_clock())
+    journal.add_entry(s, clean_entry(CANARY, "Tuesday", [], []))
+    s.close()
+    app = start_app(old)
+    phone = open_phone(app.url)
+    phone.tap("tab", "More")
+    phone.tap("button", "Privacy and your data", exact=False)
+    phone.tap("button", "Export everything")
+    assert_accessible(phone)
+    phone.type_into("A passphrase for this file", "lantern quiet meadow ferry")
+    phone.type_into("The passphrase again", "lantern quiet meadow ferry")
+    with phone.page.expect_download(timeout=30_000) as saving:
+        phone.tap("button", "Save the file")
+    download = saving.value
+    exported = tmp_path / download.suggested_filename
+    download.save_as(exported)
+    phone.see("Your file is ready")
+    raw = exported.read_bytes()
+    assert download.suggested_filename == "regroup-2026-11-26.json"
+    assert raw.startswith(b'{"app": "regroup"') and CANARY.encode() not in raw
+
+    seed(new, onboarded=True, country="IE")
+    other = open_phone(start_app(new).url)
+    other.tap("tab", "More")
+    other.tap("button", "Privacy and your data", exact=False)
+    other.tap("button", "Import a file")
+    with other.page.expect_file_chooser(timeout=30_000) as choosing:
+        other.tap("button", "Choose the file")
+    choosing.value.set_files(str(exported))
+    other.see("Chosen: regroup-2026-11-26.json")
+    other.type_into("The file's passphrase", "lantern quiet meadow ferrY")
+    other.tap("button", "Import")
+    other.see("This passphrase does not open the file")
+    other.wait("textbox", "The file's passphrase").click()
+    other.page.keyboard.press("Control+A")
+    other.page.keyboard.type("lantern quiet meadow ferry", delay=20)
+    other.tap("button", "Import")
+    other.see("Imported: 1 journal entry, 0 check-ins")
+    other.screenshot("04-imported")
+    other.tap("button", "Back")
+    other.tap("button", "Back")
+    other.tap("tab", "Journal")
+    other.see(CANARY)
