@@ -83,6 +83,8 @@ def _data_section(shell) -> list[ft.Control]:
                              on_click=lambda e: run(shell.go, "/export")),
         ft.OutlinedButton(_("Import a file"), icon=ft.Icons.FOLDER_OPEN, height=48,
                           on_click=lambda e: run(shell.go, "/import")),
+        ft.OutlinedButton(_("Printable summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF, height=48,
+                          on_click=lambda e: run(shell.go, "/summary")),
     ]
 
 

@@ -9,7 +9,7 @@ import flet as ft
 
 from app.i18n import _
 from screens import (about, about_content, checkin, exchange, journal, journeys, loved_one, more, pin, privacy,
-                     settings, today, trends, wellbeing)
+                     settings, summary, today, trends, wellbeing)
 
 
 @dataclass(frozen=True)
@@ -35,5 +35,6 @@ SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.bu
             # privacy (issue 13): the lock, and later discreet mode, export and erase
             "/privacy": ("/more", privacy.build), "/pin": ("/privacy", pin.build_pin),
             "/passphrase": ("/privacy", pin.build_passphrase), "/protect": ("/today", pin.build_offer),
-            "/export": ("/privacy", exchange.build_export), "/import": ("/privacy", exchange.build_import)}
+            "/export": ("/privacy", exchange.build_export), "/import": ("/privacy", exchange.build_import),
+            "/summary": ("/privacy", summary.build)}
 HELP = "/help"

@@ -121,6 +121,11 @@ class Shell:
         """How files the app saves begin (an export, a summary)."""
         return "regroup"
 
+    @property
+    def app_name(self) -> str | None:
+        """The app's name where a document would carry it (None in discreet mode)."""
+        return "Regroup"
+
     async def choose_country(self, code: str) -> None:
         """Remember a country picked anywhere; saved once the store is open and onboarding done."""
         self._country_override = code

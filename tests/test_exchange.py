@@ -14,7 +14,7 @@ from app.domain import LovedOne
 from app.errors import AppError
 from app.services import Services, StartStatus
 from app.store import exchange as records
-from app.store import journal, open_store
+from app.store import open_store
 from app.store.migrations import LATEST
 
 PASSPHRASE = "lantern quiet meadow ferry"

@@ -26,6 +26,7 @@ from app.services.journal import JournalService
 from app.services.journeys import JourneyService
 from app.services.privacy import LOCK_MINUTES, PrivacyService
 from app.services.runtime import Runtime
+from app.services.summary import SummaryService
 from app.store import journal as journal_store
 from app.store import journeys as journey_rows
 from app.store import default_keystore, open_store, quarantine_store
@@ -99,6 +100,7 @@ class Services:
         self.checkins = CheckInService(self._rt)
         self.journeys = JourneyService(self._rt)
         self.exchange = ExchangeService(self._rt)
+        self.summary = SummaryService(self._rt, lambda: self.crisis)
         self.privacy = PrivacyService(self._rt, self.data_dir, keystore=self._current_keystore, reopen=self._open)
 
     @property

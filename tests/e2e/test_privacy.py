@@ -9,6 +9,7 @@ from app.journal import clean_entry
 from app.store import KEY_NAME, journal, open_store
 from tests.e2e.harness import e2e_clock, seed
 from tests.e2e.test_shell import assert_accessible
+from tests.test_summary import pdf_text
 
 CANARY = "Canary 3e9f: he slept in the car again"
 PIN = "4821"
@@ -191,6 +192,18 @@ def test_export_in_one_tab_and_import_in_another_device(start_app, open_phone, t
     raw = exported.read_bytes()
     assert download.suggested_filename == "regroup-2026-11-26.json"
     assert raw.startswith(b'{"app": "regroup"') and CANARY.encode() not in raw
+
+    phone.tap("button", "Back")  # the printable summary prints only the entries ticked
+    phone.tap("button", "Printable summary (PDF)")
+    phone.wait("heading", "Summary")
+    phone.tap("button", "1 year")
+    phone.tap("checkbox", "Tuesday", exact=False)
+    assert_accessible(phone)
+    phone.screenshot("05-summary")
+    with phone.page.expect_download(timeout=30_000) as saving:
+        phone.tap("button", "Save the PDF")
+    text = " ".join(pdf_text(saving.value.path()).split())
+    assert CANARY in text and "Summary for my session" in text
 
     seed(new, onboarded=True, country="IE")
     other = open_phone(start_app(new).url)
