@@ -168,7 +168,15 @@ class KeyFileStore:
         os.replace(self._write_tmp(text), self.path)
 
     def erase(self) -> None:
+        """Overwrite, then remove (a disk that writes in place keeps nothing of the key)."""
         for path in (self.path, self.path.with_name(self.path.name + ".tmp")):
+            try:
+                with open(path, "r+b") as fh:
+                    fh.write(os.urandom(max(path.stat().st_size, 64)))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError:
+                pass
             path.unlink(missing_ok=True)
 
 

@@ -39,6 +39,9 @@ CODES = frozenset({
     "import_truncated",         # the export file is cut off or damaged
     "import_newer_format",      # the file was exported by a newer version of Regroup
     "import_not_regroup",       # the file is not a Regroup export (another app's file, a photo ...)
+    # erase everything
+    "erase_confirm",     # the word typed to confirm is not the one asked for
+    "unpair_failed",     # the specialist's server did not hear the unpairing, so nothing was erased
     # content shipped with the app
     "content_invalid",   # a content file is broken (names file, step and field in its detail)
 })

@@ -60,6 +60,11 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "import_newer_format": lambda: _("This file was saved by a newer version of Regroup. Update Regroup on this "
                                      "device, then try again. Nothing has been changed."),
     "import_not_regroup": lambda: _("This is not a file exported from Regroup. Nothing has been changed."),
+    # erase everything
+    "erase_confirm": lambda: _("Type the word exactly as shown to confirm. Nothing has been erased."),
+    "unpair_failed": lambda: _("Your specialist's server could not be reached, so what you shared is still "
+                               "there and nothing has been erased. Try again when you are online, or erase "
+                               "this device only."),
     "content_invalid": lambda: _("A content file on this device is damaged. Your saved answers are safe."),
 }
 

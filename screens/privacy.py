@@ -88,6 +88,17 @@ def _data_section(shell) -> list[ft.Control]:
     ]
 
 
+def _erase_section(shell) -> list[ft.Control]:
+    return [
+        ft.Divider(),
+        heading(_("Erase everything"), level="section"),
+        body(_("Remove everything Regroup keeps on this device, for good.")),
+        ft.OutlinedButton(_("Erase everything..."), icon=ft.Icons.DELETE_FOREVER, height=48,
+                          style=ft.ButtonStyle(color=ft.Colors.ERROR),
+                          on_click=lambda e: shell.page.run_task(shell.go, "/erase")),
+    ]
+
+
 async def build(shell) -> Screen:
-    controls = [*_lock_section(shell), *_data_section(shell)]
+    controls = [*_lock_section(shell), *_data_section(shell), *_erase_section(shell)]
     return Screen(title=_("Privacy and your data"), controls=[page_body(controls)])

@@ -190,6 +190,13 @@ class Shell:
             while self.page.pop_dialog():  # a dialog or note may show the person's words
                 pass
             await self.go(LOCK)
+        elif event == "erased":  # everything is gone: start again as on a first run
+            while self.page.pop_dialog():
+                pass
+            self._resume = None
+            self.start_result = await self.services.start()
+            await self.adopt(self.start_result.settings)
+            await self.go(self._landing_route(), message=_("Everything was erased from this device."))
         elif event == "unlocked" and self.start_result and self.start_result.status is StartStatus.LOCKED:
             settings = await self.services.settings()
             self.start_result = StartResult(StartStatus.OK, settings=settings)

@@ -30,6 +30,10 @@ class FakeFletSecureStorage:
         self.threads.add(__import__("threading").get_ident())
         self.values[key] = value
 
+    async def remove(self, key):
+        self.threads.add(__import__("threading").get_ident())
+        self.values.pop(key, None)
+
 
 def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_path):
     async def go():
@@ -50,6 +54,19 @@ def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_p
         assert fake.threads == {threading.get_ident()}  # every call ran on the loop, not the store thread
         assert not (tmp_path / store.KEY_NAME).exists()
     asyncio.run(go())
+
+
+def test_erasing_removes_the_key_from_secure_storage_through_the_loop():
+    async def go():
+        fake = FakeFletSecureStorage()
+        keystore = crypto.SecureStorageKeyStore(SecureStorageValues(fake, asyncio.get_running_loop()))
+        worker = StoreThread()
+        await worker.run(keystore.save, crypto.DataKey.generate())
+        assert list(fake.values) == [crypto.SecureStorageKeyStore.NAME]
+        await worker.run(keystore.erase)
+        worker.shutdown()
+        return fake.values
+    assert asyncio.run(go()) == {}
 
 
 def test_only_a_phone_build_uses_secure_storage():

@@ -1,8 +1,9 @@
-"""The lock: unlock with the PIN or passphrase, lock on demand, when idle or in the background; set, change, remove.
+"""The lock (unlock, lock on demand, when idle or in the background; set, change, remove) and erase everything.
 
 Locking closes the store: the data key and the journal's search index leave memory, and any use-case
 raises store_closed until the person unlocks. Other parts ask `unlocked` and `subscribe` to hear
-"locked" and "unlocked"; sync wraps each request in `keep_unlocked()` so a lock lets it finish.
+"locked", "unlocked" and "erased"; sync wraps each request in `keep_unlocked()` so a lock lets it finish.
+Before erasing, the sharing work's `unpairing` (when it sets one) unpairs and erases what was shared.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, AsyncIterator, Awaitable, Callable, Protocol
 
 from app import lock as rules
 from app.crypto import KeyStore
 from app.debounce import flush_all
 from app.domain import Settings
 from app.errors import AppError
+from app.i18n import _
 from app.services.runtime import Runtime
+from app.store.erase import erase_files
 
 if TYPE_CHECKING:
     from app.services import StartResult
@@ -31,6 +34,20 @@ HOLD_TIMEOUT_S = 30      # how long a lock waits for a sync request to finish be
 LOCK_MINUTES = (1, 2, 5, 15)
 
 Listener = Callable[[str], Awaitable[None] | None]
+
+
+class Unpairing(Protocol):
+    """What erase everything asks of the sharing work (it sets `services.privacy.unpairing`)."""
+
+    async def is_paired(self) -> bool: ...
+
+    async def unpair(self, *, erase_shared: bool) -> None:
+        """Tell the specialist's server (SYNC.md: DELETE /api/v1/device[?erase=true]); raise if it did not hear."""
+
+
+def erase_word() -> str:
+    """What the person types to confirm erasing everything, in their language."""
+    return _("ERASE")
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,8 @@ class PrivacyService:
     def __init__(self, rt: Runtime, data_dir: Path, *, keystore: Callable[[], KeyStore],
                  reopen: Callable[[KeyStore], "StartResult"]):
         self._rt, self._keystore, self._reopen = rt, keystore, reopen
+        self._data_dir = Path(data_dir)
+        self.unpairing: Unpairing | None = None  # set by the sharing work
         self._attempts = rules.AttemptLog(data_dir)
         self._wrapped: rules.Wrapped | None = None
         self._listeners: list[Listener] = []
@@ -269,6 +288,44 @@ class PrivacyService:
         self._attempts.clear()
         self._wrapped = None
         return moved
+
+    # --- erase everything ------------------------------------------------------------
+
+    async def is_paired(self) -> bool:
+        return self.unpairing is not None and await self.unpairing.is_paired()
+
+    async def erase_everything(self, confirmation: str, *, unpair: bool = True,
+                               erase_shared: bool = True) -> "StartResult":
+        """Unpair first when paired (and asked), then remove every file and the key; the next start is a first run.
+
+        If the specialist's server does not hear the unpairing, nothing is erased here (unpair_failed): the
+        person may then choose to erase this device only (unpair=False)."""
+        if confirmation.strip().casefold() != erase_word().casefold():
+            raise AppError("erase_confirm")
+        if unpair and await self.is_paired():
+            try:
+                await self.unpairing.unpair(erase_shared=erase_shared)
+            except AppError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the server did not hear: erase nothing yet
+                raise AppError("unpair_failed", exc.__class__.__name__) from None
+        self._locking = True
+        try:
+            await flush_all()  # a draft waiting to be saved must not land in the new, empty store
+            await self._wait_for_holds()
+            start = await self._rt.thread.run(self._erase)
+        finally:
+            self._locking = False
+        log.info("erased everything")
+        await self._notify("erased")
+        return start
+
+    def _erase(self) -> "StartResult":
+        self._close()
+        self._keystore().erase()
+        erase_files(self._data_dir)
+        self._wrapped = None
+        return self._reopen(None)
 
     def _replace(self, record: str) -> None:
         self._keystore().replace_text(record)

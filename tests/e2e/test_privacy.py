@@ -227,3 +227,35 @@ def test_export_in_one_tab_and_import_in_another_device(start_app, open_phone, t
     other.tap("button", "Back")
     other.tap("tab", "Journal")
     other.see(CANARY)
+
+
+def test_erase_everything_leaves_nothing_and_starts_at_the_welcome(start_app, open_phone, tmp_path):
+    data = tmp_path / "data"
+    seed_locked(data)
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.type_into("PIN", PIN)
+    phone.tap("button", "Unlock")
+    phone.tap("tab", "More")
+    phone.tap("button", "Privacy and your data", exact=False)
+    phone.tap("button", "Erase everything...")
+    phone.wait("heading", "Erase everything")
+    assert_accessible(phone)
+    phone.type_into("Type ERASE to confirm", "erase it")
+    phone.tap("button", "Erase everything")
+    phone.see("Type the word exactly as shown")
+    phone.screenshot("06-erase")
+    phone.wait("textbox", "Type ERASE to confirm").click()
+    phone.page.keyboard.press("Control+A")
+    phone.page.keyboard.type("ERASE", delay=20)
+    phone.tap("button", "Erase everything")
+    phone.wait("heading", "Welcome")  # the next screen is a first run's
+    phone.see("Everything was erased from this device.")
+    app.stop()
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes() and b"Maria" not in path.read_bytes(), path.name
+    assert not (data / "regroup.attempts").exists()
+
+    phone = open_phone(start_app(data).url)
+    phone.wait("heading", "Welcome")  # no lock, no data: a first run
