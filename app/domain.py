@@ -25,6 +25,7 @@ class Settings:
     onboarded: bool = False
     checkin_time: str | None = None  # "HH:MM", local; the Today screen shows the check-in as due after it
     lock_minutes: int = 2            # with a PIN set, lock after this many idle minutes
+    discreet: bool = False           # a shared home: neutral title, files and reminders, a quick exit
 
     @property
     def greeting_name(self) -> str | None:

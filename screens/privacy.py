@@ -72,6 +72,25 @@ def _turn_off(shell) -> None:
                  ft.TextButton(_("Turn off"), on_click=confirm)]))
 
 
+def _discreet_section(shell) -> list[ft.Control]:
+    async def switch(e):
+        on = bool(e.control.value)
+        if await shell.update_settings(discreet=on):
+            await shell.go("/privacy", message=_("Discreet mode is on.") if on else _("Discreet mode is off."))
+
+    return [
+        ft.Divider(),
+        heading(_("Discreet mode"), level="section"),
+        body(_("For a shared home. The tab and window say \"Notes\", files you save are named \"notes\", "
+               "reminders say only \"Time for your notes\", and the address bar stops naming the screen "
+               "you are on. A quick exit button on every screen shows a plain notes page at once (and locks "
+               "Regroup, if you set a PIN).")),
+        ft.Switch(label=_("Discreet mode"), value=shell.settings.discreet, on_change=switch),
+        small(_("Pages you opened before turning it on may still be in this browser's history: clear it in "
+                "the browser's settings.")),
+    ]
+
+
 def _data_section(shell) -> list[ft.Control]:
     run = shell.page.run_task
     return [
@@ -100,5 +119,5 @@ def _erase_section(shell) -> list[ft.Control]:
 
 
 async def build(shell) -> Screen:
-    controls = [*_lock_section(shell), *_data_section(shell), *_erase_section(shell)]
+    controls = [*_lock_section(shell), *_discreet_section(shell), *_data_section(shell), *_erase_section(shell)]
     return Screen(title=_("Privacy and your data"), controls=[page_body(controls)])

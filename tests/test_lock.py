@@ -346,3 +346,18 @@ def test_idle_time_locks_only_with_a_pin_and_follows_the_setting(data_dir):
         assert err.value.code == "invalid_lock_time"
         await services.close()
     run(go())
+
+
+def test_a_locked_start_still_knows_the_plain_settings_but_not_the_name(data_dir):
+    """The lock screen follows the theme and discreet mode; what was typed (the name) stays sealed."""
+    async def go():
+        services, _ = await started(data_dir)
+        await services.update_settings(display_name="Aoife", theme="dark", discreet=True, onboarded=True)
+        await services.privacy.set_secret(PIN, "pin")
+        await services.close()
+        services, result = await started(data_dir)
+        await services.close()
+        return result
+    result = run(go())
+    assert result.status is StartStatus.LOCKED
+    assert (result.settings.theme, result.settings.discreet, result.settings.display_name) == ("dark", True, None)

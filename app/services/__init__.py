@@ -30,6 +30,7 @@ from app.services.summary import SummaryService
 from app.store import journal as journal_store
 from app.store import journeys as journey_rows
 from app.store import default_keystore, open_store, quarantine_store
+from app.store.peek import peek_settings
 from app.store.settings import get_settings, save_settings
 
 log = logging.getLogger("regroup")
@@ -158,10 +159,10 @@ class Services:
             self._rt.store = open_store(self.data_dir, clock=self.clock, keystore=keystore or self._keystore)
         except AppError as exc:
             status = StartStatus(exc.code) if exc.code in {s.value for s in StartStatus} else StartStatus.FAILED
-            if status is StartStatus.LOCKED:
+            if status is StartStatus.LOCKED:  # the plain settings (theme, discreet mode) still apply
                 log.info("store locked: waiting for the PIN or passphrase")
-            else:
-                log.error("store could not be opened: %s", exc.code)
+                return StartResult(status, exc.detail, settings=peek_settings(self.data_dir))
+            log.error("store could not be opened: %s", exc.code)
             return StartResult(status, exc.detail)
         except OSError as exc:
             log.error("store could not be opened: %s", exc.__class__.__name__)

@@ -26,9 +26,9 @@ SHOW_TAB = """() => {
 }"""
 
 
-def seed_locked(data_dir: Path, *, secret: str = PIN, kind: str = "pin") -> None:
+def seed_locked(data_dir: Path, *, secret: str = PIN, kind: str = "pin", **settings) -> None:
     """An onboarded person with one journal entry, whose key a PIN wraps (the app's own parameters)."""
-    seed(data_dir, onboarded=True, country="IE", display_name="Maria")
+    seed(data_dir, onboarded=True, country="IE", display_name="Maria", **settings)
     s = open_store(data_dir, clock=e2e_clock())
     journal.add_entry(s, clean_entry(CANARY, "Tuesday", [], []))
     record = lock.wrap_key(s.cipher.key, secret, kind)
@@ -259,3 +259,47 @@ def test_erase_everything_leaves_nothing_and_starts_at_the_welcome(start_app, op
 
     phone = open_phone(start_app(data).url)
     phone.wait("heading", "Welcome")  # no lock, no data: a first run
+
+
+def test_discreet_mode_names_nothing_and_quick_exit_hides_and_locks(start_app, open_phone, tmp_path):
+    """What Flet's web router allows, measured: the address changes only on push_route, so discreet
+    mode pushes "/" once and never a screen's name; the tab title is "Notes" from the first frame."""
+    data = tmp_path / "data"
+    seed_locked(data, discreet=True)
+    app = start_app(data)
+    phone = open_phone(app.url + "journal")  # even a typed address is replaced by "/"
+    phone.wait("heading", "Locked")
+    assert phone.page.title() == "Notes"
+    phone.type_into("PIN", PIN)
+    phone.tap("button", "Unlock")
+    phone.wait("heading", "Journal")
+    visited = []
+    for tab in ("Journal", "Check-in", "More"):
+        phone.tap("tab", tab)
+        phone.wait("heading", tab)
+        visited.append(phone.page.url)
+    phone.tap("button", "Privacy and your data", exact=False)
+    phone.wait("heading", "Privacy and your data")
+    visited.append(phone.page.url)
+    assert set(visited) == {app.url} and phone.page.title() == "Notes"
+    history = phone.page.evaluate("history.length")
+    assert_accessible(phone)
+    phone.screenshot("07-discreet")
+
+    phone.tap("button", "Export everything")
+    phone.type_into("A passphrase for this file", "lantern quiet meadow ferry")
+    phone.type_into("The passphrase again", "lantern quiet meadow ferry")
+    with phone.page.expect_download(timeout=30_000) as saving:
+        phone.tap("button", "Save the file")
+    assert saving.value.suggested_filename == "notes-2026-11-26.json"
+    assert phone.page.url == app.url and phone.page.evaluate("history.length") == history
+
+    phone.tap("button", "Quick exit")
+    phone.wait("heading", "Notes")
+    phone.see("No notes yet.")
+    assert phone.control("button", "Get help now").count() == 0
+    assert page_holds(phone, CANARY) == [] and page_holds(phone, "Export") == []
+    phone.screenshot("08-quick-exit")
+    phone.tap("button", "Continue")
+    phone.wait("heading", "Locked")  # with a PIN, quick exit locked Regroup behind the plain page
+    assert "locking (quick exit)" in app.log()
