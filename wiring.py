@@ -74,6 +74,41 @@ def guard_session(page, on_activity) -> bool:
     return True
 
 
+class PhoneReminders:
+    """The check-in reminder through flet-notifications (flutter_local_notifications) on a phone build.
+
+    UNTESTED HERE: it needs a built app (docs/reminders.md); the planning it is handed is unit-tested."""
+
+    ID = 1  # one pending reminder at a time
+
+    def __init__(self):
+        import flet_notifications as fn  # only on phones: the web build has no Dart side for it
+        self._fn, self._service, self._asked = fn, fn.LocalNotifications(), False
+
+    async def schedule(self, reminder) -> None:
+        if not self._asked:  # asked when a time is first picked, never at start-up
+            self._asked = True
+            if not await self._service.request_permissions():
+                return
+        await self._service.cancel(self.ID)
+        await self._service.schedule(self.ID, reminder.at.replace(tzinfo=None), title=reminder.title,
+                                     body=reminder.body, time_zone=reminder.zone,
+                                     schedule_mode=self._fn.AndroidScheduleMode.INEXACT_ALLOW_WHILE_IDLE)
+
+    async def cancel(self) -> None:
+        await self._service.cancel(self.ID)
+
+
+def phone_reminders(page: ft.Page) -> PhoneReminders | None:
+    """On a phone build, the system's scheduled notifications; elsewhere None (the Today card reminds)."""
+    if getattr(page, "web", True) or getattr(page, "platform", None) not in PHONES:
+        return None
+    try:
+        return PhoneReminders()
+    except ImportError:  # a build without the package: the Today card stays the reminder
+        return None
+
+
 def make_services() -> Services:
     """One per process: the person's data folder and the clock (REGROUP_CLOCK only in tests and demos)."""
     return Services(data_dir(), clock=clock_from_env())
@@ -88,5 +123,7 @@ def make_session(services: Services):
             keystore = phone_keystore(page)
             if keystore is not None:
                 services.use_keystore(keystore)
+        if services.reminders.notifier is None:
+            services.reminders.notifier = phone_reminders(page)
         await Shell(page, services).start()
     return session

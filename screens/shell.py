@@ -68,6 +68,7 @@ class Shell:
             await self.render(page.route)
         if self.settings.discreet:
             await self._tell_browser(self.page.route)
+        await self.services.reminders.replan()
 
     async def _read_device_locales(self) -> list[str]:
         try:
@@ -150,6 +151,8 @@ class Shell:
             snack(self.page, messages.describe(exc, what="settings not saved"))
             return False
         await self.adopt(settings)
+        if {"checkin_time", "discreet"} & set(changes):
+            await self.services.reminders.replan()
         return True
 
     def take_flash(self) -> dict | None:
@@ -201,6 +204,7 @@ class Shell:
     async def _on_lifecycle(self, e) -> None:
         if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE) and \
                 not self.services.privacy.away_expected:
+            await self.services.reminders.replan()  # a day checked in by now gets no reminder
             await self.services.privacy.lock("background")
 
     async def _on_lock_event(self, event: str) -> None:
@@ -223,6 +227,7 @@ class Shell:
             settings = await self.services.settings()
             self.start_result = StartResult(StartStatus.OK, settings=settings)
             await self.adopt(settings)
+            await self.services.reminders.replan()
             if self._neutral:  # unlocked in another tab: this one stays on its plain page
                 return
             resume, self._resume = self._resume, None

@@ -13,7 +13,7 @@ from app.errors import StoreError
 from app.services import Services, StartStatus
 from app.store.settings import get_settings, save_settings
 from app.worker import StoreThread
-from wiring import SecureStorageValues, make_session, phone_keystore
+from wiring import SecureStorageValues, make_session, phone_keystore, phone_reminders
 
 
 class FakeFletSecureStorage:
@@ -69,9 +69,11 @@ def test_erasing_removes_the_key_from_secure_storage_through_the_loop():
     assert asyncio.run(go()) == {}
 
 
-def test_only_a_phone_build_uses_secure_storage():
+def test_only_a_phone_build_uses_secure_storage_and_system_reminders():
     assert phone_keystore(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
     assert phone_keystore(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
+    assert phone_reminders(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
+    assert phone_reminders(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
 
 
 def test_the_key_store_cannot_be_changed_once_the_store_is_open(data_dir):

@@ -25,6 +25,7 @@ from app.services.exchange import ExchangeService
 from app.services.journal import JournalService
 from app.services.journeys import JourneyService
 from app.services.privacy import LOCK_MINUTES, PrivacyService
+from app.services.reminders import ReminderService
 from app.services.runtime import Runtime
 from app.services.summary import SummaryService
 from app.store import journal as journal_store
@@ -102,6 +103,7 @@ class Services:
         self.journeys = JourneyService(self._rt)
         self.exchange = ExchangeService(self._rt)
         self.summary = SummaryService(self._rt, lambda: self.crisis)
+        self.reminders = ReminderService(self._rt)
         self.privacy = PrivacyService(self._rt, self.data_dir, keystore=self._current_keystore, reopen=self._open)
 
     @property
