@@ -16,9 +16,7 @@ CANARY = "Canary 8d2b: the night he threw the chair"
 PIN = "4821"
 
 
-@pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch):
-    monkeypatch.setattr(lock, "CURRENT", lock.KdfParams(n=2 ** 10, r=8, p=1))
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
 
 
 def run(coro):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from app import exchange, lock
+from app import exchange
 from app.clock import FixedClock
 from app.demo_data import generate
 from app.domain import LovedOne
@@ -22,9 +22,7 @@ CANARY = "Canary 6c1e: the pharmacy called about the pills"
 NOW = "2026-11-26T10:30:00Z"
 
 
-@pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch):
-    monkeypatch.setattr(lock, "CURRENT", lock.KdfParams(n=2 ** 10, r=8, p=1))
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
 
 
 def run(coro):

@@ -17,13 +17,13 @@ from app.store import KEY_NAME, open_store
 
 CANARY = "Canary: she found the bottles under the sink again 51d0e7"
 PIN, PASSPHRASE = "4821", "tea kettle harbour violin"
-FAST = lock.KdfParams(n=2 ** 10, r=8, p=1)  # tests wrap with a cheap cost; one test checks the real one
 
 
 @pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch, request):
+def cheap_unless_tuned(request):
+    """Every test wraps with a cheap cost, but the one that checks the real parameters."""
     if request.node.name != "test_the_stored_parameters_are_the_tuned_ones_and_versioned":
-        monkeypatch.setattr(lock, "CURRENT", FAST)
+        request.getfixturevalue("cheap_kdf")
 
 
 def run(coro):

@@ -11,7 +11,7 @@ from app import journeys as rules
 from app import summary_pdf, trends
 from app.crisis import CrisisDirectory
 from app.domain import JournalEntry, Library, Step
-from app.i18n import _, country_name, current_language, format_number
+from app.i18n import _, country_name, current_language
 from app.services.exchange import ExportFile
 from app.services.runtime import Runtime
 from app.store import Store
@@ -43,16 +43,9 @@ def mood_sentence(points: list[trends.DayPoint]) -> str:
     """One honest sentence for the range (a change is claimed only as app/trends.py allows)."""
     if len(points) < 3:
         return _("Too few check-ins in these dates to say how things went.")
-    mean = sum(p.mood for p in points) / len(points)
-    direction = trends.trend_direction(points)
-    if direction is None or abs(direction) < trends.MIN_DIFF:
-        trend = _("with no clear change over the period")
-    elif direction > 0:
-        trend = _("and it rose over the period")
-    else:
-        trend = _("and it fell over the period")
+    mean, trend = trends.mean_and_trend(points)
     return _("On the {days} days with a check-in, mood averaged {mean} out of 5, {trend}.").format(
-        days=len(points), mean=format_number(round(mean, 1)), trend=trend)
+        days=len(points), mean=mean, trend=trend)
 
 
 def _answer(field, value) -> str | None:
