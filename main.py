@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 import flet as ft
 
+from app.logs import configure_logging
 from app.paths import ASSETS_DIR
 from wiring import make_services, make_session
 
@@ -14,8 +14,8 @@ HOST = "127.0.0.1"  # loopback only: the app is never reachable from the network
 
 
 def run() -> None:
-    # Events, codes and class names only: never what a person typed (tests/test_services.py holds it).
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Events, codes and class names only: never what a person typed (tests/test_logs.py holds it).
+    configure_logging()
     port = int(os.environ.get("REGROUP_PORT", "8550"))
     services = make_services()
     print(f"Regroup is running at http://{HOST}:{port}  (data: {services.data_dir})", flush=True)

@@ -48,6 +48,13 @@ class KeyFileError(CryptoError):
         super().__init__("key_wrong", detail)
 
 
+class KeyLockedError(CryptoError):
+    """The key is wrapped by the person's PIN or passphrase: it opens only after unlocking (app/lock.py)."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__("locked", detail)
+
+
 class DecryptionError(CryptoError):
     """A blob is damaged, was moved to another record, or needs another key."""
 
@@ -76,6 +83,8 @@ class DataKey:
     def from_json(cls, text: str) -> "DataKey":
         try:
             raw = json.loads(text)
+            if isinstance(raw, dict) and raw.get("format") == KEY_FORMAT and raw.get("wrapped") is True:
+                raise KeyLockedError("The key is wrapped by a PIN or passphrase.")
             if raw.get("format") != KEY_FORMAT or raw.get("wrapped"):
                 raise ValueError("unsupported key format")
             secret = base64.b64decode(raw["key"], validate=True)
@@ -88,13 +97,23 @@ class DataKey:
 
 
 class KeyStore(Protocol):
-    """Where the data key lives: secure storage on phones, an owner-only file elsewhere."""
+    """Where the data key lives: secure storage on phones, an owner-only file elsewhere.
+
+    `load`/`save` handle a plain key (save never replaces one); the record's text, which may be a
+    key wrapped by a PIN (app/lock.py), is read and atomically replaced by `read_text`/`replace_text`;
+    `erase` removes it (erase everything)."""
 
     def load(self) -> DataKey | None: ...
 
     def save(self, key: DataKey) -> None: ...
 
     def describe(self) -> str: ...
+
+    def read_text(self) -> str | None: ...
+
+    def replace_text(self, text: str) -> None: ...
+
+    def erase(self) -> None: ...
 
 
 class KeyFileStore:
@@ -106,7 +125,7 @@ class KeyFileStore:
     def describe(self) -> str:
         return f"key file {self.path}"
 
-    def load(self) -> DataKey | None:
+    def read_text(self) -> str | None:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -117,22 +136,48 @@ class KeyFileStore:
             mode = stat.S_IMODE(self.path.stat().st_mode)
             if mode & 0o077:
                 os.chmod(self.path, 0o600)  # tighten rather than refuse: the key is still ours
-        return DataKey.from_json(text)
+        return text
 
-    def save(self, key: DataKey) -> None:
-        """Write atomically, never over an existing key."""
+    def load(self) -> DataKey | None:
+        text = self.read_text()
+        return None if text is None else DataKey.from_json(text)
+
+    def _write_tmp(self, text: str) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, key.to_json().encode("utf-8"))
+            os.write(fd, text.encode("utf-8"))
             os.fsync(fd)
         finally:
             os.close(fd)
+        return tmp
+
+    def save(self, key: DataKey) -> None:
+        """Write atomically, never over an existing key."""
+        tmp = self._write_tmp(key.to_json())
         if self.path.exists():
             tmp.unlink()
             raise KeyFileError("A key file already exists; Regroup never writes a new key over it.")
         os.replace(tmp, self.path)
+
+    def replace_text(self, text: str) -> None:
+        """Swap the key record in one atomic rename (a PIN set, changed or removed: the same key, rewrapped)."""
+        if not self.path.exists():
+            raise KeyFileError("There is no key to rewrap.")
+        os.replace(self._write_tmp(text), self.path)
+
+    def erase(self) -> None:
+        """Overwrite, then remove (a disk that writes in place keeps nothing of the key)."""
+        for path in (self.path, self.path.with_name(self.path.name + ".tmp")):
+            try:
+                with open(path, "r+b") as fh:
+                    fh.write(os.urandom(max(path.stat().st_size, 64)))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError:
+                pass
+            path.unlink(missing_ok=True)
 
 
 class SecureValues(Protocol):
@@ -141,6 +186,8 @@ class SecureValues(Protocol):
     def get(self, name: str) -> str | None: ...
 
     def set(self, name: str, value: str) -> None: ...
+
+    def delete(self, name: str) -> None: ...
 
 
 class SecureStorageKeyStore:
@@ -154,14 +201,25 @@ class SecureStorageKeyStore:
     def describe(self) -> str:
         return "the device's secure storage"
 
+    def read_text(self) -> str | None:
+        return self.values.get(self.NAME)
+
     def load(self) -> DataKey | None:
-        text = self.values.get(self.NAME)
+        text = self.read_text()
         return None if text is None else DataKey.from_json(text)
 
     def save(self, key: DataKey) -> None:
         if self.values.get(self.NAME) is not None:
             raise KeyFileError("A key already exists in secure storage; it is never replaced.")
         self.values.set(self.NAME, key.to_json())
+
+    def replace_text(self, text: str) -> None:
+        if self.values.get(self.NAME) is None:
+            raise KeyFileError("There is no key to rewrap.")
+        self.values.set(self.NAME, text)
+
+    def erase(self) -> None:
+        self.values.delete(self.NAME)
 
 
 class FieldCipher:
@@ -170,6 +228,11 @@ class FieldCipher:
     def __init__(self, key: DataKey):
         self._key = key
         self._aead = AESGCM(key.secret)
+
+    @property
+    def key(self) -> DataKey:
+        """The data key in memory (a PIN wraps it; never written unwrapped while a PIN is set)."""
+        return self._key
 
     @staticmethod
     def _aad(header: bytes, table: str, record_id: str, field: str) -> bytes:

@@ -7,12 +7,26 @@ a poke while it runs queues exactly one more run afterwards. `flush()` runs it n
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Awaitable, Callable
+
+_LIVE: "weakref.WeakSet[Debouncer]" = weakref.WeakSet()
+
+
+async def flush_all() -> None:
+    """Run every waiting action now (before the lock forgets the key, so a draft being typed is kept)."""
+    for debouncer in list(_LIVE):
+        if debouncer.due or debouncer._timer:
+            try:
+                await debouncer.flush()
+            except Exception:  # noqa: BLE001 - each action reports its own failure; the lock goes on
+                pass
 
 
 class Debouncer:
     def __init__(self, delay: float, action: Callable[[], Awaitable[object]]):
         self.delay, self._action = delay, action
+        _LIVE.add(self)
         self._timer: asyncio.TimerHandle | None = None
         self._running: asyncio.Task | None = None
         self._again = False

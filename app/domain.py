@@ -28,6 +28,8 @@ class Settings:
     share_checkins: bool = False
     share_wellbeing: bool = False
     share_progress: bool = False
+    lock_minutes: int = 2            # with a PIN set, lock after this many idle minutes
+    discreet: bool = False           # a shared home: neutral title, files and reminders, a quick exit
 
     @property
     def greeting_name(self) -> str | None:

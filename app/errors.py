@@ -26,7 +26,22 @@ CODES = frozenset({
     "invalid_checkin",   # a check-in value outside what the screen offers
     "invalid_wellbeing", # WHO-5 answers that are not five numbers from 0 to 5
     # settings
-    "unknown_theme", "unknown_language", "unknown_country", "invalid_time",
+    "unknown_theme", "unknown_language", "unknown_country", "invalid_time", "invalid_lock_time",
+    # the PIN lock (app/lock.py)
+    "locked",            # the data key is wrapped by a PIN or passphrase and Regroup is locked
+    "pin_format",        # a new PIN is not 4 to 8 digits
+    "passphrase_short",  # a new passphrase is under 12 characters, or only digits
+    "pin_wrong",         # the PIN or passphrase does not open the key
+    "pin_wait",          # too many wrong tries: wait before the next one
+    "pin_mismatch",      # the two new PINs typed are not the same
+    # export and import (app/exchange.py): each leaves everything as it was
+    "import_wrong_passphrase",  # the passphrase does not open the export file
+    "import_truncated",         # the export file is cut off or damaged
+    "import_newer_format",      # the file was exported by a newer version of Regroup
+    "import_not_regroup",       # the file is not a Regroup export (another app's file, a photo ...)
+    # erase everything
+    "erase_confirm",     # the word typed to confirm is not the one asked for
+    "unpair_failed",     # the specialist's server did not hear the unpairing, so nothing was erased
     # content shipped with the app
     "content_invalid",   # a content file is broken (names file, step and field in its detail)
     # pairing with the specialist's server (SYNC.md)

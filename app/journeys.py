@@ -1,4 +1,4 @@
-"""Progress rules and exports for journeys: pure functions over content and stored progress."""
+"""Progress rules for journeys: pure functions over content and stored progress."""
 
 from __future__ import annotations
 
@@ -35,16 +35,3 @@ def suggest_next(library: Library, progress: dict[str, StepProgress],
 def next_step_after(journey: Journey, step_id: str) -> Step | None:
     index = journey.index(step_id)
     return journey.steps[index + 1] if index + 1 < len(journey.steps) else None
-
-
-def worksheet_markdown(step: Step, values: dict, *, title: str, empty: str, exported: str) -> str:
-    """A worksheet as a readable Markdown document (the re-approach plan export)."""
-    lines = [f"# {title}", "", f"_{exported}_", ""]
-    for field in step.fields:
-        value = values.get(field.id)
-        if field.type == "choice":
-            value = next((o.text for o in field.options if o.id == value), None)
-        elif field.type == "scale" and value is not None:
-            value = f"{value} / {field.max}"
-        lines += [f"## {field.label}", "", str(value).strip() if value not in (None, "") else f"_{empty}_", ""]
-    return "\n".join(lines)

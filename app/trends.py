@@ -98,9 +98,8 @@ def _fmt(value: float) -> str:
     return format_number(round(value, 1))
 
 
-def summarize_series(points: list[DayPoint], days: int) -> str:
-    if len(points) < 3:
-        return _("Check in a few times to see your trends.")
+def mean_and_trend(points: list[DayPoint]) -> tuple[str, str]:
+    """The mean mood, formatted, and the words for its direction (a change only when it is clear)."""
     mean = sum(p.mood for p in points) / len(points)
     direction = trend_direction(points)
     if direction is None or abs(direction) < MIN_DIFF:
@@ -109,8 +108,15 @@ def summarize_series(points: list[DayPoint], days: int) -> str:
         trend = _("and it has been rising")
     else:
         trend = _("and it has been falling")
+    return _fmt(mean), trend
+
+
+def summarize_series(points: list[DayPoint], days: int) -> str:
+    if len(points) < 3:
+        return _("Check in a few times to see your trends.")
+    mean, trend = mean_and_trend(points)
     return _("Over the last {days} days your mood averaged {mean} out of 5, {trend}.").format(
-        days=days, mean=_fmt(mean), trend=trend)
+        days=days, mean=mean, trend=trend)
 
 
 def summarize_use(c: Comparison) -> str:

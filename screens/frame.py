@@ -12,8 +12,10 @@ from screens.widgets import Screen, help_button, icon_button
 
 
 def frame(route: str, screen: Screen, *, nav: bool, wide: bool, on_help: Callable | None, on_back: Callable | None,
-          on_nav: Callable) -> ft.View:
+          on_nav: Callable, on_quick_exit: Callable | None = None) -> ft.View:
     actions = list(screen.actions)
+    if on_quick_exit:  # discreet mode: one tap shows a plain notes page (and locks, with a PIN)
+        actions.insert(0, icon_button(ft.Icons.CLOSE_FULLSCREEN, _("Quick exit"), on_quick_exit))
     if on_help:
         actions.append(ft.Container(help_button(on_help), padding=ft.Padding.only(right=8)))
     leading = icon_button(ft.Icons.ARROW_BACK, _("Back"), on_back) if on_back else None

@@ -41,6 +41,30 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "unknown_language": lambda: _("That language is not available yet."),
     "unknown_country": lambda: _("Regroup has no help lines for that country yet."),
     "invalid_time": lambda: _("That time is not one Regroup can use. Please choose another."),
+    "invalid_lock_time": lambda: _("That waiting time is not one Regroup offers. Please choose another."),
+    # the PIN lock
+    "locked": lambda: _("Regroup is locked. Unlock it with your PIN or passphrase to go on."),
+    "pin_format": lambda: _("A PIN is 4 to 8 digits."),
+    "passphrase_short": lambda: _("A passphrase needs at least 12 characters, and not only digits. A few "
+                                  "words you will remember work well."),
+    "pin_wrong": lambda: _("That is not the right PIN or passphrase. Nothing has been changed."),
+    "pin_wait": lambda: _("Too many tries in a row. Please wait a little before the next one; your data is "
+                          "safe and nothing has been changed."),
+    "pin_mismatch": lambda: _("The two entries are not the same. Please type them again."),
+    # export and import
+    "import_wrong_passphrase": lambda: _("This passphrase does not open the file. Check it and try again (if "
+                                         "you are sure of it, the file may be damaged). Nothing has been "
+                                         "changed."),
+    "import_truncated": lambda: _("This file is incomplete or damaged, so nothing was imported. If you can, "
+                                  "copy it again from where you saved it."),
+    "import_newer_format": lambda: _("This file was saved by a newer version of Regroup. Update Regroup on this "
+                                     "device, then try again. Nothing has been changed."),
+    "import_not_regroup": lambda: _("This is not a file exported from Regroup. Nothing has been changed."),
+    # erase everything
+    "erase_confirm": lambda: _("Type the word exactly as shown to confirm. Nothing has been erased."),
+    "unpair_failed": lambda: _("Your specialist's server could not be reached, so what you shared is still "
+                               "there and nothing has been erased. Try again when you are online, or erase "
+                               "this device only."),
     "content_invalid": lambda: _("A content file on this device is damaged. Your saved answers are safe."),
     "pair_server_missing": lambda: _("Type the address of your specialist's server."),
     "pair_server_invalid": lambda: _("That does not look like a server address. It looks like "

@@ -18,6 +18,8 @@ async def build(shell) -> Screen:
     return Screen(title=_("More"), controls=[page_body([
         _entry(ft.Icons.SETTINGS_OUTLINED, _("Settings"), _("Language, country, name and theme"),
                lambda e: run(shell.go, "/settings")),
+        _entry(ft.Icons.SHIELD_OUTLINED, _("Privacy and your data"), _("Lock, discreet mode, export, erase"),
+               lambda e: run(shell.go, "/privacy")),
         _entry(ft.Icons.INFO_OUTLINE, _("About Regroup"), _("What Regroup is, and how your data is kept"),
                lambda e: run(shell.go, "/about")),
         _entry(ft.Icons.SOS_OUTLINED, _("Crisis and support lines"), _("The numbers for your country"),

@@ -42,7 +42,7 @@ async def build(shell) -> Screen:
         ok = await shell.update_settings(language=state["language"], country=state["country"],
                                          display_name=name.value, onboarded=True)
         if ok:
-            await shell.restart()
+            await shell.go("/protect")  # the lock is offered once, at the end of the welcome
         else:
             e.control.disabled = False
             error.value = _("Your choices could not be saved. Please try again.")

@@ -8,8 +8,8 @@ from typing import Callable
 import flet as ft
 
 from app.i18n import _
-from screens import (about, about_content, checkin, journal, journeys, loved_one, more, settings, today, trends,
-                     wellbeing)
+from screens import (about, about_content, checkin, erase, exchange, journal, journeys, loved_one, more, pin,
+                     privacy, settings, summary, today, trends, wellbeing)
 
 
 @dataclass(frozen=True)
@@ -31,5 +31,10 @@ DESTINATIONS = (
 # Sub-pages sit on top of their parent (the back arrow returns there).
 SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build),
             "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build),
-            "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build)}
+            "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build),
+            # privacy (issue 13): the lock, and later discreet mode, export and erase
+            "/privacy": ("/more", privacy.build), "/pin": ("/privacy", pin.build_pin),
+            "/passphrase": ("/privacy", pin.build_passphrase), "/protect": ("/today", pin.build_offer),
+            "/export": ("/privacy", exchange.build_export), "/import": ("/privacy", exchange.build_import),
+            "/summary": ("/privacy", summary.build), "/erase": ("/privacy", erase.build)}
 HELP = "/help"

@@ -12,13 +12,15 @@ from app.domain import Settings
 from app.errors import trace_without_text
 from app.i18n import _, set_language
 from app.services import Services, StartResult, StartStatus
-from screens import entry, help as help_screen, journey, messages, onboarding, problem, step
+from screens import entry, help as help_screen, journey, lock, messages, neutral, onboarding, problem, step
 from screens.frame import frame
 from screens.routes import DESTINATIONS, HELP, SUBPAGES
 from screens.theme import WIDE_LAYOUT, apply_theme
 from screens.widgets import Screen, body, page_body, snack
 
 log = logging.getLogger("regroup.ui")
+LOCK = "/lock"
+NEUTRAL = "/notes"  # what quick exit shows: a plain notes page, nothing of Regroup
 
 
 class Shell:
@@ -35,6 +37,10 @@ class Shell:
         self._wide = False
         self._drawn: str | None = None  # drawn by go() before the browser's route event arrives
         self.flash: dict | None = None  # a one-time note for the next screen (e.g. "Entry deleted, Undo")
+        self._resume: str | None = None  # where the person was when the lock came down
+        self._neutral = False  # quick exit is showing the neutral page
+        self._browser_route = "/"  # what the address bar shows (discreet mode keeps it "/")
+        self._stop_listening: Callable[[], None] | None = None
 
     # --- start ------------------------------------------------------------
 
@@ -46,16 +52,23 @@ class Shell:
         page.on_route_change = self._on_route_change
         page.on_view_pop = self._on_view_pop
         page.on_resize = self._on_resize
+        self._watch_privacy()
         self._wide = (page.width or 0) >= WIDE_LAYOUT
+        self._browser_route = page.route or "/"
         self.device_locales = await self._read_device_locales()
         self.start_result = await self.services.start()
-        if self.start_result.status is StartStatus.OK:
-            await self.adopt(self.start_result.settings)
+        if self.start_result.status in (StartStatus.OK, StartStatus.LOCKED):
+            await self.adopt(self.start_result.settings)  # locked: only the plain settings (theme, discreet)
         first = self._landing_route()
+        if first == LOCK and page.route not in ("", "/", LOCK, NEUTRAL):
+            self._resume = page.route  # opened at an address while locked: go there once unlocked
         if page.route in ("", "/", first) or not self._route_allowed(page.route):
             await self.render(first)
         else:
             await self.render(page.route)
+        if self.settings.discreet:
+            await self._tell_browser(self.page.route)
+        await self.services.reminders.replan()
 
     async def _read_device_locales(self) -> list[str]:
         try:
@@ -71,15 +84,18 @@ class Shell:
         self.settings = settings
         set_language(settings.language)
         apply_theme(self.page, settings.theme)
+        self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
 
     def _landing_route(self) -> str:
         if self.start_result is None or self.start_result.status is not StartStatus.OK:
-            return "/problem"
+            return LOCK if self.start_result and self.start_result.status is StartStatus.LOCKED else "/problem"
         return "/today" if self.settings.onboarded else "/welcome"
 
     def _route_allowed(self, route: str) -> bool:
+        if route == NEUTRAL:
+            return True
         landing = self._landing_route()
-        if landing in ("/problem", "/welcome"):
+        if landing in ("/problem", "/welcome", LOCK):
             return route in (landing, HELP)
         known = {d.route for d in DESTINATIONS} | set(SUBPAGES) | {HELP}
         return route in known or self._dynamic(route) is not None
@@ -112,6 +128,16 @@ class Shell:
         return (self._country_override or self.settings.country
                 or self.services.suggest_country(self.device_locales))
 
+    @property
+    def file_prefix(self) -> str:
+        """How files the app saves begin (an export, a summary): neutral in discreet mode."""
+        return "notes" if self.settings.discreet else "regroup"
+
+    @property
+    def app_name(self) -> str | None:
+        """The app's name where a document would carry it (None in discreet mode)."""
+        return None if self.settings.discreet else "Regroup"
+
     async def choose_country(self, code: str) -> None:
         """Remember a country picked anywhere; saved once the store is open and onboarding done."""
         self._country_override = code
@@ -125,6 +151,8 @@ class Shell:
             snack(self.page, messages.describe(exc, what="settings not saved"))
             return False
         await self.adopt(settings)
+        if {"checkin_time", "discreet"} & set(changes):
+            await self.services.reminders.replan()
         return True
 
     def take_flash(self) -> dict | None:
@@ -135,9 +163,9 @@ class Shell:
         """Draw the route now, then tell the browser (its route event then finds it drawn already);
         a message shows on the new screen, after it is drawn, so it is not lost with the old one."""
         target = route if self._route_allowed(route) else self._landing_route()
+        self.services.privacy.touch()
         await self.render(target)
-        self._drawn = target
-        await self.page.push_route(target)
+        await self._tell_browser(target)
         if message:
             snack(self.page, message)
 
@@ -147,14 +175,99 @@ class Shell:
     async def restart(self) -> None:
         """After a fresh start or onboarding: draw the landing screen again."""
         await self.render(self._landing_route())
-        await self.page.push_route(self.page.route)
+        await self._tell_browser(self.page.route)
+
+    async def _tell_browser(self, route: str) -> None:
+        """Put the drawn route in the address bar and history; in discreet mode only ever "/".
+
+        Flet's web client changes the address only on push_route (setting page.route does not), so
+        discreet mode pushes "/" once and then nothing: no screen's name enters the history."""
+        shown = "/" if self.settings.discreet else route
+        if self.settings.discreet and self._browser_route == shown:
+            return
+        self._drawn, self._browser_route = shown, shown
+        await self.page.push_route(shown)
 
     async def refresh(self) -> None:
         await self.render(self.page.route or self._landing_route())
 
+    # --- the lock -------------------------------------------------------------
+
+    def _watch_privacy(self) -> None:
+        """Hear the lock, and lock when the tab or app goes to the background (wiring counts activity)."""
+        privacy = self.services.privacy
+        self._stop_listening = privacy.subscribe(self._on_lock_event)
+        privacy.start_ticker()
+        self.page.on_app_lifecycle_state_change = self._on_lifecycle
+        self.page.on_close = lambda e: self._stop_listening and self._stop_listening()
+
+    async def _on_lifecycle(self, e) -> None:
+        if e.state in (ft.AppLifecycleState.HIDE, ft.AppLifecycleState.PAUSE) and \
+                not self.services.privacy.away_expected:
+            await self.services.reminders.replan()  # a day checked in by now gets no reminder
+            await self.services.privacy.lock("background")
+
+    async def _on_lock_event(self, event: str) -> None:
+        if event == "locked":
+            if self.page.route not in (LOCK, NEUTRAL, "/problem", "/welcome"):
+                self._resume = self.page.route
+            self.start_result = StartResult(StartStatus.LOCKED, settings=self.settings)
+            while self.page.pop_dialog():  # a dialog or note may show the person's words
+                pass
+            if not self._neutral:  # after a quick exit the neutral page stays; it opens onto the lock
+                await self.go(LOCK)
+        elif event == "erased":  # everything is gone: start again as on a first run
+            while self.page.pop_dialog():
+                pass
+            self._resume = None
+            self.start_result = await self.services.start()
+            await self.adopt(self.start_result.settings)
+            await self.go(self._landing_route(), message=_("Everything was erased from this device."))
+        elif event == "unlocked" and self.start_result and self.start_result.status is StartStatus.LOCKED:
+            settings = await self.services.settings()
+            self.start_result = StartResult(StartStatus.OK, settings=settings)
+            await self.adopt(settings)
+            await self.services.reminders.replan()
+            if self._neutral:  # unlocked in another tab: this one stays on its plain page
+                return
+            resume, self._resume = self._resume, None
+            await self.go(resume or self._landing_route())
+
+    async def quick_exit(self, e=None) -> None:
+        """Discreet mode: show a plain notes page at once, then lock (with a PIN) behind it."""
+        if self.page.route not in (LOCK, NEUTRAL, "/problem", "/welcome"):
+            self._resume = self.page.route
+        self._neutral = True
+        while self.page.pop_dialog():
+            pass
+        await self.render(NEUTRAL)
+        await self.services.privacy.lock("quick exit")
+
+    async def leave_neutral(self, e=None) -> None:
+        self._neutral = False
+        if self.start_result and self.start_result.status is StartStatus.LOCKED:
+            await self.go(LOCK)
+        else:
+            resume, self._resume = self._resume, None
+            await self.go(resume or self._landing_route())
+
+    async def start_again_after_forgotten_secret(self) -> None:
+        """Forgotten PIN: move the locked data and its key aside (kept), and start with an empty store."""
+        moved, result = await self.services.start_fresh(StartStatus.LOCKED)
+        self.start_result = result
+        if result.status is StartStatus.OK:
+            await self.adopt(result.settings)
+        await self.restart()
+        snack(self.page, _("The old files were kept as: {names}").format(
+            names=", ".join(p.name for p in moved) or _("nothing")))
+
     # --- routing ------------------------------------------------------------
 
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        self._browser_route = e.route
+        if e.route == self._drawn:  # what go() pushed: drawn already
+            self._drawn = None
+            return
         route = e.route if self._route_allowed(e.route) else self._landing_route()
         if route == self._drawn:
             self._drawn = None
@@ -220,6 +333,10 @@ class Shell:
         return (self._chain(parent) if parent else []) + [route]
 
     async def _view_for(self, route: str) -> ft.View:
+        if route == NEUTRAL:
+            return self._frame(route, neutral.build(self), nav=False, back=False, show_help=False)
+        if route == LOCK:
+            return self._frame(route, await lock.build(self), nav=False, back=False)
         if route == "/problem":
             return self._frame(route, await problem.build(self), nav=False, back=False)
         if route == "/welcome":
@@ -235,8 +352,9 @@ class Shell:
         return self._frame(route, await dest.build(self), nav=True, back=False)
 
     def _frame(self, route: str, screen: Screen, *, nav: bool, back: bool, show_help: bool = True) -> ft.View:
+        quick_exit = self.quick_exit if self.settings.discreet and route != NEUTRAL else None
         return frame(route, screen, nav=nav, wide=self._wide, on_help=self.open_help if show_help else None,
-                     on_back=self._back if back else None, on_nav=self._on_nav)
+                     on_back=self._back if back else None, on_nav=self._on_nav, on_quick_exit=quick_exit)
 
     async def _on_nav(self, e) -> None:
         await self.go(DESTINATIONS[int(e.control.selected_index)].route)

@@ -116,16 +116,12 @@ async def _leave(shell, saver, route: str) -> None:
 
 
 def _export_button(shell, step, saver) -> ft.Control:
+    """The plan goes into the printable summary (a PDF with the rest of the person's record)."""
     async def export(e):
         if not await saver.flush():
             snack(shell.page, _("Your answers are not saved yet, so the plan was not exported. Please try again."))
             return
-        try:
-            file = await shell.services.journeys.export_worksheet(step.id)
-            await ft.FilePicker().save_file(dialog_title=_("Save your plan"), file_name=file.name,
-                                            src_bytes=file.data)
-        except Exception as exc:  # noqa: BLE001
-            messages.describe(exc, what="plan export failed")
-            snack(shell.page, _("The plan could not be exported. It is still saved in Regroup."))
+        await shell.go("/summary")
 
-    return ft.OutlinedButton(_("Export the plan as a file"), icon=ft.Icons.DOWNLOAD, height=48, on_click=export)
+    return ft.OutlinedButton(_("Print the plan in a summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF, height=48,
+                             on_click=export)

@@ -11,6 +11,13 @@ NOW = "2026-11-26T12:00:00.000Z"  # the fixtures' "now"; tests that care about t
 
 
 @pytest.fixture
+def cheap_kdf(monkeypatch):
+    """Wrap keys and seal exports with a cheap scrypt cost (the real one is tested once, in test_lock)."""
+    from app import lock
+    monkeypatch.setattr(lock, "CURRENT", lock.KdfParams(n=2 ** 10, r=8, p=1))
+
+
+@pytest.fixture
 def data_dir(tmp_path):
     path = tmp_path / "data"
     path.mkdir()

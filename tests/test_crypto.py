@@ -88,11 +88,18 @@ def test_loose_key_file_permissions_are_tightened(tmp_path):
 
 @pytest.mark.parametrize("text", ["", "not json", '{"format": 1}', '{"format": 9, "version": 1, "key": ""}',
                                   '{"format": 1, "version": 1, "key": "c2hvcnQ="}',
-                                  '{"format": 1, "version": 1, "wrapped": true, "key": "x"}'])
+                                  '{"format": 1, "version": 1, "wrapped": "yes", "key": "x"}'])
 def test_damaged_key_file_is_a_clear_error(tmp_path, text):
     (tmp_path / "regroup.key").write_text(text)
     with pytest.raises(crypto.KeyFileError):
         crypto.KeyFileStore(tmp_path / "regroup.key").load()
+
+
+def test_a_key_wrapped_by_a_pin_says_locked_not_damaged(tmp_path):
+    (tmp_path / "regroup.key").write_text('{"format": 1, "version": 1, "wrapped": true, "key": "x"}')
+    with pytest.raises(crypto.KeyLockedError) as err:
+        crypto.KeyFileStore(tmp_path / "regroup.key").load()
+    assert err.value.code == "locked"
 
 
 class FakeSecureStorage:
@@ -106,6 +113,9 @@ class FakeSecureStorage:
 
     def set(self, name, value):
         self.values[name] = value
+
+    def delete(self, name):
+        self.values.pop(name, None)
 
 
 def test_secure_storage_keystore_round_trips_and_never_replaces():

@@ -123,15 +123,6 @@ def test_loved_one_is_encrypted_and_drives_safety_notes(opened):
     assert LovedOne(substances=("cannabis",), violence="prefer_not").safety_kinds() == set()
 
 
-def test_plan_export_is_readable_markdown(library):
-    plan = library.step("reapproach.plan")
-    text = journeys.worksheet_markdown(plan, {"who": "Me and Sam", "format": "one_to_one"},
-                                       title="Our plan", empty="(empty)", exported="today")
-    assert text.startswith("# Our plan")
-    assert "## Who will take part, and why them?\n\nMe and Sam" in text
-    assert "A quiet one-to-one conversation" in text and "(empty)" in text
-
-
 def test_services_refuse_text_over_the_limit_and_keep_the_old_answer(data_dir, clock):
     async def go():
         services = Services(data_dir, clock=clock)
@@ -147,19 +138,6 @@ def test_services_refuse_text_over_the_limit_and_keep_the_old_answer(data_dir, c
             await services.journeys.save_reflection("after.feelings-reflect", "strongest", "z" * 100_001)
         await services.close()
     asyncio.run(go())
-
-
-def test_plan_export_reads_what_was_saved(data_dir, clock):
-    async def go():
-        services = Services(data_dir, clock=clock)
-        await services.start()
-        await services.journeys.save_worksheet("reapproach.plan", {"who": "Me and my sister"})
-        file = await services.journeys.export_worksheet("reapproach.plan")
-        await services.close()
-        return file
-    file = asyncio.run(go())
-    assert file.name == "regroup-reapproach-plan-2026-11-26.md"
-    assert "Me and my sister" in file.data.decode()
 
 
 def test_migration_3_upgrades_an_old_store_without_losing_settings(data_dir):

@@ -392,3 +392,72 @@ def test_backoff_grows_with_jitter_and_honours_retry_after():
     assert backoff_seconds(1, lambda: 0.0) == 2.5 and backoff_seconds(1, lambda: 1.0) == 5.0
     assert backoff_seconds(3, lambda: 1.0) == 20.0 and backoff_seconds(30, lambda: 1.0) == BACKOFF_CAP_S
     assert backoff_seconds(1, lambda: 0.0, retry_after=90) == 90
+
+
+def test_an_import_that_brings_newer_words_to_a_shared_entry_sends_them(world, tmp_path):
+    """The privacy export on another device, imported here: a shared record's newer text goes up again;
+    the conversation with the specialist moves with the file; nothing arrives shared by itself."""
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="before")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        world.api.send(family, "message", {"body": "Hello from Sam", "in_reply_to": None, "sender": "Sam"})
+        await phone.sync()
+        other = await world.phone("Ana-tablet").start()
+        exported = (await phone.services.exchange.export_file("a passphrase long enough")).data
+        await other.services.exchange.import_file(exported, "a passphrase long enough")
+        phone.clock.advance(minutes=5)
+        other.clock.advance(minutes=10)
+        await other.services.journal.save_entry(body="after, on the tablet", entry_id=saved.entry.id)
+        assert (await other.services.sharing.conversation()).messages[0][1].data["body"] == "Hello from Sam"
+        again = (await other.services.exchange.export_file("a passphrase long enough")).data
+        await phone.services.exchange.import_file(again, "a passphrase long enough")
+        await phone.sync()
+        assert world.api.records(family)[saved.entry.id]["data"]["body"] == "after, on the tablet"
+        await other.close()
+        await phone.close()
+    run(go())
+
+
+def test_erasing_everything_unpairs_first_and_erases_what_was_shared(world):
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True)
+        checkin = await phone.services.checkins.add(mood=2, note="shared once")
+        await phone.sync()
+        await phone.services.privacy.erase_everything("ERASE", unpair=True, erase_shared=True)
+        held = world.api.records(family)[checkin.id]
+        assert held["deleted"] and held["data"] is None
+        await phone.close()
+    run(go())
+
+
+def test_erasing_everything_waits_when_the_server_cannot_hear_the_unpairing(world):
+    down = {"on": False}
+
+    async def go():
+        phone, family = await _paired(world, fault=lambda r: "drop_request" if down["on"] else None)
+        await phone.services.checkins.add(mood=2)
+        down["on"] = True
+        with pytest.raises(AppError) as err:
+            await phone.services.privacy.erase_everything("ERASE", unpair=True, erase_shared=True)
+        assert err.value.code == "unpair_failed"
+        assert len((await phone.services.checkins.overview()).recent) == 1  # nothing erased
+        await phone.close()
+    run(go())
+
+
+def test_a_locked_phone_does_not_sync(world):
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True)
+        await phone.services.checkins.add(mood=2)
+        await phone.services.privacy.set_secret("correct horse battery", "passphrase")
+        await phone.services.privacy.lock()
+        before = len(phone.transport.requests)
+        report = await phone.sync()
+        assert report.skipped == "locked" and len(phone.transport.requests) == before
+        await phone.services.privacy.unlock("correct horse battery")
+        assert (await phone.sync()).error is None and len(world.api.records(family)) == 1
+        await phone.close()
+    run(go())

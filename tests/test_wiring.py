@@ -13,7 +13,7 @@ from app.errors import StoreError
 from app.services import Services, StartStatus
 from app.store.settings import get_settings, save_settings
 from app.worker import StoreThread
-from wiring import SecureStorageValues, make_session, phone_secure_values
+from wiring import SecureStorageValues, make_session, phone_reminders, phone_secure_values
 
 
 class FakeFletSecureStorage:
@@ -29,6 +29,10 @@ class FakeFletSecureStorage:
     async def set(self, key, value):
         self.threads.add(__import__("threading").get_ident())
         self.values[key] = value
+
+    async def remove(self, key):
+        self.threads.add(__import__("threading").get_ident())
+        self.values.pop(key, None)
 
 
 def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_path):
@@ -52,9 +56,24 @@ def test_the_store_thread_keeps_its_key_in_secure_storage_through_the_loop(tmp_p
     asyncio.run(go())
 
 
-def test_only_a_phone_build_uses_secure_storage():
+def test_erasing_removes_the_key_from_secure_storage_through_the_loop():
+    async def go():
+        fake = FakeFletSecureStorage()
+        keystore = crypto.SecureStorageKeyStore(SecureStorageValues(fake, asyncio.get_running_loop()))
+        worker = StoreThread()
+        await worker.run(keystore.save, crypto.DataKey.generate())
+        assert list(fake.values) == [crypto.SecureStorageKeyStore.NAME]
+        await worker.run(keystore.erase)
+        worker.shutdown()
+        return fake.values
+    assert asyncio.run(go()) == {}
+
+
+def test_only_a_phone_build_uses_secure_storage_and_system_reminders():
     assert phone_secure_values(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
     assert phone_secure_values(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
+    assert phone_reminders(SimpleNamespace(web=True, platform=ft.PagePlatform.ANDROID)) is None
+    assert phone_reminders(SimpleNamespace(web=False, platform=ft.PagePlatform.LINUX)) is None
 
 
 def test_secure_storage_cannot_be_chosen_once_the_store_is_open(data_dir):

@@ -24,13 +24,18 @@ from app.domain import THEMES, JourneyProgress, Settings, Step
 from app.errors import AppError, ContentError, StoreError
 from app.i18n import available_languages
 from app.services.checkins import CheckInService, TodayStatus, today_status
+from app.services.exchange import ExchangeService
 from app.services.journal import JournalService
 from app.services.journeys import JourneyService
+from app.services.privacy import LOCK_MINUTES, PrivacyService
+from app.services.reminders import ReminderService
 from app.services.sharing import SharingService
+from app.services.summary import SummaryService
 from app.runtime import Runtime
 from app.store import journal as journal_store
 from app.store import journeys as journey_rows
-from app.store import open_store, quarantine_store
+from app.store import default_keystore, open_store, outbox, quarantine_store
+from app.store.peek import peek_settings
 from app.store.settings import get_settings, save_settings
 from app.sync.engine import SyncEngine
 from app.sync.scheduler import SyncScheduler
@@ -47,6 +52,7 @@ class StartStatus(enum.Enum):
     CORRUPT = "store_corrupt"    # the database file is damaged
     KEY_MISSING = "key_missing"  # encrypted data, but no key
     KEY_WRONG = "key_wrong"      # a key that does not open this data, or an unreadable key
+    LOCKED = "locked"            # a PIN or passphrase wraps the key: the lock screen asks for it
     FAILED = "store_failed"      # anything else (permissions, a full disk at creation)
 
 
@@ -80,6 +86,8 @@ def clean_settings(changes: dict, *, languages: list[str], countries: CrisisDire
         raise AppError("unknown_country")
     if changes.get("checkin_time") and not _valid_time(changes["checkin_time"]):
         raise AppError("invalid_time")
+    if "lock_minutes" in changes and changes["lock_minutes"] not in LOCK_MINUTES:
+        raise AppError("invalid_lock_time")
     if "display_name" in changes:
         changes = {**changes, "display_name": (changes["display_name"] or "").strip()[:MAX_NAME] or None}
     return changes
@@ -102,8 +110,14 @@ class Services:
         self.journal = JournalService(self._rt)
         self.checkins = CheckInService(self._rt)
         self.journeys = JourneyService(self._rt)
-        self._engine = SyncEngine(self._rt, http=http, tokens=_TokensOf(self))
+        self.exchange = ExchangeService(self._rt)
+        self.summary = SummaryService(self._rt, lambda: self.crisis)
+        self.reminders = ReminderService(self._rt)
+        self.privacy = PrivacyService(self._rt, self.data_dir, keystore=self._current_keystore, reopen=self._open)
+        self._engine = SyncEngine(self._rt, http=http, tokens=_TokensOf(self), unlocked=self.privacy.keep_unlocked)
         self.sharing = SharingService(self._rt, self._engine, SyncScheduler(self._engine, self._rt.clock))
+        self.privacy.unpairing = self.sharing.before_erasing()  # erase everything unpairs first when paired
+        self.exchange.on_records_changed = outbox.imported  # a shared record given newer words is sent again
 
     @property
     def started(self) -> bool:
@@ -123,6 +137,9 @@ class Services:
         return self._rt.library_error
 
     # --- start-up -----------------------------------------------------------
+
+    def _current_keystore(self) -> crypto.KeyStore:
+        return self._keystore or default_keystore(self.data_dir)
 
     def use_secure_storage(self, values: crypto.SecureValues) -> None:
         """On a phone: the data key and the device token live in the platform's secure storage.
@@ -156,31 +173,42 @@ class Services:
             self._rt.library_error = exc.detail
             log.error("journeys not loaded: %s", exc.detail)
 
-    def _open(self) -> StartResult:
+    def _open(self, keystore: crypto.KeyStore | None = None) -> StartResult:
+        """Open the store (with the key unwrapped in memory, after unlocking with a PIN)."""
         if self._rt.store is not None:
             return StartResult(StartStatus.OK, settings=get_settings(self._rt.store))
+        self.privacy.refresh_key()
         try:
-            self._rt.store = open_store(self.data_dir, clock=self.clock, keystore=self._keystore)
+            self._rt.store = open_store(self.data_dir, clock=self.clock, keystore=keystore or self._keystore)
         except AppError as exc:
             status = StartStatus(exc.code) if exc.code in {s.value for s in StartStatus} else StartStatus.FAILED
+            if status is StartStatus.LOCKED:  # the plain settings (theme, discreet mode) still apply
+                log.info("store locked: waiting for the PIN or passphrase")
+                return StartResult(status, exc.detail, settings=peek_settings(self.data_dir))
             log.error("store could not be opened: %s", exc.code)
             return StartResult(status, exc.detail)
         except OSError as exc:
             log.error("store could not be opened: %s", exc.__class__.__name__)
             return StartResult(StartStatus.FAILED, exc.strerror or exc.__class__.__name__)
         journal_store.build_index(self._rt.store)  # search works from the first keystroke; off the UI thread
-        return StartResult(StartStatus.OK, settings=get_settings(self._rt.store))
+        settings = get_settings(self._rt.store)
+        self.privacy.settings_changed(settings)
+        return StartResult(StartStatus.OK, settings=settings)
 
     async def start_fresh(self, status: StartStatus) -> tuple[list[Path], StartResult]:
         """Move the unreadable files aside (kept, named with the time), then open a new store."""
         def work():
             stamp = self.clock.now().strftime("%Y%m%dT%H%M%SZ")
-            moved = quarantine_store(self.data_dir, stamp=stamp, include_key=status is StartStatus.KEY_WRONG)
+            include_key = status in (StartStatus.KEY_WRONG, StartStatus.LOCKED)
+            moved = quarantine_store(self.data_dir, stamp=stamp, include_key=include_key)
+            if status is StartStatus.LOCKED:  # a forgotten PIN: its wrapped key is kept beside the old data
+                moved += self.privacy.set_key_aside(stamp)
             return moved, self._open()
         return await self._rt.thread.run(work)
 
     async def close(self) -> None:
         self.sharing.scheduler.stop()
+        await self.privacy.stop_ticker()
         if self._rt.store is not None:
             await self._rt.thread.run(self._rt.store.close)
             self._rt.store = None
@@ -193,7 +221,9 @@ class Services:
     async def update_settings(self, **changes) -> Settings:
         """Save settings; values the app does not offer are refused with their code."""
         changes = clean_settings(changes, languages=available_languages(), countries=self.crisis)
-        return await self._rt.run(lambda s: save_settings(s, **changes))
+        settings = await self._rt.run(lambda s: save_settings(s, **changes))
+        self.privacy.settings_changed(settings)
+        return settings
 
     async def today(self) -> TodayView:
         """The Today screen in one trip: what is due, and the suggested next step."""

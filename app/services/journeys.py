@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from app import journeys as rules
 from app.domain import JourneyProgress, LovedOne, Reflection, Step, StepProgress
-from app.i18n import _, format_date
 from app.journal import check_text
 from app.runtime import Runtime
 from app.store import Store
@@ -28,12 +27,6 @@ class StepState:
 class StepDone:
     next_step: Step | None   # the journey's next step, None after the last
     journey_finished: bool   # every step of the journey is now done
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    name: str
-    data: bytes
 
 
 class JourneyService:
@@ -102,18 +95,6 @@ class JourneyService:
                 check_text(value)
         await self._rt.run(lambda s: rows.save_worksheet(s, journey_id=step.journey_id, step_id=step.id,
                                                          kind=step.kind, fields=dict(values)))
-
-    async def export_worksheet(self, step_id: str) -> ExportFile:
-        """The saved worksheet (the re-approach plan) as a Markdown file, read from the store."""
-        step = self._library.step(step_id)
-
-        def work(s: Store) -> tuple[dict, str]:
-            return rows.get_worksheet(s, step.id) or {}, s.clock.today()
-        values, today = await self._rt.run(work)
-        text = rules.worksheet_markdown(
-            step, values, title=_("Our re-approach plan"), empty=_("Not filled in yet"),
-            exported=_("Exported from Regroup on {date}").format(date=format_date(today)))
-        return ExportFile(f"regroup-reapproach-plan-{today.isoformat()}.md", text.encode("utf-8"))
 
     async def set_checklist_item(self, step_id: str, item_id: str, checked: bool) -> None:
         await self._rt.run(lambda s: rows.set_checklist_item(s, step_id, item_id, checked))

@@ -85,6 +85,14 @@ class SharingService:
         """`done`, or `queued` when the server could not be reached (tried again at the next sync)."""
         return await self.engine.unpair(erase=erase)
 
+    # What erasing everything on the phone asks first (app.services.privacy.Unpairing).
+    async def is_paired(self) -> bool:
+        return (await self.status()).state in ("active", "unpairing")
+
+    def before_erasing(self) -> "UnpairFirst":
+        return UnpairFirst(self)
+
+
     async def set_shared(self, entity: str, record_id: str, shared: bool) -> outbox.Mark:
         def work(s: Store) -> outbox.Mark:
             outbox.set_shared(s, entity, record_id, shared)
@@ -154,3 +162,22 @@ class SharingService:
     async def feedback_for(self, step_id: str) -> list[inbox.Received]:
         """What the specialist said about this step's worksheet (the re-approach plan first of all)."""
         return await self._rt.run(lambda s: inbox.feedback_for_step(s, step_id))
+
+
+class UnpairFirst:
+    """What erasing everything on the phone asks first (app.services.privacy.Unpairing): the server must
+    hear the unpairing before the phone forgets its token, else nothing is erased (unpair_failed)."""
+
+    def __init__(self, sharing: SharingService):
+        self._sharing = sharing
+
+    async def is_paired(self) -> bool:
+        return await self._sharing.is_paired()
+
+    async def unpair(self, *, erase_shared: bool) -> None:
+        try:
+            outcome = await self._sharing.unpair(erase=erase_shared)
+        except AppError as exc:
+            raise AppError("unpair_failed", exc.code) from None
+        if outcome != "done":
+            raise AppError("unpair_failed", "the server could not be reached")

@@ -487,3 +487,12 @@ def count_unshared(store: Store, entity: str) -> int:
 
 def journeys_with_progress(store: Store) -> list[str]:
     return [r[0] for r in store.db.execute("SELECT DISTINCT journey_id FROM journey_progress ORDER BY journey_id")]
+
+
+def imported(store: Store, table: str, ids: list[str]) -> None:
+    """An import gave these records newer words (inside its transaction): queue the shared ones again."""
+    entity = next((e for e, t in TABLES.items() if t == table), None)
+    if entity is None:
+        return
+    for rid in ids:
+        record_changed(store, entity, rid)

@@ -8,6 +8,7 @@ while its op is in flight gets a new op, sent after the first is answered: nothi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -49,9 +50,11 @@ def backoff_seconds(attempt: int, rng: Callable[[], float] = random.random, retr
 
 class SyncEngine:
     def __init__(self, rt: Runtime, *, http: Callable[[], httpx.AsyncClient], tokens: TokenKeeper,
-                 can_run: Callable[[], bool] = lambda: True, rng: Callable[[], float] = random.random):
+                 unlocked: Callable[[], contextlib.AbstractAsyncContextManager] | None = None,
+                 rng: Callable[[], float] = random.random):
         self._rt, self._http, self._tokens, self._rng = rt, http, tokens, rng
-        self.can_run = can_run
+        # Sync reads what the person wrote, so it runs only while unlocked; a lock waits for it to end.
+        self._unlocked = unlocked or contextlib.nullcontext
         self._lock = asyncio.Lock()
         self.attempt = 0
         self.running = False
@@ -88,7 +91,12 @@ class SyncEngine:
         async with self._lock:
             self.running = True
             try:
-                return await self._sync()
+                async with self._unlocked():
+                    return await self._sync()
+            except AppError as exc:
+                if exc.code == "locked":
+                    return SyncReport(skipped="locked")
+                raise
             finally:
                 self.running = False
 
@@ -98,8 +106,6 @@ class SyncEngine:
             return SyncReport(skipped="not_paired")
         if conn.status == "closed":
             return SyncReport(error="connection_closed")
-        if not self.can_run():
-            return SyncReport(skipped="locked")
         token = await self._rt.run(self._tokens.load)
         try:
             async with self._http() as client:

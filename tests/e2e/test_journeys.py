@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.store import journeys as js
+from tests.test_summary import pdf_text
 from tests.e2e.harness import read_store, seed
 from tests.e2e.test_shell import assert_accessible
 
@@ -146,10 +147,11 @@ def test_plan_is_exported_as_a_file_and_loved_one_tailors_safety(tmp_path, start
     phone.see("Your re-approach plan")
     phone.type_into("Who will take part, and why them?", "Me and his sister, who he trusts")
     phone.see("Saved")
-    with phone.page.expect_download() as download:
-        phone.tap("button", "Export the plan as a file")
-    path = download.value.path()
-    text = path.read_text(encoding="utf-8") if hasattr(path, "read_text") else open(path, encoding="utf-8").read()
-    assert download.value.suggested_filename.startswith("regroup-reapproach-plan-")
-    assert "# Our re-approach plan" in text and "Me and his sister, who he trusts" in text
     phone.screenshot("03-plan")
+    phone.tap("button", "Print the plan in a summary (PDF)")  # the plan prints in the session summary
+    phone.wait("heading", "Summary")
+    with phone.page.expect_download() as download:
+        phone.tap("button", "Save the PDF")
+    assert download.value.suggested_filename.startswith("regroup-summary-")
+    text = pdf_text(download.value.path())
+    assert "Your re-approach plan" in text and "Me and his sister, who he trusts" in text

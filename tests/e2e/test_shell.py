@@ -30,6 +30,8 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
     phone.type_into("Your first name (optional)", "Maria")
     phone.screenshot("02-welcome-filled")
     phone.tap("button", "Start using Regroup")
+    phone.wait("heading", "A lock")
+    phone.tap("button", "Not now")
 
     phone.see("Maria")
     phone.wait("heading", "Today")
