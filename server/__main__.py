@@ -6,13 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import uuid
 
-from sqlalchemy import insert, select
-
-from server import db, queries, sync
-from server.auth import hash_password
-from server.pages import add_family
+from server import admin, db
 from server.settings import Settings
 
 
@@ -36,54 +31,24 @@ def cmd_migrate(settings, args) -> str:
 
 def cmd_create_specialist(settings, args) -> str:
     password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        raise Failure("the password (read from standard input) must be at least 10 characters")
-    email = args.email.strip().lower()
-    if "@" not in email or not args.name.strip():
-        raise Failure("give a valid --email and a --name")
-    engine = _engine(settings)
-    with engine.begin() as conn:
-        if conn.execute(select(db.specialists.c.id).where(db.specialists.c.email == email)).first():
-            raise Failure(f"a specialist with the email {email} already exists")
-        sid = str(uuid.uuid4())
-        conn.execute(insert(db.specialists).values(id=sid, email=email, name=args.name.strip(),
-                                                   password_hash=hash_password(password), created_at=db.now()))
-    return sid
+    if len(password) < admin.MIN_PASSWORD:
+        raise Failure(f"the password (read from standard input) must be at least {admin.MIN_PASSWORD} characters")
+    return admin.create_specialist(_engine(settings), args.email, args.name, password)
 
 
 def cmd_add_family(settings, args) -> str:
-    if not args.name.strip():
-        raise Failure("give the family a --name")
-    try:
-        return add_family(_engine(settings), args.name.strip(), args.specialist)
-    except KeyError:
-        raise Failure(f"no specialist with the email {args.specialist}") from None
-
-
-def _family_exists(engine, family_id: str) -> None:
-    with engine.begin() as conn:
-        if conn.execute(select(db.families.c.id).where(db.families.c.id == family_id)).first() is None:
-            raise Failure(f"no family with the id {family_id}")
+    return admin.add_family(_engine(settings), args.name, args.specialist)
 
 
 def cmd_pairing_code(settings, args) -> str:
-    engine = _engine(settings)
-    _family_exists(engine, args.family)
-    if args.member:
-        with engine.begin() as conn:
-            if conn.execute(select(db.members.c.id).where(db.members.c.id == args.member,
-                                                          db.members.c.family_id == args.family)).first() is None:
-                raise Failure(f"no member {args.member} in family {args.family}")
-    return sync.create_pairing_code(engine, args.family, args.member, "admin (command line)")
+    return admin.create_pairing_code(_engine(settings), args.family, args.member, ACTOR)
 
 
 def cmd_export_family(settings, args) -> str:
-    engine = _engine(settings)
-    _family_exists(engine, args.family)
-    data = queries.export_family(engine, args.family)
-    with engine.begin() as conn:
-        sync.audit(conn, args.family, "admin (command line)", "exported")
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(admin.export_family(_engine(settings), args.family, ACTOR), ensure_ascii=False)
+
+
+ACTOR = "admin (command line)"
 
 
 def cmd_serve(settings, args) -> str:
@@ -118,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 "pairing-code": cmd_pairing_code, "export-family": cmd_export_family, "serve": cmd_serve}
     try:
         print(handlers[args.command](Settings.from_env(), args))
-    except Failure as exc:
+    except (Failure, admin.Invalid, admin.NotFound) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback, for scripts

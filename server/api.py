@@ -46,8 +46,12 @@ async def authenticate(request: Request) -> sync.Device:
     device = await run_in_threadpool(sync.device_for_token, request.app.state.engine, token.strip()) \
         if scheme.lower() == "bearer" and token.strip() else None
     if device is None:
-        raise Problem(error(401, "unauthorized", "no valid device token; pair again"))
+        raise Problem(unauthorized())
     return device
+
+
+def unauthorized() -> JSONResponse:
+    return error(401, "unauthorized", "no valid device token; pair again")
 
 
 async def read_json(request: Request):

@@ -9,10 +9,10 @@ import logging
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import VERSION, api, db, pages as dashboard, sync
+from server import VERSION, admin, api, db, pages as dashboard
 from server.openapi import add_security_scheme
 from server.ratelimit import DeviceLimiter
 from server.settings import Settings
@@ -46,9 +46,22 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     async def problem(request: Request, exc: api.Problem):
         return exc.response
 
+    @app.exception_handler(db.NoLongerPaired)
+    async def no_longer_paired(request: Request, exc: db.NoLongerPaired):
+        return api.unauthorized()
+
     @app.exception_handler(dashboard.NotFound)
-    async def not_found_page(request: Request, exc: dashboard.NotFound):
+    @app.exception_handler(admin.NotFound)
+    async def not_found_page(request: Request, exc: Exception):
         return HTMLResponse(dashboard.render_not_found(request), status_code=404)
+
+    @app.exception_handler(dashboard.NotSignedIn)
+    async def sign_in_first(request: Request, exc: dashboard.NotSignedIn):
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(admin.Invalid)
+    async def invalid_input(request: Request, exc: admin.Invalid):
+        return dashboard.render_invalid(request, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -78,7 +91,7 @@ async def _purge_forever(engine, retention_days: int) -> None:
     """Drop expired notices at start and every six hours (a cursor below them then gets 410)."""
     while True:
         try:
-            purged = await run_in_threadpool(sync.purge_notices, engine, retention_days)
+            purged = await run_in_threadpool(admin.purge_notices, engine, retention_days)
             if purged:
                 log.info("purged %d expired notices", purged)
         except Exception:  # noqa: BLE001 - try again next time; never take the server down

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -74,7 +73,3 @@ class Signer:
 
     def login_csrf(self, stamp: str) -> str:
         return self._mac(b"login:" + stamp.encode())
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)

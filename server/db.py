@@ -1,4 +1,4 @@
-"""Tables, engine and migrations for the specialist server (SQLAlchemy Core; SQLite or PostgreSQL).
+"""Tables, engine, migrations and the two writes every writer shares (the family's seq and the audit log).
 
 Seq is a per-family counter in `families.latest_seq`, taken with UPDATE ... RETURNING inside the
 op's transaction: gap-free and in commit order on both databases (never an auto-increment cursor).
@@ -7,10 +7,20 @@ op's transaction: gap-free and in commit order on both databases (never an auto-
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable, TypeVar
 
 from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, create_engine, event, text)
+                        Table, Text, create_engine, event, insert, text, update)
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+try:  # PostgreSQL's answers that mean "another transaction got there first: try again"
+    from psycopg.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
+    RETRYABLE_CAUSES: tuple = (SerializationFailure, DeadlockDetected, LockNotAvailable)
+except ImportError:  # pragma: no cover - psycopg is part of the server extra
+    RETRYABLE_CAUSES = ()
+
+T = TypeVar("T")
 
 metadata = MetaData()
 
@@ -20,8 +30,8 @@ specialists = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("password_hash", String(200), nullable=False),
-    Column("failed_logins", Integer, nullable=False, server_default="0"),
-    Column("last_failed_at", String(40)),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),  # unused; dropped by revision 2
+    Column("last_failed_at", String(40)),  # unused; dropped by revision 2
     Column("created_at", String(40), nullable=False),
 )
 families = Table(
@@ -125,7 +135,7 @@ views = Table(
     Column("seen_seq", Integer, nullable=False),
     PrimaryKeyConstraint("specialist_id", "family_id"),
 )
-audit = Table(
+audit_log = Table(
     "audit", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("family_id", String(36), nullable=False, index=True),  # kept after the family is erased
@@ -154,8 +164,52 @@ schema_migrations = Table(
 )
 
 
+def iso(moment: dt.datetime) -> str:
+    """UTC ISO-8601 with milliseconds and Z: the one format stored, so strings compare as times."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(dt.datetime.now(dt.timezone.utc))
+
+
+class NoLongerPaired(Exception):
+    """The device was unpaired, or its family erased, while a request was using it: the answer is 401."""
+
+
+def next_seq(conn: Connection, family_id: str) -> int:
+    """Take the family's next seq inside the caller's transaction (row-locked on PostgreSQL)."""
+    seq = conn.execute(update(families).where(families.c.id == family_id)
+                       .values(latest_seq=families.c.latest_seq + 1)
+                       .returning(families.c.latest_seq)).scalar()
+    if seq is None:
+        raise NoLongerPaired(family_id)
+    return seq
+
+
+def audit(conn: Connection, family_id: str, actor: str, action: str, detail: str | None = None) -> None:
+    """Append to the audit log: who, what, when. Never content."""
+    conn.execute(insert(audit_log).values(family_id=family_id, actor=actor[:400], action=action,
+                                          detail=(detail or "")[:400] or None, at=now()))
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A write that lost a race with another transaction (a unique key, a deadlock, a serialization failure)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, DBAPIError) and isinstance(exc.orig, RETRYABLE_CAUSES)
+
+
+def retrying(engine: Engine, work: Callable[[Connection], T], attempts: int = 5) -> T:
+    """Run work(conn) in one transaction, again from the start when it lost a race."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            if not is_conflict(exc) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def make_engine(url: str) -> Engine:

@@ -45,6 +45,13 @@ class DeviceLimiter:
         return None
 
 
+def recent_failures(engine: Engine, address: str, window_s: int) -> int:
+    """How many failures this address (or "login:" key) had in the window."""
+    with engine.begin() as conn:
+        return conn.execute(select(func.count()).select_from(db.pair_failures).where(
+            db.pair_failures.c.address == address, db.pair_failures.c.at > int(time.time()) - window_s)).scalar()
+
+
 def pairing_wait(engine: Engine, address: str, failures: int, window_s: int) -> int | None:
     """Seconds until this address may try again, or None (sliding window over failed pairings)."""
     now = int(time.time())

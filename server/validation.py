@@ -58,15 +58,23 @@ UP_ENTITIES: dict[str, dict] = {
 DOWN_ONLY = ("recommendation", "feedback", "notice")
 
 
-def check_text(value: str, field: str, max_len: int) -> None:
+def text_fault(value: str, max_len: int) -> tuple[str, str] | None:
+    """Why this text cannot be stored, as (code, detail): a NUL, a lone surrogate, too long; else None."""
     if "\x00" in value:
-        raise Rejected("invalid_text", field, "text holds a NUL character")
+        return "invalid_text", "text holds a NUL character"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise Rejected("invalid_text", field, "text holds a lone surrogate") from None
+        return "invalid_text", "text holds a lone surrogate"
     if len(value) > max_len:
-        raise Rejected("too_long", field, f"at most {max_len} characters")
+        return "too_long", f"at most {max_len} characters"
+    return None
+
+
+def check_text(value: str, field: str, max_len: int) -> None:
+    fault = text_fault(value, max_len)
+    if fault:
+        raise Rejected(fault[0], field, fault[1])
 
 
 def _check_time(value, field: str) -> None:

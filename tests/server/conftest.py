@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from server import auth, db, sync
+from server import admin, auth, db
 from server.app import create_app
-from server.pages import add_family
 from server.settings import Settings
 
 PG_ADMIN = os.environ.get("REGROUP_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
@@ -61,10 +60,10 @@ class World:
         return sid
 
     def family(self, specialist_email: str, name: str = "The Smiths") -> str:
-        return add_family(self.engine, name, specialist_email)
+        return admin.add_family(self.engine, name, specialist_email)
 
     def code(self, family_id: str, member_id: str | None = None) -> str:
-        return sync.create_pairing_code(self.engine, family_id, member_id, "test")
+        return admin.create_pairing_code(self.engine, family_id, member_id, "test")
 
     def pair(self, family_id: str, name: str = "Ana", member_id: str | None = None, client=None) -> dict:
         r = (client or self.client).post("/api/v1/pair", json={"code": self.code(family_id, member_id),
