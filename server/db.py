@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Callable, TypeVar
 
 from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, create_engine, event, insert, text, update)
+                        Table, Text, create_engine, event, insert, inspect, text, update)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -82,6 +82,7 @@ records = Table(
     Column("entity_id", String(36), nullable=False),
     Column("entity", String(40), nullable=False),
     Column("member_id", String(36), nullable=False),
+    Column("device_id", String(36)),  # the device that wrote the current content (revision 2)
     Column("version", Integer, nullable=False),
     Column("seq", Integer, nullable=False),
     Column("data", Text),
@@ -254,7 +255,13 @@ def _m1_initial(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
-MIGRATIONS = [(1, "initial", _m1_initial)]
+def _m2_record_writer(conn: Connection) -> None:
+    """Which device wrote a record's current content, so content another device wrote is kept when replaced."""
+    if "device_id" not in {c["name"] for c in inspect(conn).get_columns("records")}:
+        conn.exec_driver_sql("ALTER TABLE records ADD COLUMN device_id VARCHAR(36)")
+
+
+MIGRATIONS = [(1, "initial", _m1_initial), (2, "record_writer", _m2_record_writer)]
 
 
 def migrate(engine: Engine) -> list[int]:

@@ -175,15 +175,14 @@ def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
     if rec is None:
         seq = db.next_seq(conn, fam)
         conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
-                                               member_id=device.member_id, version=1, seq=seq, data=data,
-                                               hlc=op.hlc, updated_at=db.now()))
+                                               member_id=device.member_id, device_id=device.id, version=1,
+                                               seq=seq, data=data, hlc=op.hlc, updated_at=db.now()))
         _log_up(conn, device, op, 1, seq)
         return _result(op.op_id, "applied", 1, seq)
     if rec["deleted"] or op.base_version == rec["version"]:
         return _replace(conn, device, op, rec, data, "applied")
     # Stale base: two devices of one member wrote the same record. Later hlc wins; nothing is dropped.
     if hlc_key(op.hlc, now_dt) > hlc_key(rec["hlc"] or op.hlc, now_dt):
-        _keep_revision(conn, fam, op.entity_id, rec["version"], rec["data"], rec["hlc"])
         return _replace(conn, device, op, rec, data, "conflict")
     _keep_revision(conn, fam, op.entity_id, rec["version"], data, op.hlc)
     return _result(op.op_id, "conflict", rec["version"], rec["seq"])
@@ -195,21 +194,33 @@ def _keep_revision(conn, family_id, entity_id, version, data, hlc) -> None:
 
 
 def _replace(conn, device, op, rec, data, status) -> dict:
+    """A new version of the record. Content that another device wrote is kept as a revision, so a
+    write that won a conflict never vanishes under a later edit from the phone that lost it."""
+    if not rec["deleted"] and (status == "conflict" or rec["device_id"] != device.id):
+        _keep_revision(conn, device.family_id, op.entity_id, rec["version"], rec["data"], rec["hlc"])
     seq, version = db.next_seq(conn, device.family_id), rec["version"] + 1
     conn.execute(update(db.records).where(db.records.c.family_id == device.family_id,
                                           db.records.c.entity_id == op.entity_id)
                  .values(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
-                         updated_at=db.now()))
+                         device_id=device.id, updated_at=db.now()))
     _log_up(conn, device, op, version, seq)
     return _result(op.op_id, status, version, seq)
 
 
+FINAL = ("delete", "erased")  # tombstones nothing changes again (a revoke can be shared again)
+
+
 def _tombstone(conn, device, op, rec, kind) -> dict:
+    """Delete or revoke: erase content and revisions, leave a tombstone. A delete or erasure is final:
+    a later delete or revoke of it, or a second revoke, changes nothing and answers the tombstone."""
     fam = device.family_id
+    if rec is not None and rec["deleted"] and (rec["tomb_kind"] in FINAL or kind == rec["tomb_kind"]):
+        return _result(op.op_id, "applied", rec["version"], rec["seq"])
     seq = db.next_seq(conn, fam)
     version = (rec["version"] + 1) if rec else 1
     conn.execute(delete(db.revisions).where(db.revisions.c.family_id == fam, db.revisions.c.entity_id == op.entity_id))
-    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc)
+    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc,
+                  device_id=device.id)
     if rec:
         conn.execute(update(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
                      .values(**values))
@@ -265,12 +276,12 @@ def erase_member_records(conn: Connection, family_id: str, member_id: str) -> in
     """Tombstone every shared record of a member (kind erased) and tell their devices."""
     recs = conn.execute(select(db.records.c.entity_id, db.records.c.entity, db.records.c.version).where(
         db.records.c.family_id == family_id, db.records.c.member_id == member_id,
-        or_(db.records.c.deleted.is_(False), db.records.c.tomb_kind != "erased"))).all()
+        or_(db.records.c.deleted.is_(False), db.records.c.tomb_kind == "revoke"))).all()
     for entity_id, entity, version in recs:
         seq = db.next_seq(conn, family_id)
         conn.execute(update(db.records).where(db.records.c.family_id == family_id, db.records.c.entity_id == entity_id)
                      .values(version=version + 1, seq=seq, data=None, deleted=True, tomb_kind="erased",
-                             updated_at=db.now()))
+                             device_id=None, updated_at=db.now()))
         notice_seq = db.next_seq(conn, family_id)
         conn.execute(insert(db.changes).values(
             family_id=family_id, seq=notice_seq, direction="notice", entity="notice", entity_id=new_id(), version=1,
