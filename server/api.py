@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import logging
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -16,6 +18,7 @@ from server.ratelimit import pairing_wait, record_pairing_failure
 
 log = logging.getLogger("regroup.server")
 MAX_BODY = 1024 * 1024
+MAX_DEPTH = 64  # far above any body of SYNC.md (6 levels), far below the parser's recursion limit
 MAX_OPS = 100
 router = APIRouter(prefix="/api/v1")
 
@@ -63,10 +66,25 @@ async def read_json(request: Request):
         body += chunk
         if len(body) > MAX_BODY:
             raise Problem(error(413, "too_large", "the body is over 1 MiB"))
+    if nesting_depth(body) > MAX_DEPTH:
+        raise Problem(error(400, "malformed_json", f"the body nests deeper than {MAX_DEPTH} levels"))
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise Problem(error(400, "malformed_json", "the body is not valid JSON")) from None
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def nesting_depth(body: bytes) -> int:
+    """The deepest nesting of [ and { outside strings, counted before parsing (the parser recurses)."""
+    def deepest(text: bytes) -> int:
+        return max(itertools.accumulate(_STEP[b] for b in text.translate(None, _NOT_BRACKETS)), default=0)
+    rough = deepest(body)  # brackets inside strings count too: an upper bound, and quick
+    return rough if rough <= MAX_DEPTH else deepest(_JSON_STRING.sub(b"", body))
 
 
 def client_address(request: Request) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from server import db, queries
 from server.db import NoLongerPaired
-from server.validation import Op, Rejected, hlc_key, parse_op
+from server.validation import Op, Rejected, hlc_key, parse_op, printable
 
 SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often per device
 
@@ -141,14 +141,22 @@ def _apply(conn: Connection, device: Device, op_id: str, raw: dict) -> dict:
         if done["member_id"] != device.member_id:
             return _result(op_id, "rejected", error={"code": "op_id_taken", "field": "op_id",
                                                      "detail": "this op_id was used by another member"})
-        first = _result(op_id, done["status"], done["version"], done["seq"],
-                        json.loads(done["error"]) if done["error"] else None)
+        first = _result(op_id, done["status"], done["version"], done["seq"], _stored_error(done["error"]))
         return first if done["status"] == "rejected" else {**first, "status": "duplicate"}
     try:
         op = parse_op(raw)
         return _store_result(conn, device, _apply_valid(conn, device, op))
     except Rejected as rej:
         return _store_result(conn, device, _result(op_id, "rejected", error=rej.as_dict()))
+
+
+def _stored_error(stored: str | None) -> dict | None:
+    """A stored rejection as it is echoed (escaped again: rows stored before escaping may hold surrogates)."""
+    if not stored:
+        return None
+    error = json.loads(stored)
+    return {**error, "field": None if error.get("field") is None else printable(error["field"]),
+            "detail": printable(error.get("detail") or "")}
 
 
 def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:

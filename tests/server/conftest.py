@@ -26,11 +26,10 @@ def pg_available() -> bool:
         return False
 
 
-@pytest.fixture
-def pg_url():
+def _throwaway_pg_database():
     """A fresh PostgreSQL database on the local server, dropped afterwards. CI requires it."""
     if not pg_available():
-        if os.environ.get("REGROUP_REQUIRE_E2E"):
+        if os.environ.get("REGROUP_REQUIRE_E2E") == "1":
             pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 (.ci/run starts it)", pytrace=False)
         pytest.skip("PostgreSQL TESTS NOT RUN: no server on 127.0.0.1:5432")
     import psycopg
@@ -41,6 +40,17 @@ def pg_url():
     yield url
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url():
+    yield from _throwaway_pg_database()
+
+
+@pytest.fixture(scope="module")
+def module_pg_url():
+    """One throwaway database for a whole module (tests then keep apart by using their own family)."""
+    yield from _throwaway_pg_database()
 
 
 class World:
