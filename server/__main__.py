@@ -16,8 +16,7 @@ class Failure(Exception):
 
 
 def _engine(settings: Settings):
-    if not settings.is_postgres:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.prepare_data_dir()
     engine = db.make_engine(settings.url)
     db.migrate(engine)
     return engine
@@ -52,6 +51,9 @@ ACTOR = "admin (command line)"
 
 
 def cmd_serve(settings, args) -> str:
+    reason = settings.insecure_reason()
+    if reason:
+        raise Failure(reason)
     import uvicorn
     from server.app import create_app
     app = create_app(settings)  # its lifespan purges expired notices at start and every six hours

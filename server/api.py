@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 
 from server import MIN_CLIENT_VERSION, PROTOCOL, VERSION, sync
 from server.openapi import (DELETE_DOC, HEALTH_DOC, PAIR_DOC, PULL_DOC, PUSH_DOC)
-from server.ratelimit import pairing_wait, record_pairing_failure
 
 log = logging.getLogger("regroup.server")
 MAX_BODY = 1024 * 1024
@@ -129,19 +128,18 @@ async def pair(request: Request):
     name = body["device_name"].strip()
     if not 1 <= len(name) <= 80 or "\x00" in name or not _encodable(name) or len(body["code"]) > 100:
         raise Problem(error(422, "invalid_request", "device_name is 1 to 80 characters", "device_name"))
-    settings, engine = request.app.state.settings, request.app.state.engine
-    address = client_address(request)
-    wait = await run_in_threadpool(pairing_wait, engine, address, settings.pair_failures, settings.pair_window_s)
+    limit = request.app.state.pairing_limit
+    attempt, wait = await run_in_threadpool(limit.reserve, client_address(request))
     if wait is not None:
         raise Problem(error(429, "rate_limited", "too many failed pairings; try again later",
                             headers={"Retry-After": str(wait)}))
     try:
-        result = await run_in_threadpool(sync.pair, engine, body["code"], name)
-    except sync.PairError as exc:
-        await run_in_threadpool(record_pairing_failure, engine, address, settings.pair_window_s)
+        result = await run_in_threadpool(sync.pair, request.app.state.engine, body["code"], name)
+    except sync.PairError as exc:  # the reserved attempt stays: it was a failure
         detail = {"invalid_code": "this code is not known", "used_code": "this code was already used",
                   "expired_code": "this code has expired; ask for a new one"}[exc.code]
         raise Problem(error(400, exc.code, detail)) from None
+    await run_in_threadpool(limit.succeeded, attempt)
     return JSONResponse(result, status_code=201)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server import VERSION, admin, api, db, pages as dashboard
 from server.openapi import add_security_scheme
-from server.ratelimit import DeviceLimiter
+from server.ratelimit import DeviceLimiter, PairingLimit
 from server.settings import Settings
 
 log = logging.getLogger("regroup.server")
@@ -23,8 +24,7 @@ log = logging.getLogger("regroup.server")
 def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     settings = settings or Settings.from_env()
     if engine is None:
-        if not settings.is_postgres:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.prepare_data_dir()
         engine = db.make_engine(settings.url)
     db.migrate(engine)
 
@@ -39,8 +39,20 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.settings, app.state.engine = settings, engine
     app.state.device_limiter = DeviceLimiter(engine, settings.device_limit, settings.redis_url, settings.is_postgres)
     app.state.secret = settings.resolved_secret()
+    app.state.pairing_limit = PairingLimit(engine, settings.pair_failures, settings.pair_window_s, settings.redis_url)
+    app.state.sign_in_slots = threading.BoundedSemaphore(settings.sign_in_concurrency)
     app.include_router(api.router)
     app.include_router(dashboard.router)
+    https = settings.tls_cert is not None or (settings.public_url or "").startswith("https://")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if https or request.url.scheme == "https":
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return response
 
     @app.exception_handler(api.Problem)
     async def problem(request: Request, exc: api.Problem):
@@ -84,6 +96,16 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     return app
 
 
+# On every answer, pages and API alike: nothing is cached, framed, sniffed or sent on as a referrer,
+# and the dashboard runs no script at all (its one style sheet comes from /static).
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 PURGE_EVERY_S = 6 * 3600
 
 

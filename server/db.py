@@ -157,6 +157,23 @@ rate_hits = Table(
     Column("key", String(100), nullable=False, index=True),
     Column("at", Integer, nullable=False),
 )
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the cookie's token: the token itself is never stored
+    Column("specialist_id", String(36), ForeignKey("specialists.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen_at", String(40), nullable=False),
+    Column("address", String(64)),
+    Column("user_agent", String(200)),
+)
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(320), nullable=False, index=True),  # the email as typed (lower case), known or not
+    Column("address", String(64), nullable=False, index=True),
+    Column("at", Integer, nullable=False),  # epoch seconds
+)
 schema_migrations = Table(
     "schema_migrations", metadata,
     Column("number", Integer, primary_key=True, autoincrement=False),
@@ -261,7 +278,12 @@ def _m2_record_writer(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE records ADD COLUMN device_id VARCHAR(36)")
 
 
-MIGRATIONS = [(1, "initial", _m1_initial), (2, "record_writer", _m2_record_writer)]
+def _m3_sessions(conn: Connection) -> None:
+    """Sessions kept on the server, and sign-in failures per account and address."""
+    metadata.create_all(conn, tables=[sessions, sign_in_failures], checkfirst=True)
+
+
+MIGRATIONS = [(1, "initial", _m1_initial), (2, "record_writer", _m2_record_writer), (3, "sessions", _m3_sessions)]
 
 
 def migrate(engine: Engine) -> list[int]:

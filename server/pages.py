@@ -7,7 +7,7 @@ it signs in, checks CSRF on a POST, loads the family or answers 404, and audits 
 
 from __future__ import annotations
 
-import asyncio
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -17,18 +17,16 @@ import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 
-from server import admin, auth, queries, svg
+from server import accounts, admin, auth, queries, svg
+from server.api import client_address
 from server.queries import Family, Specialist, as_uuid
-from server.ratelimit import record_pairing_failure, recent_failures
 from server.validation import text_fault
 
 router = APIRouter(include_in_schema=False)
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "dashboard"),
                         autoescape=select_autoescape(["html"]))
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-LOGIN_WINDOW = 15 * 60
 AUDITED_AS = {"export": "exported"}  # a GET of a family route is audited as "viewed" unless named here
 
 
@@ -50,7 +48,8 @@ def _engine(request: Request):
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     cookie = request.cookies.get(auth.SESSION_COOKIE)
-    context.setdefault("csrf", _signer(request).csrf(cookie) if cookie else "")
+    signed = getattr(request.state, "me", None) is not None
+    context.setdefault("csrf", _signer(request).csrf(cookie) if cookie and signed else "")
     context.setdefault("me", getattr(request.state, "me", None))
     return HTMLResponse(templates.get_template(name).render(request=request, **context), status_code=status)
 
@@ -75,16 +74,17 @@ async def _posted_csrf(request: Request) -> str | None:
 
 
 def signed_in(request: Request, csrf: Annotated[str | None, Depends(_posted_csrf)]) -> Specialist:
-    """The signed-in specialist; on a POST the form's CSRF token must match the session (else 404)."""
+    """The signed-in specialist (a live session on the server); on a POST the form's CSRF token must
+    match the session (else 404)."""
+    settings = request.app.state.settings
     cookie = request.cookies.get(auth.SESSION_COOKIE)
-    session = _signer(request).read_session(cookie)
-    me = queries.read(_engine(request), queries.specialist_by_id, session["sid"]) if session else None
-    if me is None:
+    session = accounts.session_for(_engine(request), cookie, dt.timedelta(minutes=settings.session_idle_minutes))
+    if session is None:
         raise NotSignedIn()
-    if csrf is not None and (not csrf or csrf != _signer(request).csrf(cookie)):
+    if csrf is not None and not _signer(request).matches(_signer(request).csrf(cookie), csrf):
         raise NotFound()
-    request.state.me = me
-    return me
+    request.state.me, request.state.session_id = session.specialist, session.id
+    return session.specialist
 
 
 MeDep = Annotated[Specialist, Depends(signed_in)]
@@ -113,44 +113,88 @@ def _back(family: Family, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(f"/families/{family.id}{anchor}", status_code=303)
 
 
+STYLE_SHEET = Path(__file__).parent / "dashboard" / "static" / "dashboard.css"
+
+
+@router.get("/static/dashboard.css")
+async def style_sheet():
+    return Response(STYLE_SHEET.read_bytes(), media_type="text/css")
+
+
 # --- sign in and out -------------------------------------------------------------------
+
+def _login_page(request: Request, status: int = 200, error: str | None = None,
+                headers: dict | None = None) -> HTMLResponse:
+    stamp = str(int(time.time()))
+    response = render(request, "login.html", status=status, stamp=stamp, login_csrf=_signer(request).login_csrf(stamp),
+                      error=error)
+    response.headers.update(headers or {})
+    return response
+
+
+def _lock_message(lock: accounts.Lock) -> str:
+    minutes = max(1, round(lock.seconds / 60))
+    who = "this account" if lock.reason == "account" else "this network address"
+    return (f"Too many failed sign-ins for {who}. Try again in {minutes} minute{'s' if minutes > 1 else ''}. "
+            f"Each lock lasts at most an hour, and is lifted after a good sign-in.")
+
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request):
-    stamp = str(int(time.time()))
-    return render(request, "login.html", stamp=stamp, login_csrf=_signer(request).login_csrf(stamp), error=None)
+    return _login_page(request)
 
 
 @router.post("/login")
-async def login(request: Request, email: str = Form(""), password: str = Form(""), stamp: str = Form(""),
-                token: str = Form("")):
-    signer, engine = _signer(request), _engine(request)
-    if token != signer.login_csrf(stamp) or not stamp.isdigit() or int(stamp) < time.time() - 3600:
+def login(request: Request, email: str = Form(""), password: str = Form(""), stamp: str = Form(""),
+          token: str = Form("")):
+    signer, engine, settings = _signer(request), _engine(request), request.app.state.settings
+    if not signer.matches(signer.login_csrf(stamp), token) or not stamp.isdigit() or int(stamp) < time.time() - 3600:
         raise NotFound()
-    address = "login:" + (request.client.host if request.client else "unknown")
-
-    def lookup():
-        failures = recent_failures(engine, address, LOGIN_WINDOW)
-        found = queries.read(engine, queries.credentials, email) if not text_fault(email, 320) else None
-        return failures, found and found[0], found is not None and auth.verify_password(found[1], password)
-    failures, me, good = await run_in_threadpool(lookup)
-    await asyncio.sleep(auth.failure_delay(failures))  # a growing delay after repeated failures
+    account = email.strip().lower() if not text_fault(email, 320) else "(unusable email)"
+    address = client_address(request)
+    lock = accounts.lock_for(engine, account, address)
+    if lock:
+        return _login_page(request, 429, _lock_message(lock), {"Retry-After": str(lock.seconds)})
+    slots = request.app.state.sign_in_slots
+    if not slots.acquire(timeout=settings.sign_in_wait_s):
+        return _login_page(request, 429, "Many people are signing in right now. Try again in a few seconds.",
+                           {"Retry-After": "5"})
+    try:
+        found = queries.read(engine, queries.credentials, account)
+        good = auth.verify_password(found[1] if found else auth.DUMMY_HASH, password) and found is not None
+    finally:
+        slots.release()
     if not good:
-        await run_in_threadpool(record_pairing_failure, engine, address, LOGIN_WINDOW)
-        new_stamp = str(int(time.time()))
-        return render(request, "login.html", status=400, stamp=new_stamp, login_csrf=signer.login_csrf(new_stamp),
-                      error="That email and password do not match.")
+        accounts.record_failure(engine, account, address)
+        lock = accounts.lock_for(engine, account, address)
+        return _login_page(request, 400, "That email and password do not match." +
+                           (" " + _lock_message(lock) if lock else ""))
+    accounts.clear_failures(engine, account)
+    session = accounts.start_session(engine, found[0].id, address, request.headers.get("user-agent", ""))
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(auth.SESSION_COOKIE, signer.session(me.id), httponly=True, samesite="lax",
-                        secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
+    response.set_cookie(auth.SESSION_COOKIE, session, httponly=True, samesite="lax", secure=_secure(request),
+                        max_age=auth.SESSION_HOURS * 3600)
     return response
 
 
 @router.post("/logout")
 def logout(request: Request, me: MeDep):
+    accounts.end_session(_engine(request), request.cookies.get(auth.SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE)
     return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, me: MeDep):
+    sessions = accounts.sessions_of(_engine(request), me.id)
+    return render(request, "account.html", sessions=sessions, this_session=request.state.session_id)
+
+
+@router.post("/account/sessions/end-others")
+def end_other_sessions(request: Request, me: MeDep):
+    accounts.end_other_sessions(_engine(request), me.id, request.state.session_id)
+    return RedirectResponse("/account#sessions", status_code=303)
 
 
 # --- families -------------------------------------------------------------------------

@@ -394,9 +394,3 @@ def test_expired_notices_are_purged_and_an_older_cursor_must_resync(world, fam):
     assert pull(world, b["token"], since=1).status_code == 410
     fresh = pull(world, b["token"], since=0).json()
     assert fresh["changes"] == [] and fresh["next_cursor"] >= 3
-
-
-@pytest.mark.parametrize("failed, delay", [(0, 0), (1, 0), (2, 0.5), (3, 1), (4, 2), (6, 8), (50, 8)])
-def test_sign_in_delay_grows_after_repeated_failures(failed, delay):
-    from server.auth import failure_delay
-    assert failure_delay(failed) == delay

@@ -154,7 +154,8 @@ def test_every_route_is_known_to_the_isolation_walk(world):
 
 PUBLIC = {("/openapi.json", "GET"), ("/api/v1/health", "GET"), ("/api/v1/pair", "POST"), ("/login", "GET"),
           ("/login", "POST"), ("/logout", "POST"), ("/", "GET"), ("/families/new", "GET"), ("/families/new", "POST"),
-          ("/api/v1/sync/push", "POST"), ("/api/v1/sync/pull", "GET"), ("/api/v1/device", "DELETE")}
+          ("/api/v1/sync/push", "POST"), ("/api/v1/sync/pull", "GET"), ("/api/v1/device", "DELETE"),
+          ("/account", "GET"), ("/account/sessions/end-others", "POST"), ("/static/dashboard.css", "GET")}
 WALK = {
     ("/families/{family_id}", "GET"): {},
     ("/families/{family_id}/audit", "GET"): {},
