@@ -7,7 +7,6 @@ sign-out, after an idle time, after SESSION_HOURS whatever happens, and when the
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
@@ -29,7 +28,7 @@ class Lock:
 
 def lock_for(engine: Engine, account: str, address: str, now: float | None = None) -> Lock | None:
     """A lock still running for this account or this address, counted from the last failure."""
-    now = time.time() if now is None else now
+    now = db.utcnow().timestamp() if now is None else now
     since = int(now) - auth.LOCK_WINDOW
     f = db.sign_in_failures.c
     with engine.begin() as conn:
@@ -44,7 +43,7 @@ def lock_for(engine: Engine, account: str, address: str, now: float | None = Non
 
 
 def record_failure(engine: Engine, account: str, address: str) -> None:
-    now = int(time.time())
+    now = int(db.utcnow().timestamp())
     with engine.begin() as conn:
         conn.execute(delete(db.sign_in_failures).where(db.sign_in_failures.c.at <= now - auth.LOCK_WINDOW))
         conn.execute(insert(db.sign_in_failures).values(account=account[:320], address=address[:64], at=now))
@@ -78,7 +77,7 @@ def session_for(engine: Engine, token: str | None, idle: dt.timedelta) -> Sessio
     old session is ended here."""
     if not token or len(token) > 100:
         return None
-    now = dt.datetime.now(dt.timezone.utc)
+    now = db.utcnow()
     s = db.sessions.c
     with engine.begin() as conn:
         row = conn.execute(select(s.id, s.specialist_id, s.created_at, s.last_seen_at)

@@ -105,7 +105,7 @@ def format_code(code: str) -> str:
 def create_pairing_code(engine: Engine, family_id: str, member_id: str | None, actor: str) -> str:
     """A fresh single-use code, for a new member (member_id None) or a new phone of a member of this family."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    created = dt.datetime.now(dt.timezone.utc)
+    created = db.utcnow()
     with engine.begin() as conn:
         family = _family(conn, family_id)
         member_id = _member(conn, family.id, member_id)
@@ -200,7 +200,7 @@ def erase_family(engine: Engine, family_id: str, actor: str) -> None:
 
 def purge_notices(engine: Engine, retention_days: int) -> int:
     """Drop notices older than the retention period; a cursor below what was purged must resync."""
-    cutoff = db.iso(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days))
+    cutoff = db.iso(db.utcnow() - dt.timedelta(days=retention_days))
     purged = 0
     with engine.begin() as conn:
         rows = conn.execute(select(db.changes.c.family_id, func.max(db.changes.c.seq)).where(

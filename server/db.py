@@ -187,8 +187,13 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def utcnow() -> dt.datetime:
+    """The server's one clock for what it stores and compares (tests replace it to move time)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def now() -> str:
-    return iso(dt.datetime.now(dt.timezone.utc))
+    return iso(utcnow())
 
 
 class NoLongerPaired(Exception):

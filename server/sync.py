@@ -54,11 +54,13 @@ def pair(engine: Engine, code: str, device_name: str) -> dict:
             raise PairError("invalid_code")
         if row["used_at"]:
             raise PairError("used_code")
-        if dt.datetime.fromisoformat(row["expires_at"]) < dt.datetime.now(dt.timezone.utc):
+        if dt.datetime.fromisoformat(row["expires_at"]) < db.utcnow():
             raise PairError("expired_code")
         conn.execute(update(db.pairing_codes).where(db.pairing_codes.c.code_hash == key).values(used_at=db.now()))
         family_id, member_id = row["family_id"], row["member_id"]
-        if member_id is None or not queries.member_in_family(conn, family_id, member_id):
+        if member_id is not None and not queries.member_in_family(conn, family_id, member_id):
+            raise PairError("invalid_code")  # made for a member of another family: never pairs into this one
+        if member_id is None:
             latest = conn.execute(select(db.families.c.latest_seq).where(db.families.c.id == family_id)).scalar_one()
             member_id = new_id()
             conn.execute(insert(db.members).values(id=member_id, family_id=family_id, name=device_name,
@@ -91,7 +93,7 @@ def device_for_token(engine: Engine, token: str) -> Device | None:
 
 
 def _seen_cutoff() -> str:
-    return db.iso(dt.datetime.now(dt.timezone.utc) - SEEN_EVERY)
+    return db.iso(db.utcnow() - SEEN_EVERY)
 
 
 def _still_paired(conn: Connection, device: Device) -> None:
@@ -179,7 +181,7 @@ def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
         if op.base_version != rec["version"]:
             raise Rejected("revoked", "base_version", "sharing was stopped; share it again from this device")
     data = json.dumps(op.data, ensure_ascii=False)
-    now_dt = dt.datetime.now(dt.timezone.utc)
+    now_dt = db.utcnow()
     if rec is None:
         seq = db.next_seq(conn, fam)
         conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -105,10 +106,21 @@ def auth_headers(token: str) -> dict:
     return {"Authorization": f"Bearer {token}", "Regroup-Protocol": "1"}
 
 
+# hlc times derive from the server's clock (db.utcnow): two hours before it when the tests start, so a
+# stamp is never more than 5 minutes ahead (SYNC.md would take it as the server's time), whatever the date.
+HLC_BASE = db.utcnow().replace(microsecond=0) - dt.timedelta(hours=2)
+
+
+def stamp(minutes: float = 0) -> str:
+    """An hlc time `minutes` after the tests' base (negative: before it)."""
+    return db.iso(HLC_BASE + dt.timedelta(minutes=minutes))
+
+
 def entry_op(entity_id: str | None = None, *, body: str = "hello", base_version: int = 0, op_id: str | None = None,
-             hlc_time: str = "2026-11-26T12:00:00.000Z", counter: int = 1, device: str = "dev", **extra) -> dict:
-    data = {"body": body, "title": None, "tags": [], "step_id": None, "created_at": "2026-11-26T12:00:00.000Z",
-            "updated_at": "2026-11-26T12:00:00.000Z", "tz": "Europe/Dublin"}
+             hlc_time: str | None = None, counter: int = 1, device: str = "dev", **extra) -> dict:
+    hlc_time = hlc_time or stamp(0)
+    data = {"body": body, "title": None, "tags": [], "step_id": None, "created_at": hlc_time,
+            "updated_at": hlc_time, "tz": "Europe/Dublin"}
     op = {"op_id": op_id or str(uuid.uuid4()), "entity": "journal_entry", "entity_id": entity_id or str(uuid.uuid4()),
           "kind": "upsert", "base_version": base_version, "hlc": f"{hlc_time}-{counter:04d}-{device}", "data": data}
     op.update(extra)

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from server import admin, db
 from tests.helpers import DELETE, with_path
-from tests.server.conftest import auth_headers, entry_op
+from tests.server.conftest import auth_headers, entry_op, stamp
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_conflict_between_two_phones_of_one_member_keeps_both_texts(world, fam):
     r1 = push(world, a["token"], entry_op(entity, base_version=1, body="phone edit", counter=2, device="A"))
     assert r1.json()["results"][0]["version"] == 2
     r2 = push(world, b["token"], entry_op(entity, base_version=1, body="tablet edit",
-                                          hlc_time="2026-11-26T12:05:00.000Z", device="B")).json()["results"][0]
+                                          hlc_time=stamp(5), device="B")).json()["results"][0]
     assert r2["status"] == "conflict" and r2["version"] == 3  # the later hlc is current
     from server import queries
     with world.engine.begin() as conn:
@@ -152,7 +152,7 @@ def test_conflict_between_two_phones_of_one_member_keeps_both_texts(world, fam):
     assert rec["data"]["body"] == "tablet edit" and [r["data"]["body"] for r in revs] == ["phone edit"]
     # An older write arriving late loses, but is kept as a revision too.
     r3 = push(world, a["token"], entry_op(entity, base_version=2, body="late old edit",
-                                          hlc_time="2026-11-26T11:00:00.000Z")).json()["results"][0]
+                                          hlc_time=stamp(-60))).json()["results"][0]
     assert r3["status"] == "conflict" and r3["version"] == 3
     with world.engine.begin() as conn:
         assert len(queries.revisions_of(conn, fam, entity)) == 2

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server import admin, db, queries
-from tests.server.conftest import auth_headers, entry_op
+from tests.server.conftest import auth_headers, entry_op, stamp
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def texts_kept(world, family, entity_id) -> set[str]:
 
 # --- fault 5: a conflict's winning write never vanishes ---------------------------------------------
 
-HLC = {"early": "2026-11-26T11:00:00.000Z", "mid": "2026-11-26T12:00:00.000Z", "late": "2026-11-26T13:00:00.000Z"}
+HLC = {"early": stamp(-60), "mid": stamp(0), "late": stamp(60)}
 ORDERS = [("a1", "b1", "b2"), ("b1", "a1", "b2"), ("b1", "b2", "a1")]  # b2 follows b1: it uses b1's answer
 
 
@@ -154,7 +154,7 @@ def run_scenario(world, member, order, first_phone):
     model, turn, step = Model(), itertools.cycle([first_phone, "B" if first_phone == "A" else "A"]), 0
     for event in order:
         step += 1
-        hlc = f"2026-11-26T12:{step:02d}:00.000Z"
+        hlc = stamp(step)
         if event in ("erase_member", "erase_family"):
             model.erase_member() if event == "erase_member" else model.erase_family()
             try:
