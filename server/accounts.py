@@ -42,11 +42,29 @@ def lock_for(engine: Engine, account: str, address: str, now: float | None = Non
     return None
 
 
-def record_failure(engine: Engine, account: str, address: str) -> None:
+def record_failure(engine: Engine, account: str, address: str, reason: str = "password") -> None:
+    """Count a failed sign-in (in the database, shared by every process) and put it in the audit log."""
     now = int(db.utcnow().timestamp())
     with engine.begin() as conn:
         conn.execute(delete(db.sign_in_failures).where(db.sign_in_failures.c.at <= now - auth.LOCK_WINDOW))
         conn.execute(insert(db.sign_in_failures).values(account=account[:320], address=address[:64], at=now))
+        db.audit(conn, None, f"address {address}", "sign_in_failed", f"{account} ({reason})")
+
+
+def second_factor_ok(engine: Engine, specialist_id: str, code: str) -> bool:
+    """A current code from the authenticator app, or an unused recovery code (used up here)."""
+    import pyotp
+    code = (code or "").strip().replace(" ", "").lower()
+    if not code or len(code) > 20:
+        return False
+    with engine.begin() as conn:
+        secret = queries.totp_secret(conn, specialist_id)
+        if secret and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1):
+            return True
+        r = db.recovery_codes.c
+        return conn.execute(update(db.recovery_codes).where(
+            r.specialist_id == specialist_id, r.code_hash == auth.token_hash(code), r.used_at.is_(None))
+            .values(used_at=db.now())).rowcount == 1
 
 
 def clear_failures(engine: Engine, account: str) -> None:
@@ -90,7 +108,7 @@ def session_for(engine: Engine, token: str | None, idle: dt.timedelta) -> Sessio
         if row.last_seen_at < db.iso(now - SEEN_EVERY):
             conn.execute(update(db.sessions).where(s.id == row.id).values(last_seen_at=db.iso(now)))
         me = queries.specialist_by_id(conn, row.specialist_id)
-    return Session(row.id, me) if me else None
+    return Session(row.id, me) if me and me.active else None
 
 
 def end_session(engine: Engine, token: str | None) -> None:

@@ -66,21 +66,105 @@ def _family(conn: Connection, family_id: str) -> Family:
 
 # --- specialists and families ---------------------------------------------------------------
 
-def create_specialist(engine: Engine, email: str, name: str, password: str) -> str:
+def _password_hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD or text_fault(password, 1000):
+        raise Invalid(f"The password must be {MIN_PASSWORD} to 1000 characters, without NUL characters.")
+    return hash_password(password)
+
+
+def create_specialist(engine: Engine, email: str, name: str, password: str, *, is_admin: bool = False,
+                      actor: str = "admin (command line)") -> str:
     email = clean_text(email, "The email", 320).lower()
     name = clean_text(name, "The name", 200)
     if "@" not in email:
         raise Invalid("Give a valid email.")
-    if len(password) < MIN_PASSWORD or text_fault(password, 1000):
-        raise Invalid(f"The password must be {MIN_PASSWORD} to 1000 characters, without NUL characters.")
-    password_hash = hash_password(password)
+    password_hash = _password_hash(password)
     with engine.begin() as conn:
         if queries.specialist_by_email(conn, email):
             raise Invalid(f"A specialist with the email {email} already exists.")
         sid = new_id()
         conn.execute(insert(db.specialists).values(id=sid, email=email, name=name, password_hash=password_hash,
-                                                   created_at=db.now()))
+                                                   is_admin=is_admin, created_at=db.now()))
+        db.audit(conn, None, actor, "created_specialist", f"{email}{' (admin)' if is_admin else ''}")
     return sid
+
+
+def _specialist(conn: Connection, email_or_id: str):
+    found = queries.specialist_by_id(conn, as_uuid(email_or_id) or "") or \
+        queries.specialist_by_email(conn, email_or_id if not text_fault(email_or_id, 320) else "")
+    if found is None:
+        raise NotFound(f"no specialist {email_or_id}")
+    return found
+
+
+def set_password(engine: Engine, email_or_id: str, password: str, actor: str) -> str:
+    """A new password; every session of that specialist ends (the caller may start a fresh one)."""
+    password_hash = _password_hash(password)
+    with engine.begin() as conn:
+        spec = _specialist(conn, email_or_id)
+        conn.execute(update(db.specialists).where(db.specialists.c.id == spec.id).values(password_hash=password_hash))
+        conn.execute(delete(db.sessions).where(db.sessions.c.specialist_id == spec.id))
+        db.audit(conn, None, actor, "set_password", spec.email)
+    return spec.id
+
+
+def set_active(engine: Engine, email_or_id: str, active: bool, actor: str) -> None:
+    """Deactivate (cannot sign in; sessions end; families stay) or reactivate a specialist."""
+    with engine.begin() as conn:
+        spec = _specialist(conn, email_or_id)
+        conn.execute(update(db.specialists).where(db.specialists.c.id == spec.id)
+                     .values(deactivated_at=None if active else db.now()))
+        if not active:
+            conn.execute(delete(db.sessions).where(db.sessions.c.specialist_id == spec.id))
+        db.audit(conn, None, actor, "reactivated" if active else "deactivated", spec.email)
+
+
+def move_family(engine: Engine, family_id: str, to_specialist: str, actor: str) -> None:
+    """Assign the family to another specialist instead of its current ones."""
+    with engine.begin() as conn:
+        family = _family(conn, family_id)
+        spec = _specialist(conn, to_specialist)
+        conn.execute(delete(db.family_specialists).where(db.family_specialists.c.family_id == family.id))
+        conn.execute(insert(db.family_specialists).values(family_id=family.id, specialist_id=spec.id))
+        db.audit(conn, family.id, actor, "moved_family", f"to {spec.email}")
+
+
+def start_totp(engine: Engine, specialist_id: str) -> str:
+    """A new secret for an authenticator app; it takes effect once a code from it is confirmed."""
+    import pyotp
+    secret = pyotp.random_base32()
+    with engine.begin() as conn:
+        conn.execute(update(db.specialists).where(db.specialists.c.id == specialist_id,
+                                                  db.specialists.c.totp_enabled_at.is_(None))
+                     .values(totp_secret=secret))
+    return secret
+
+
+RECOVERY_CODES = 10
+
+
+def enable_totp(engine: Engine, specialist_id: str, code: str, actor: str) -> list[str]:
+    """Turn the second factor on with a code from the app; returns recovery codes, shown once."""
+    import pyotp
+    codes = ["-".join(secrets.token_hex(3) for _ in range(2)) for _ in range(RECOVERY_CODES)]
+    with engine.begin() as conn:
+        secret = queries.totp_secret(conn, specialist_id)
+        if not secret or not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1):
+            raise Invalid("That code does not match. Check the time on your phone and try the newest code.")
+        conn.execute(update(db.specialists).where(db.specialists.c.id == specialist_id).values(totp_enabled_at=db.now()))
+        conn.execute(delete(db.recovery_codes).where(db.recovery_codes.c.specialist_id == specialist_id))
+        conn.execute(insert(db.recovery_codes), [{"specialist_id": specialist_id, "code_hash": sha256(c)}
+                                                 for c in codes])
+        db.audit(conn, None, actor, "enabled_2fa")
+    return codes
+
+
+def disable_totp(engine: Engine, specialist_id: str, actor: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(db.specialists).where(db.specialists.c.id == specialist_id)
+                     .values(totp_secret=None, totp_enabled_at=None))
+        conn.execute(delete(db.recovery_codes).where(db.recovery_codes.c.specialist_id == specialist_id))
+        db.audit(conn, None, actor, "disabled_2fa")
 
 
 def add_family(engine: Engine, name: str, specialist_email: str) -> str:
@@ -216,16 +300,23 @@ def purge_notices(engine: Engine, retention_days: int) -> int:
 
 # --- what a view records ----------------------------------------------------------------------
 
+AFTER_OWN_POST = dt.timedelta(seconds=30)
+
+
 def record_view(engine: Engine, family: Family, specialist_id: str | None, actor: str, action: str,
                 detail: str | None = None, *, mark_seen: bool = False) -> None:
-    """Audit a view or export of a family; the family page also marks everything up to now as seen."""
+    """Audit a view or export of a family; the family page also marks everything up to now as seen.
+    The page shown right after one's own form post is covered by that post's entry: no second one."""
     with engine.begin() as conn:
+        if action == "viewed" and queries.recent_write_by(conn, family.id, actor, db.iso(db.utcnow() - AFTER_OWN_POST)):
+            action = None
         if mark_seen and specialist_id:
             where = (db.views.c.specialist_id == specialist_id, db.views.c.family_id == family.id)
             if not conn.execute(update(db.views).where(*where).values(seen_seq=family.latest_seq)).rowcount:
                 conn.execute(insert(db.views).values(specialist_id=specialist_id, family_id=family.id,
                                                      seen_seq=family.latest_seq))
-        db.audit(conn, family.id, actor, action, detail)
+        if action:
+            db.audit(conn, family.id, actor, action, detail)
 
 
 def export_family(engine: Engine, family_id: str, actor: str) -> dict:
@@ -234,3 +325,30 @@ def export_family(engine: Engine, family_id: str, actor: str) -> dict:
         family = _family(conn, family_id)
         db.audit(conn, family.id, actor, "exported")
         return queries.export_family(conn, family.id)
+
+
+def audit_csv(entries: list[dict]) -> str:
+    """The audit log as CSV (when, who, what, family, detail); never content, as the log holds none."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "actor", "action", "family_id", "detail"])
+    for e in entries:
+        writer.writerow([e["at"], _csv_safe(e["actor"]), e["action"], e["family_id"] or "", _csv_safe(e["detail"] or "")])
+    return out.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """No cell starts a formula in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def after_restore(engine: Engine, gap: int, source: str) -> None:
+    """Move every family's seq on past anything a phone can have seen, mark it purged (410 for every old
+    cursor: the phone pulls from 0), and end every session."""
+    with engine.begin() as conn:
+        conn.execute(update(db.families).values(latest_seq=db.families.c.latest_seq + gap,
+                                                purged_seq=db.families.c.latest_seq + gap))
+        conn.execute(delete(db.sessions))
+        db.audit(conn, None, "admin (command line)", "restored", source)

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from server import MIN_CLIENT_VERSION, PROTOCOL, VERSION, sync
+from server import MIN_CLIENT_VERSION, PROTOCOL, VERSION, db, sync
 from server.openapi import (DELETE_DOC, HEALTH_DOC, PAIR_DOC, PULL_DOC, PUSH_DOC)
+from server.ratelimit import redis_reachable
 
 log = logging.getLogger("regroup.server")
 MAX_BODY = 1024 * 1024
@@ -114,8 +115,16 @@ async def rate_limit(request: Request, device: sync.Device) -> None:
 
 
 @router.get("/health", **HEALTH_DOC)
-async def health() -> dict:
-    return {"status": "ok", "version": VERSION, "protocol": PROTOCOL, "min_client_version": MIN_CLIENT_VERSION}
+async def health(request: Request):
+    """SYNC.md's body; 503 with the same fields when the database (or Redis, when set) does not answer."""
+    state = request.app.state
+
+    def backends_up() -> bool:
+        redis_url = state.settings.redis_url
+        return db.reachable(state.engine) and (not redis_url or redis_reachable(redis_url))
+    up = await run_in_threadpool(backends_up)
+    return JSONResponse({"status": "ok" if up else "unavailable", "version": VERSION, "protocol": PROTOCOL,
+                         "min_client_version": MIN_CLIENT_VERSION}, status_code=200 if up else 503)
 
 
 @router.post("/pair", status_code=201, **PAIR_DOC)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import threading
+import time
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
@@ -46,12 +48,14 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     https = settings.tls_cert is not None or (settings.public_url or "").startswith("https://")
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
+    async def headers_and_log(request: Request, call_next):
+        started = time.perf_counter()
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if https or request.url.scheme == "https":
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        log_request(request, response.status_code, started)
         return response
 
     @app.exception_handler(api.Problem)
@@ -70,6 +74,10 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     @app.exception_handler(dashboard.NotSignedIn)
     async def sign_in_first(request: Request, exc: dashboard.NotSignedIn):
         return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(dashboard.SetUpSecondFactor)
+    async def second_factor_first(request: Request, exc: dashboard.SetUpSecondFactor):
+        return RedirectResponse("/account#second-factor", status_code=303)
 
     @app.exception_handler(admin.Invalid)
     async def invalid_input(request: Request, exc: admin.Invalid):
@@ -106,6 +114,18 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+access_log = logging.getLogger("regroup.access")
+
+
+def log_request(request: Request, status: int, started: float) -> None:
+    """One JSON line per request: the route's pattern (not its ids or query), never a body or a token."""
+    route = request.scope.get("route")
+    access_log.info(json.dumps({
+        "at": db.now(), "method": request.method, "route": getattr(route, "path", None) or "(no route)",
+        "status": status, "ms": round((time.perf_counter() - started) * 1000, 1),
+        "client": request.client.host if request.client else None}))
+
+
 PURGE_EVERY_S = 6 * 3600
 
 

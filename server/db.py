@@ -7,10 +7,11 @@ op's transaction: gap-free and in commit order on both databases (never an auto-
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Callable, TypeVar
 
 from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, create_engine, event, insert, inspect, text, update)
+                        Table, Text, create_engine, event, false, insert, inspect, text, update)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -30,9 +31,19 @@ specialists = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("password_hash", String(200), nullable=False),
-    Column("failed_logins", Integer, nullable=False, server_default="0"),  # unused; dropped by revision 2
-    Column("last_failed_at", String(40)),  # unused; dropped by revision 2
     Column("created_at", String(40), nullable=False),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("deactivated_at", String(40)),  # set: cannot sign in; their families stay
+    Column("totp_secret", String(64)),  # a second factor being set up, or in use once totp_enabled_at is set
+    Column("totp_enabled_at", String(40)),
+)
+recovery_codes = Table(
+    "recovery_codes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("specialist_id", String(36), ForeignKey("specialists.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("used_at", String(40)),
 )
 families = Table(
     "families", metadata,
@@ -139,11 +150,12 @@ views = Table(
 audit_log = Table(
     "audit", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("family_id", String(36), nullable=False, index=True),  # kept after the family is erased
+    Column("family_id", String(36), index=True),  # kept after the family is erased; null: the practice's own events
     Column("actor", String(400), nullable=False),
     Column("action", String(40), nullable=False),
     Column("detail", String(400)),
     Column("at", String(40), nullable=False),
+    Index("audit_at", "at"),
 )
 pair_failures = Table(
     "pair_failures", metadata,
@@ -174,12 +186,7 @@ sign_in_failures = Table(
     Column("address", String(64), nullable=False, index=True),
     Column("at", Integer, nullable=False),  # epoch seconds
 )
-schema_migrations = Table(
-    "schema_migrations", metadata,
-    Column("number", Integer, primary_key=True, autoincrement=False),
-    Column("name", String(100), nullable=False),
-    Column("applied_at", String(40), nullable=False),
-)
+
 
 
 def iso(moment: dt.datetime) -> str:
@@ -210,7 +217,7 @@ def next_seq(conn: Connection, family_id: str) -> int:
     return seq
 
 
-def audit(conn: Connection, family_id: str, actor: str, action: str, detail: str | None = None) -> None:
+def audit(conn: Connection, family_id: str | None, actor: str, action: str, detail: str | None = None) -> None:
     """Append to the audit log: who, what, when. Never content."""
     conn.execute(insert(audit_log).values(family_id=family_id, actor=actor[:400], action=action,
                                           detail=(detail or "")[:400] or None, at=now()))
@@ -253,55 +260,52 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):  # noqa: ANN001
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time: seq stays gap-free, no deadlocks
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=10,
+                         connect_args={"connect_timeout": 5})
+
+
+def reachable(engine: Engine) -> bool:
+    """Whether the database answers a trivial query (for /api/v1/health)."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: not serving
+        return False
 
 
 # --- migrations ------------------------------------------------------------------
 
-AUDIT_GUARD_SQLITE = [
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
-]
-AUDIT_GUARD_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION regroup_audit_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit is append-only'; END; $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
-       FOR EACH STATEMENT EXECUTE FUNCTION regroup_audit_append_only()""",
-]
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _m1_initial(conn: Connection) -> None:
-    metadata.create_all(conn)
-    guards = AUDIT_GUARD_POSTGRES if conn.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
-    for statement in guards:
-        conn.exec_driver_sql(statement)
+def _alembic(conn: Connection):
+    from alembic.config import Config
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
 
 
-def _m2_record_writer(conn: Connection) -> None:
-    """Which device wrote a record's current content, so content another device wrote is kept when replaced."""
-    if "device_id" not in {c["name"] for c in inspect(conn).get_columns("records")}:
-        conn.exec_driver_sql("ALTER TABLE records ADD COLUMN device_id VARCHAR(36)")
+def revision(conn: Connection) -> str | None:
+    """The schema's Alembic revision (None for an empty database)."""
+    from alembic.migration import MigrationContext
+    return MigrationContext.configure(conn).get_current_revision()
 
 
-def _m3_sessions(conn: Connection) -> None:
-    """Sessions kept on the server, and sign-in failures per account and address."""
-    metadata.create_all(conn, tables=[sessions, sign_in_failures], checkfirst=True)
-
-
-MIGRATIONS = [(1, "initial", _m1_initial), (2, "record_writer", _m2_record_writer), (3, "sessions", _m3_sessions)]
-
-
-def migrate(engine: Engine) -> list[int]:
-    """Bring the schema up to date; safe to run from several processes at once on PostgreSQL."""
-    ran = []
+def migrate(engine: Engine) -> list[str]:
+    """Bring the schema up to date with Alembic; returns the revisions applied. Safe to run from several
+    processes at once on PostgreSQL. A database made by 90a2040 (its own migrator, number 1) is revision 1."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727001)")  # one migrator at a time
-        schema_migrations.create(conn, checkfirst=True)
-        done = {r[0] for r in conn.execute(schema_migrations.select().with_only_columns(schema_migrations.c.number))}
-        for number, name, step in MIGRATIONS:
-            if number not in done:
-                step(conn)
-                conn.execute(schema_migrations.insert().values(number=number, name=name, applied_at=now()))
-                ran.append(number)
-    return ran
+        config = _alembic(conn)
+        if revision(conn) is None and inspect(conn).has_table("schema_migrations"):
+            command.stamp(config, "0001")
+        before = revision(conn)
+        command.upgrade(config, "head")
+        script = ScriptDirectory.from_config(config)
+        return [r.revision for r in reversed(list(script.iterate_revisions("head", before or "base")))
+                if r.revision != before]

@@ -38,6 +38,13 @@ class NotSignedIn(Exception):
     """No valid session: the answer is a redirect to the sign-in page."""
 
 
+class SetUpSecondFactor(Exception):
+    """REGROUP_REQUIRE_2FA and an admin without a second factor: the answer is the account page."""
+
+
+FIRST_THINGS = ("account", "start_totp", "enable_totp", "logout", "change_password", "style_sheet")
+
+
 def _signer(request: Request) -> auth.Signer:
     return auth.Signer(request.app.state.secret)
 
@@ -84,10 +91,23 @@ def signed_in(request: Request, csrf: Annotated[str | None, Depends(_posted_csrf
     if csrf is not None and not _signer(request).matches(_signer(request).csrf(cookie), csrf):
         raise NotFound()
     request.state.me, request.state.session_id = session.specialist, session.id
-    return session.specialist
+    me = session.specialist
+    if settings.require_2fa and me.is_admin and not me.totp and request.scope["route"].name not in FIRST_THINGS:
+        raise SetUpSecondFactor()
+    return me
 
 
 MeDep = Annotated[Specialist, Depends(signed_in)]
+
+
+def an_admin(me: MeDep) -> Specialist:
+    """The practice admin's pages: 404 for anyone else, as for a page that does not exist."""
+    if not me.is_admin:
+        raise NotFound()
+    return me
+
+
+AdminDep = Annotated[Specialist, Depends(an_admin)]
 
 
 def family_of(request: Request, family_id: str, me: MeDep) -> Family:
@@ -146,7 +166,7 @@ async def login_form(request: Request):
 
 @router.post("/login")
 def login(request: Request, email: str = Form(""), password: str = Form(""), stamp: str = Form(""),
-          token: str = Form("")):
+          token: str = Form(""), code: str = Form("")):
     signer, engine, settings = _signer(request), _engine(request), request.app.state.settings
     if not signer.matches(signer.login_csrf(stamp), token) or not stamp.isdigit() or int(stamp) < time.time() - 3600:
         raise NotFound()
@@ -164,11 +184,15 @@ def login(request: Request, email: str = Form(""), password: str = Form(""), sta
         good = auth.verify_password(found[1] if found else auth.DUMMY_HASH, password) and found is not None
     finally:
         slots.release()
-    if not good:
-        accounts.record_failure(engine, account, address)
+    second = not good or not found[0].totp or accounts.second_factor_ok(engine, found[0].id, code)
+    if not good or not second:
+        accounts.record_failure(engine, account, address, "password" if not good else "second factor")
         lock = accounts.lock_for(engine, account, address)
-        return _login_page(request, 400, "That email and password do not match." +
-                           (" " + _lock_message(lock) if lock else ""))
+        return _login_page(request, 400, ("That email and password do not match." if not good else
+                                          "The code from your authenticator app (or a recovery code) is "
+                                          "missing or wrong.") + (" " + _lock_message(lock) if lock else ""))
+    if not found[0].active:
+        return _login_page(request, 403, "This account has been deactivated. Ask your practice's admin.")
     accounts.clear_failures(engine, account)
     session = accounts.start_session(engine, found[0].id, address, request.headers.get("user-agent", ""))
     response = RedirectResponse("/", status_code=303)
@@ -187,8 +211,131 @@ def logout(request: Request, me: MeDep):
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, me: MeDep):
+    return _account_page(request, me, changed=request.query_params.get("changed") == "1")
+
+
+def _account_page(request: Request, me: Specialist, status: int = 200, **shown) -> HTMLResponse:
     sessions = accounts.sessions_of(_engine(request), me.id)
-    return render(request, "account.html", sessions=sessions, this_session=request.state.session_id)
+    must = request.app.state.settings.require_2fa and me.is_admin and not me.totp
+    return render(request, "account.html", status=status, sessions=sessions, this_session=request.state.session_id,
+                  must_set_up_2fa=must, **shown)
+
+
+@router.post("/account/password")
+def change_password(request: Request, me: MeDep, current: str = Form(""), new: str = Form(""),
+                    again: str = Form("")):
+    """A new password ends every session, this one included; this browser gets a fresh one."""
+    engine = _engine(request)
+    found = queries.read(engine, queries.credentials, me.email)
+    if not auth.verify_password(found[1], current):
+        return _account_page(request, me, status=400, password_error="Your current password is not right.")
+    if new != again:
+        return _account_page(request, me, status=400, password_error="The two new passwords differ.")
+    try:
+        admin.set_password(engine, me.id, new, me.email)
+    except admin.Invalid as exc:
+        return _account_page(request, me, status=400, password_error=str(exc))
+    response = RedirectResponse("/account?changed=1", status_code=303)
+    response.set_cookie(auth.SESSION_COOKIE, accounts.start_session(engine, me.id, client_address(request),
+                                                                    request.headers.get("user-agent", "")),
+                        httponly=True, samesite="lax", secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
+    return response
+
+
+@router.post("/account/2fa/start", response_class=HTMLResponse)
+def start_totp(request: Request, me: MeDep):
+    import pyotp
+    secret = admin.start_totp(_engine(request), me.id)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=me.email, issuer_name="Regroup")
+    qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    return render(request, "totp.html", secret=secret, qr=qr, error=None)
+
+
+@router.post("/account/2fa/enable", response_class=HTMLResponse)
+def enable_totp(request: Request, me: MeDep, code: str = Form("")):
+    codes = admin.enable_totp(_engine(request), me.id, code, me.email)
+    return render(request, "recovery_codes.html", codes=codes)
+
+
+@router.post("/account/2fa/disable")
+def disable_totp(request: Request, me: MeDep, current: str = Form("")):
+    found = queries.read(_engine(request), queries.credentials, me.email)
+    if not auth.verify_password(found[1], current):
+        return _account_page(request, me, status=400, totp_error="Your password is not right.")
+    if request.app.state.settings.require_2fa and me.is_admin:
+        return _account_page(request, me, status=400, totp_error="This practice requires a second factor for admins.")
+    admin.disable_totp(_engine(request), me.id, me.email)
+    return RedirectResponse("/account", status_code=303)
+
+
+# --- the practice admin ------------------------------------------------------------------------
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_home(request: Request, me: AdminDep):
+    return _admin_page(request)
+
+
+def _admin_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+    engine = _engine(request)
+    return render(request, "admin.html", status=status, specialists=queries.read(engine, queries.specialists),
+                  families=queries.read(engine, queries.all_families), error=error)
+
+
+@router.post("/admin/specialists")
+def add_specialist(request: Request, me: AdminDep, email: str = Form(""), name: str = Form(""),
+                   password: str = Form(""), role: str = Form("")):
+    try:
+        admin.create_specialist(_engine(request), email, name, password, is_admin=role == "admin", actor=me.email)
+    except admin.Invalid as exc:
+        return _admin_page(request, str(exc), 400)
+    return RedirectResponse("/admin#specialists", status_code=303)
+
+
+@router.post("/admin/specialists/{specialist_id}/active")
+def set_active(request: Request, me: AdminDep, specialist_id: str, active: str = Form("")):
+    if as_uuid(specialist_id) == me.id:
+        return _admin_page(request, "You cannot deactivate yourself.", 400)
+    admin.set_active(_engine(request), as_uuid(specialist_id) or "", active == "1", me.email)
+    return RedirectResponse("/admin#specialists", status_code=303)
+
+
+@router.post("/admin/families/{family_id}/move")
+def move_family(request: Request, me: AdminDep, family_id: str, specialist_id: str = Form("")):
+    admin.move_family(_engine(request), family_id, as_uuid(specialist_id) or "", me.email)
+    return RedirectResponse("/admin#families", status_code=303)
+
+
+def _audit_filters(family: str, specialist: str, since: str, until: str) -> dict:
+    """Form values to query bounds: dates are whole UTC days, inclusive."""
+    def day(value: str, plus: int = 0) -> str | None:
+        try:
+            return db_iso_day(value, plus) if value else None
+        except ValueError:
+            raise admin.Invalid("Dates are written YYYY-MM-DD.") from None
+    return {"family_id": as_uuid(family), "actor": specialist.strip() or None, "since": day(since),
+            "until": day(until, 1)}
+
+
+def db_iso_day(value: str, plus: int) -> str:
+    return (dt.date.fromisoformat(value) + dt.timedelta(days=plus)).isoformat()
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def practice_audit(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
+                   until: str = ""):
+    filters = _audit_filters(family, specialist, since, until)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
+    return render(request, "practice_audit.html", entries=entries, query=request.url.query,
+                  form={"family": family, "specialist": specialist, "since": since, "until": until})
+
+
+@router.get("/admin/audit.csv")
+def practice_audit_csv(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
+                       until: str = ""):
+    filters = _audit_filters(family, specialist, since, until)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, limit=1_000_000, **filters))
+    return Response(admin.audit_csv(entries), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="regroup-audit.csv"'})
 
 
 @router.post("/account/sessions/end-others")

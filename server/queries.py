@@ -17,6 +17,18 @@ class Specialist:
     id: str
     email: str
     name: str
+    is_admin: bool = False
+    active: bool = True
+    totp: bool = False  # a second factor is in use
+
+
+SPECIALIST_COLUMNS = (db.specialists.c.id, db.specialists.c.email, db.specialists.c.name, db.specialists.c.is_admin,
+                      db.specialists.c.deactivated_at, db.specialists.c.totp_enabled_at)
+
+
+def _specialist(row) -> Specialist:
+    return Specialist(row["id"], row["email"], row["name"], bool(row["is_admin"]), row["deactivated_at"] is None,
+                      row["totp_enabled_at"] is not None)
 
 
 @dataclass(frozen=True)
@@ -42,22 +54,66 @@ def _family(row) -> Family:
 
 
 def specialist_by_id(conn: Connection, specialist_id: str) -> Specialist | None:
-    row = conn.execute(select(db.specialists.c.id, db.specialists.c.email, db.specialists.c.name)
-                       .where(db.specialists.c.id == specialist_id)).mappings().first()
-    return Specialist(**row) if row else None
+    row = conn.execute(select(*SPECIALIST_COLUMNS).where(db.specialists.c.id == specialist_id)).mappings().first()
+    return _specialist(row) if row else None
 
 
 def specialist_by_email(conn: Connection, email: str) -> Specialist | None:
-    row = conn.execute(select(db.specialists.c.id, db.specialists.c.email, db.specialists.c.name)
-                       .where(db.specialists.c.email == email.strip().lower())).mappings().first()
-    return Specialist(**row) if row else None
+    row = conn.execute(select(*SPECIALIST_COLUMNS).where(db.specialists.c.email == email.strip().lower())
+                       ).mappings().first()
+    return _specialist(row) if row else None
+
+
+def specialists(conn: Connection) -> list[Specialist]:
+    return [_specialist(r) for r in conn.execute(select(*SPECIALIST_COLUMNS).order_by(db.specialists.c.name))
+            .mappings()]
 
 
 def credentials(conn: Connection, email: str) -> tuple[Specialist, str] | None:
     """The specialist with this email and their password hash, for signing in."""
     row = conn.execute(select(db.specialists).where(db.specialists.c.email == email.strip().lower())
                        ).mappings().first()
-    return (Specialist(row["id"], row["email"], row["name"]), row["password_hash"]) if row else None
+    return (_specialist(row), row["password_hash"]) if row else None
+
+
+def totp_secret(conn: Connection, specialist_id: str) -> str | None:
+    return conn.execute(select(db.specialists.c.totp_secret).where(db.specialists.c.id == specialist_id)).scalar()
+
+
+def all_families(conn: Connection) -> list[dict]:
+    """Every family with the specialists it is assigned to (the admin's view: names, never content)."""
+    rows = conn.execute(select(db.families.c.id, db.families.c.name, db.specialists.c.id.label("specialist_id"),
+                               db.specialists.c.name.label("specialist"))
+                        .select_from(db.families.outerjoin(db.family_specialists, db.family_specialists.c.family_id
+                                                           == db.families.c.id)
+                                     .outerjoin(db.specialists, db.specialists.c.id ==
+                                                db.family_specialists.c.specialist_id))
+                        .order_by(db.families.c.name)).mappings()
+    return [dict(r) for r in rows]
+
+
+def audit_search(conn: Connection, *, family_id: str | None = None, actor: str | None = None,
+                 since: str | None = None, until: str | None = None, limit: int = 1000) -> list[dict]:
+    """Audit entries, newest first, filtered by family, actor (a specialist's email) and time (since <= at < until)."""
+    a = db.audit_log.c
+    q = select(db.audit_log)
+    if family_id:
+        q = q.where(a.family_id == family_id)
+    if actor:
+        q = q.where(a.actor == actor)
+    if since:
+        q = q.where(a.at >= since)
+    if until:
+        q = q.where(a.at < until)
+    return [dict(r) for r in conn.execute(q.order_by(a.id.desc()).limit(limit)).mappings()]
+
+
+def recent_write_by(conn: Connection, family_id: str, actor: str, since: str) -> bool:
+    """Whether this actor's latest entry for the family is one of their own writes, made since then."""
+    last = conn.execute(select(db.audit_log.c.action, db.audit_log.c.at).where(
+        db.audit_log.c.family_id == family_id, db.audit_log.c.actor == actor)
+        .order_by(db.audit_log.c.id.desc()).limit(1)).first()
+    return last is not None and last.action not in ("viewed", "exported") and last.at >= since
 
 
 def read(engine, reader, *args):

@@ -99,3 +99,11 @@ class PairingLimit:
             self.redis.zrem(key, member)
             return None, max(1, int(oldest[0][1] + self.window - now) + 1)
         return f"{key}|{member}", None
+
+
+def redis_reachable(url: str) -> bool:
+    try:
+        import redis
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - any failure means: not serving
+        return False

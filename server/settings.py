@@ -30,6 +30,7 @@ class Settings:
     sign_in_concurrency: int = 2  # argon2 checks at once (64 MiB each); more wait, then get 429
     sign_in_wait_s: float = 2.0
     allow_insecure: bool = False
+    require_2fa: bool = False  # admins must set up a second factor before anything else
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -50,6 +51,7 @@ class Settings:
             secret_key=e.get("REGROUP_SECRET_KEY") or None,
             session_idle_minutes=int(e.get("REGROUP_SESSION_IDLE_MINUTES", "30")),
             allow_insecure=e.get("REGROUP_ALLOW_INSECURE") == "1",
+            require_2fa=e.get("REGROUP_REQUIRE_2FA") == "1",
         )
 
     @property

@@ -177,8 +177,12 @@ def test_the_account_page_lists_sessions_and_ends_the_others(world):
     sign_in(phone)
     page = laptop.get("/account").text
     assert page.count("192.0.2.") == 2 and "(this one)" in page
+    colleague = client(world, "192.0.2.3")
+    world.specialist("kim@practice.test", "Kim")
+    sign_in(colleague, "kim@practice.test")
     laptop.post("/account/sessions/end-others", data={"csrf": csrf_of(page)})
     assert signed_in(laptop) and not signed_in(phone)
+    assert signed_in(colleague)  # only one's own sessions end
 
 
 def test_unpairing_a_device_on_the_dashboard_stops_its_token_at_once(world):
