@@ -308,10 +308,18 @@ def test_pull_envelope(world, fam, query):
 
 # --- unpair and erase ---------------------------------------------------------------------------
 
-def test_unpair_stops_the_token_at_once(world, fam):
+def test_unpair_stops_the_token_at_once_and_is_audited(world, fam):
     a = world.pair(fam)
     assert world.client.delete("/api/v1/device", headers=auth_headers(a["token"])).status_code == 204
     assert pull(world, a["token"]).status_code == 401
+    b = world.pair(fam, "Ben")
+    push(world, b["token"], entry_op())
+    assert world.client.delete("/api/v1/device?erase=true", headers=auth_headers(b["token"])).status_code == 204
+    from server import queries
+    entries = [(e["actor"], e["action"], e["detail"]) for e in queries.read(world.engine, queries.audit_entries, fam)]
+    assert (f"device {a['device_id']}", "unpaired", f"member {a['member_id']}") in entries
+    assert (f"device {b['device_id']}", "erased", f"member {b['member_id']}: 1 records") in entries
+    assert (f"device {b['device_id']}", "unpaired", f"member {b['member_id']}") in entries
 
 
 def test_unpair_with_erase_tombstones_and_tells_the_other_phone(world, fam):

@@ -36,6 +36,17 @@ def in_process(world) -> list[int]:
         "/api/v1/pair", json={"code": f"WRONG-{i:04d}", "device_name": "x"}).status_code)
 
 
+def test_the_wait_is_the_rest_of_the_window(tmp_path):
+    """Retry-After counts from the oldest failure in the 15-minute window: close to 900 s just after."""
+    for redis_url in (None, REDIS if redis_up() else None):
+        world = make_world(Settings(data_dir=tmp_path / str(redis_url is None), secret_key="k", redis_url=redis_url))
+        c = TestClient(world.app, client=(f"203.0.113.{uuid.uuid4().int % 250}", 7000))
+        for _ in range(5):
+            c.post("/api/v1/pair", json={"code": "WRONG", "device_name": "x"})
+        r = c.post("/api/v1/pair", json={"code": "WRONG", "device_name": "x"})
+        assert r.status_code == 429 and 880 <= int(r.headers["Retry-After"]) <= 901, redis_url
+
+
 def exactly_five_checked(statuses: list[int]) -> None:
     assert statuses.count(400) == 5 and statuses.count(429) == GUESSES - 5, \
         {s: statuses.count(s) for s in set(statuses)}
