@@ -139,6 +139,17 @@ def test_sign_in_and_sign_out_need_their_csrf_tokens(world):
     assert signed_in(c)
 
 
+def test_a_csrf_token_works_only_with_its_own_session(world):
+    mine, theirs = client(world, "192.0.2.31"), client(world, "192.0.2.32")
+    world.specialist("kim@practice.test", "Kim")
+    sign_in(mine)
+    sign_in(theirs, "kim@practice.test")
+    my_token = csrf_of(mine.get("/").text)
+    assert csrf_of(theirs.get("/").text) != my_token
+    r = theirs.post("/logout", data={"csrf": my_token}, follow_redirects=False)
+    assert r.status_code == 404 and signed_in(theirs)
+
+
 def test_sign_out_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(world):
     c = client(world)
     sign_in(c)
