@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-unit test-e2e test-deep server chromium i18n clean help
+.PHONY: run test test-unit test-e2e test-deep server mutants chromium i18n clean help
 
 help:
 	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
@@ -43,11 +43,18 @@ test-deep: $(STAMP)
 server: $(STAMP)
 	$(PY) -m server serve
 
+# Mutation testing of the server's auth, sessions, sync, validation and rate limits (mutmut; outside CI,
+# hours for every mutant on two cores). ONLY narrows it: make mutants ONLY='server.auth.* server.accounts.*'
+mutants: $(STAMP)
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2 $(ONLY) || true
+	$(VENV)/bin/mutmut results
+
 # Refresh the translators' template after changing visible strings.
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F locales/babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output \
 		--project Regroup --version 0.1.0 -o locales/messages.pot .
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots
+	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots mutants
 	find . -name __pycache__ -prune -exec rm -rf {} +

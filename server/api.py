@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import logging
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from server import MIN_CLIENT_VERSION, PROTOCOL, VERSION, sync
+from server import MIN_CLIENT_VERSION, PROTOCOL, VERSION, db, sync
 from server.openapi import (DELETE_DOC, HEALTH_DOC, PAIR_DOC, PULL_DOC, PUSH_DOC)
-from server.ratelimit import pairing_wait, record_pairing_failure
+from server.ratelimit import redis_reachable
 
 log = logging.getLogger("regroup.server")
 MAX_BODY = 1024 * 1024
+MAX_DEPTH = 64  # far above any body of SYNC.md (6 levels), far below the parser's recursion limit
 MAX_OPS = 100
 router = APIRouter(prefix="/api/v1")
 
@@ -46,8 +49,12 @@ async def authenticate(request: Request) -> sync.Device:
     device = await run_in_threadpool(sync.device_for_token, request.app.state.engine, token.strip()) \
         if scheme.lower() == "bearer" and token.strip() else None
     if device is None:
-        raise Problem(error(401, "unauthorized", "no valid device token; pair again"))
+        raise Problem(unauthorized())
     return device
+
+
+def unauthorized() -> JSONResponse:
+    return error(401, "unauthorized", "no valid device token; pair again")
 
 
 async def read_json(request: Request):
@@ -59,10 +66,25 @@ async def read_json(request: Request):
         body += chunk
         if len(body) > MAX_BODY:
             raise Problem(error(413, "too_large", "the body is over 1 MiB"))
+    if nesting_depth(body) > MAX_DEPTH:
+        raise Problem(error(400, "malformed_json", f"the body nests deeper than {MAX_DEPTH} levels"))
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise Problem(error(400, "malformed_json", "the body is not valid JSON")) from None
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def nesting_depth(body: bytes) -> int:
+    """The deepest nesting of [ and { outside strings, counted before parsing (the parser recurses)."""
+    def deepest(text: bytes) -> int:
+        return max(itertools.accumulate(_STEP[b] for b in text.translate(None, _NOT_BRACKETS)), default=0)
+    rough = deepest(body)  # brackets inside strings count too: an upper bound, and quick
+    return rough if rough <= MAX_DEPTH else deepest(_JSON_STRING.sub(b"", body))
 
 
 def client_address(request: Request) -> str:
@@ -93,8 +115,16 @@ async def rate_limit(request: Request, device: sync.Device) -> None:
 
 
 @router.get("/health", **HEALTH_DOC)
-async def health() -> dict:
-    return {"status": "ok", "version": VERSION, "protocol": PROTOCOL, "min_client_version": MIN_CLIENT_VERSION}
+async def health(request: Request):
+    """SYNC.md's body; 503 with the same fields when the database (or Redis, when set) does not answer."""
+    state = request.app.state
+
+    def backends_up() -> bool:
+        redis_url = state.settings.redis_url
+        return db.reachable(state.engine) and (not redis_url or redis_reachable(redis_url))
+    up = await run_in_threadpool(backends_up)
+    return JSONResponse({"status": "ok" if up else "unavailable", "version": VERSION, "protocol": PROTOCOL,
+                         "min_client_version": MIN_CLIENT_VERSION}, status_code=200 if up else 503)
 
 
 @router.post("/pair", status_code=201, **PAIR_DOC)
@@ -107,19 +137,18 @@ async def pair(request: Request):
     name = body["device_name"].strip()
     if not 1 <= len(name) <= 80 or "\x00" in name or not _encodable(name) or len(body["code"]) > 100:
         raise Problem(error(422, "invalid_request", "device_name is 1 to 80 characters", "device_name"))
-    settings, engine = request.app.state.settings, request.app.state.engine
-    address = client_address(request)
-    wait = await run_in_threadpool(pairing_wait, engine, address, settings.pair_failures, settings.pair_window_s)
+    limit = request.app.state.pairing_limit
+    attempt, wait = await run_in_threadpool(limit.reserve, client_address(request))
     if wait is not None:
         raise Problem(error(429, "rate_limited", "too many failed pairings; try again later",
                             headers={"Retry-After": str(wait)}))
     try:
-        result = await run_in_threadpool(sync.pair, engine, body["code"], name)
-    except sync.PairError as exc:
-        await run_in_threadpool(record_pairing_failure, engine, address, settings.pair_window_s)
+        result = await run_in_threadpool(sync.pair, request.app.state.engine, body["code"], name)
+    except sync.PairError as exc:  # the reserved attempt stays: it was a failure
         detail = {"invalid_code": "this code is not known", "used_code": "this code was already used",
                   "expired_code": "this code has expired; ask for a new one"}[exc.code]
         raise Problem(error(400, exc.code, detail)) from None
+    await run_in_threadpool(limit.succeeded, attempt)
     return JSONResponse(result, status_code=201)
 
 

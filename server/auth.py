@@ -1,20 +1,26 @@
-"""Specialist sign-in: argon2 passwords, signed session cookies, CSRF tokens, a growing delay after failures."""
+"""Specialist sign-in, the pure part: argon2 passwords (with a dummy check for unknown emails), the
+growing lockout after failures, and HMAC-derived CSRF tokens. Sessions live in the database
+(`server.accounts`)."""
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
-import json
-import time
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 SESSION_COOKIE = "regroup_session"
-SESSION_HOURS = 12
+SESSION_HOURS = 12  # a session ends after this long whatever happens; idle sessions end sooner
+# Checked against when the email is unknown, so the time taken does not tell who has an account.
+DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(24))
+LOCK_AFTER = 5  # failures for one account in LOCK_WINDOW before it is locked
+LOCK_AFTER_ADDRESS = 20  # failures from one address (any accounts) before it is locked out
+LOCK_WINDOW = 24 * 3600  # failures older than this are forgotten
+LOCK_MAX = 3600  # no lock lasts longer than an hour
 
 
 def hash_password(password: str) -> str:
@@ -28,13 +34,24 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def failure_delay(failed: int) -> float:
-    """Seconds to wait before answering after `failed` failures in a row: 0, 0, 0.5, 1, 2, 4 ... capped at 8."""
-    return 0.0 if failed < 2 else min(8.0, 0.5 * 2 ** (failed - 2))
+def lock_seconds(failures: int, threshold: int = LOCK_AFTER) -> int:
+    """How long a lock lasts after `failures` failures: none below the threshold, then 1, 2, 4 ...
+    minutes, never more than LOCK_MAX (and never for ever: failures older than a day are forgotten)."""
+    if failures < threshold:
+        return 0
+    return min(LOCK_MAX, 60 * 2 ** min(failures - threshold, 12))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class Signer:
-    """HMAC-signed values (the session cookie and CSRF tokens), with the server's secret key."""
+    """HMAC-derived values with the server's secret key: CSRF tokens for forms."""
 
     def __init__(self, secret: str):
         self.key = hashlib.sha256(secret.encode()).digest()
@@ -42,39 +59,12 @@ class Signer:
     def _mac(self, payload: bytes) -> str:
         return base64.urlsafe_b64encode(hmac.new(self.key, payload, hashlib.sha256).digest()).decode().rstrip("=")
 
-    def sign(self, value: dict) -> str:
-        payload = base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode().rstrip("=")
-        return f"{payload}.{self._mac(payload.encode())}"
-
-    def unsign(self, token: str | None) -> dict | None:
-        if not token or "." not in token:
-            return None
-        payload, mac = token.rsplit(".", 1)
-        if not hmac.compare_digest(mac, self._mac(payload.encode())):
-            return None
-        try:
-            return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        except ValueError:
-            return None
-
-    def session(self, specialist_id: str) -> str:
-        expires = int(time.time()) + SESSION_HOURS * 3600
-        return self.sign({"sid": specialist_id, "exp": expires, "nonce": base64.urlsafe_b64encode(
-            hashlib.sha256(f"{specialist_id}{time.time_ns()}".encode()).digest()[:9]).decode()})
-
-    def read_session(self, cookie: str | None) -> dict | None:
-        value = self.unsign(cookie)
-        if not value or value.get("exp", 0) < time.time():
-            return None
-        return value
-
-    def csrf(self, session_cookie: str) -> str:
+    def csrf(self, session_token: str) -> str:
         """A token bound to this session: a form from another site cannot know it."""
-        return self._mac(b"csrf:" + session_cookie.encode())
+        return self._mac(b"csrf:" + session_token.encode())
 
     def login_csrf(self, stamp: str) -> str:
         return self._mac(b"login:" + stamp.encode())
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    def matches(self, expected: str, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))

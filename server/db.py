@@ -1,4 +1,4 @@
-"""Tables, engine and migrations for the specialist server (SQLAlchemy Core; SQLite or PostgreSQL).
+"""Tables, engine, migrations and the two writes every writer shares (the family's seq and the audit log).
 
 Seq is a per-family counter in `families.latest_seq`, taken with UPDATE ... RETURNING inside the
 op's transaction: gap-free and in commit order on both databases (never an auto-increment cursor).
@@ -7,10 +7,21 @@ op's transaction: gap-free and in commit order on both databases (never an auto-
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Callable, TypeVar
 
 from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, create_engine, event, text)
+                        Table, Text, create_engine, event, false, insert, inspect, text, update)
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+try:  # PostgreSQL's answers that mean "another transaction got there first: try again"
+    from psycopg.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
+    RETRYABLE_CAUSES: tuple = (SerializationFailure, DeadlockDetected, LockNotAvailable)
+except ImportError:  # pragma: no cover - psycopg is part of the server extra
+    RETRYABLE_CAUSES = ()
+
+T = TypeVar("T")
 
 metadata = MetaData()
 
@@ -20,9 +31,19 @@ specialists = Table(
     Column("email", String(320), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("password_hash", String(200), nullable=False),
-    Column("failed_logins", Integer, nullable=False, server_default="0"),
-    Column("last_failed_at", String(40)),
     Column("created_at", String(40), nullable=False),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("deactivated_at", String(40)),  # set: cannot sign in; their families stay
+    Column("totp_secret", String(64)),  # a second factor being set up, or in use once totp_enabled_at is set
+    Column("totp_enabled_at", String(40)),
+)
+recovery_codes = Table(
+    "recovery_codes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("specialist_id", String(36), ForeignKey("specialists.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("used_at", String(40)),
 )
 families = Table(
     "families", metadata,
@@ -72,6 +93,7 @@ records = Table(
     Column("entity_id", String(36), nullable=False),
     Column("entity", String(40), nullable=False),
     Column("member_id", String(36), nullable=False),
+    Column("device_id", String(36)),  # the device that wrote the current content (revision 2)
     Column("version", Integer, nullable=False),
     Column("seq", Integer, nullable=False),
     Column("data", Text),
@@ -125,14 +147,15 @@ views = Table(
     Column("seen_seq", Integer, nullable=False),
     PrimaryKeyConstraint("specialist_id", "family_id"),
 )
-audit = Table(
+audit_log = Table(
     "audit", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("family_id", String(36), nullable=False, index=True),  # kept after the family is erased
+    Column("family_id", String(36), index=True),  # kept after the family is erased; null: the practice's own events
     Column("actor", String(400), nullable=False),
     Column("action", String(40), nullable=False),
     Column("detail", String(400)),
     Column("at", String(40), nullable=False),
+    Index("audit_at", "at"),
 )
 pair_failures = Table(
     "pair_failures", metadata,
@@ -146,16 +169,77 @@ rate_hits = Table(
     Column("key", String(100), nullable=False, index=True),
     Column("at", Integer, nullable=False),
 )
-schema_migrations = Table(
-    "schema_migrations", metadata,
-    Column("number", Integer, primary_key=True, autoincrement=False),
-    Column("name", String(100), nullable=False),
-    Column("applied_at", String(40), nullable=False),
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),  # sha256 of the cookie's token: the token itself is never stored
+    Column("specialist_id", String(36), ForeignKey("specialists.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("created_at", String(40), nullable=False),
+    Column("last_seen_at", String(40), nullable=False),
+    Column("address", String(64)),
+    Column("user_agent", String(200)),
+)
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(320), nullable=False, index=True),  # the email as typed (lower case), known or not
+    Column("address", String(64), nullable=False, index=True),
+    Column("at", Integer, nullable=False),  # epoch seconds
 )
 
 
+
+def iso(moment: dt.datetime) -> str:
+    """UTC ISO-8601 with milliseconds and Z: the one format stored, so strings compare as times."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def utcnow() -> dt.datetime:
+    """The server's one clock for what it stores and compares (tests replace it to move time)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(utcnow())
+
+
+class NoLongerPaired(Exception):
+    """The device was unpaired, or its family erased, while a request was using it: the answer is 401."""
+
+
+def next_seq(conn: Connection, family_id: str) -> int:
+    """Take the family's next seq inside the caller's transaction (row-locked on PostgreSQL)."""
+    seq = conn.execute(update(families).where(families.c.id == family_id)
+                       .values(latest_seq=families.c.latest_seq + 1)
+                       .returning(families.c.latest_seq)).scalar()
+    if seq is None:
+        raise NoLongerPaired(family_id)
+    return seq
+
+
+def audit(conn: Connection, family_id: str | None, actor: str, action: str, detail: str | None = None) -> None:
+    """Append to the audit log: who, what, when. Never content."""
+    conn.execute(insert(audit_log).values(family_id=family_id, actor=actor[:400], action=action,
+                                          detail=(detail or "")[:400] or None, at=now()))
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A write that lost a race with another transaction (a unique key, a deadlock, a serialization failure)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, DBAPIError) and isinstance(exc.orig, RETRYABLE_CAUSES)
+
+
+def retrying(engine: Engine, work: Callable[[Connection], T], attempts: int = 5) -> T:
+    """Run work(conn) in one transaction, again from the start when it lost a race."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            if not is_conflict(exc) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def make_engine(url: str) -> Engine:
@@ -176,44 +260,52 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):  # noqa: ANN001
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time: seq stays gap-free, no deadlocks
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=10,
+                         connect_args={"connect_timeout": 5})
+
+
+def reachable(engine: Engine) -> bool:
+    """Whether the database answers a trivial query (for /api/v1/health)."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: not serving
+        return False
 
 
 # --- migrations ------------------------------------------------------------------
 
-AUDIT_GUARD_SQLITE = [
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
-]
-AUDIT_GUARD_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION regroup_audit_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit is append-only'; END; $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit
-       FOR EACH STATEMENT EXECUTE FUNCTION regroup_audit_append_only()""",
-]
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _m1_initial(conn: Connection) -> None:
-    metadata.create_all(conn)
-    guards = AUDIT_GUARD_POSTGRES if conn.dialect.name == "postgresql" else AUDIT_GUARD_SQLITE
-    for statement in guards:
-        conn.exec_driver_sql(statement)
+def _alembic(conn: Connection):
+    from alembic.config import Config
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
 
 
-MIGRATIONS = [(1, "initial", _m1_initial)]
+def revision(conn: Connection) -> str | None:
+    """The schema's Alembic revision (None for an empty database)."""
+    from alembic.migration import MigrationContext
+    return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: Engine) -> list[int]:
-    """Bring the schema up to date; safe to run from several processes at once on PostgreSQL."""
-    ran = []
+def migrate(engine: Engine) -> list[str]:
+    """Bring the schema up to date with Alembic; returns the revisions applied. Safe to run from several
+    processes at once on PostgreSQL. A database made by 90a2040 (its own migrator, number 1) is revision 1."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727001)")  # one migrator at a time
-        schema_migrations.create(conn, checkfirst=True)
-        done = {r[0] for r in conn.execute(schema_migrations.select().with_only_columns(schema_migrations.c.number))}
-        for number, name, step in MIGRATIONS:
-            if number not in done:
-                step(conn)
-                conn.execute(schema_migrations.insert().values(number=number, name=name, applied_at=now()))
-                ran.append(number)
-    return ran
+        config = _alembic(conn)
+        if revision(conn) is None and inspect(conn).has_table("schema_migrations"):
+            command.stamp(config, "0001")
+        before = revision(conn)
+        command.upgrade(config, "head")
+        script = ScriptDirectory.from_config(config)
+        return [r.revision for r in reversed(list(script.iterate_revisions("head", before or "base")))
+                if r.revision != before]

@@ -40,7 +40,10 @@ def _json(schema: dict, description: str = "OK") -> dict:
 HEALTH_DOC = {"responses": {200: _json({"type": "object", "required": ["status", "version", "protocol",
                                                                        "min_client_version"], "properties": {
     "status": {"type": "string"}, "version": {"type": "string"}, "protocol": {"type": "integer"},
-    "min_client_version": {"type": "string"}}})}}
+    "min_client_version": {"type": "string"}}}), 503: _json({"type": "object", "required": [
+        "status", "version", "protocol", "min_client_version"], "properties": {
+        "status": {"type": "string"}, "version": {"type": "string"}, "protocol": {"type": "integer"},
+        "min_client_version": {"type": "string"}}}, "The database (or Redis) does not answer")}}
 
 PAIR_DOC = {
     "openapi_extra": {"parameters": [PROTOCOL_HEADER], "requestBody": {"required": True, "content": {

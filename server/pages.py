@@ -1,32 +1,33 @@
-"""The specialist's dashboard: server-rendered pages, a signed session, CSRF on every form.
+"""The specialist's dashboard: routes that render pages and call `server.admin` for every write.
 
 A specialist sees only the families assigned to them; any other family answers 404 exactly like
-an id that does not exist.
+an id that does not exist. Family routes get their family through one dependency, `FamilyDep`:
+it signs in, checks CSRF on a POST, loads the family or answers 404, and audits a view.
 """
 
 from __future__ import annotations
 
-import asyncio
+import datetime as dt
 import json
 import time
-import uuid
 from pathlib import Path
+from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import func, insert, select
 
-from server import auth, db, queries, svg, sync
-from server.ratelimit import record_pairing_failure
+from server import accounts, admin, auth, queries, svg
+from server.api import client_address
+from server.queries import Family, Specialist, as_uuid
+from server.validation import text_fault
 
 router = APIRouter(include_in_schema=False)
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "dashboard"),
                         autoescape=select_autoescape(["html"]))
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-LOGIN_WINDOW = 15 * 60
+AUDITED_AS = {"export": "exported"}  # a GET of a family route is audited as "viewed" unless named here
 
 
 class NotFound(Exception):
@@ -34,7 +35,14 @@ class NotFound(Exception):
 
 
 class NotSignedIn(Exception):
-    pass
+    """No valid session: the answer is a redirect to the sign-in page."""
+
+
+class SetUpSecondFactor(Exception):
+    """REGROUP_REQUIRE_2FA and an admin without a second factor: the answer is the account page."""
+
+
+FIRST_THINGS = ("account", "start_totp", "enable_totp", "logout", "change_password", "style_sheet")
 
 
 def _signer(request: Request) -> auth.Signer:
@@ -47,7 +55,8 @@ def _engine(request: Request):
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     cookie = request.cookies.get(auth.SESSION_COOKIE)
-    context.setdefault("csrf", _signer(request).csrf(cookie) if cookie else "")
+    signed = getattr(request.state, "me", None) is not None
+    context.setdefault("csrf", _signer(request).csrf(cookie) if cookie and signed else "")
     context.setdefault("me", getattr(request.state, "me", None))
     return HTMLResponse(templates.get_template(name).render(request=request, **context), status_code=status)
 
@@ -56,304 +65,375 @@ def render_not_found(request: Request) -> str:
     return templates.get_template("not_found.html").render(request=request, me=None, csrf="")
 
 
-def current(request: Request) -> dict:
-    session = _signer(request).read_session(request.cookies.get(auth.SESSION_COOKIE))
-    if not session:
-        raise NotSignedIn()
-    with _engine(request).begin() as conn:
-        me = conn.execute(select(db.specialists).where(db.specialists.c.id == session["sid"])).mappings().first()
-    if me is None:
-        raise NotSignedIn()
-    request.state.me = dict(me)
-    return request.state.me
+def render_invalid(request: Request, message: str) -> HTMLResponse:
+    return render(request, "invalid.html", status=400, message=message)
 
 
-def check_csrf(request: Request, token: str) -> None:
-    cookie = request.cookies.get(auth.SESSION_COOKIE) or ""
-    if not token or token != _signer(request).csrf(cookie):
+# --- the dependencies -----------------------------------------------------------------------
+
+async def _posted_csrf(request: Request) -> str | None:
+    """The CSRF field of a POSTed form (None for other methods)."""
+    if request.method != "POST":
+        return None
+    form = await request.form()
+    value = form.get("csrf")
+    return value if isinstance(value, str) else ""
+
+
+def signed_in(request: Request, csrf: Annotated[str | None, Depends(_posted_csrf)]) -> Specialist:
+    """The signed-in specialist (a live session on the server); on a POST the form's CSRF token must
+    match the session (else 404)."""
+    settings = request.app.state.settings
+    cookie = request.cookies.get(auth.SESSION_COOKIE)
+    session = accounts.session_for(_engine(request), cookie, dt.timedelta(minutes=settings.session_idle_minutes))
+    if session is None:
+        raise NotSignedIn()
+    if csrf is not None and not _signer(request).matches(_signer(request).csrf(cookie), csrf):
         raise NotFound()
+    request.state.me, request.state.session_id = session.specialist, session.id
+    me = session.specialist
+    if settings.require_2fa and me.is_admin and not me.totp and request.scope["route"].name not in FIRST_THINGS:
+        raise SetUpSecondFactor()
+    return me
 
 
-def family_or_404(conn, me: dict, family_id: str) -> dict:
-    try:
-        uuid.UUID(family_id)
-    except ValueError:
-        raise NotFound() from None
-    family = queries.family_for(conn, me["id"], family_id)
+MeDep = Annotated[Specialist, Depends(signed_in)]
+
+
+def an_admin(me: MeDep) -> Specialist:
+    """The practice admin's pages: 404 for anyone else, as for a page that does not exist."""
+    if not me.is_admin:
+        raise NotFound()
+    return me
+
+
+AdminDep = Annotated[Specialist, Depends(an_admin)]
+
+
+def family_of(request: Request, family_id: str, me: MeDep) -> Family:
+    """The signed-in specialist's family from the path, or 404; a GET is audited as a view."""
+    family = queries.read(_engine(request), queries.family_for, me.id, as_uuid(family_id) or "")
     if family is None:
         raise NotFound()
+    if request.method == "GET":
+        endpoint = request.scope["route"].name
+        admin.record_view(_engine(request), family, me.id, me.email, AUDITED_AS.get(endpoint, "viewed"),
+                          None if endpoint == "family_page" else endpoint, mark_seen=endpoint == "family_page")
     return family
+
+
+FamilyDep = Annotated[Family, Depends(family_of)]
 
 
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or (request.url.hostname or "") not in LOOPBACK
 
 
-def guarded(handler):
-    """Redirect to sign-in when there is no session; the page's database work runs in the thread pool."""
-    async def wrapper(request: Request, *args, **kwargs):
-        try:
-            await run_in_threadpool(current, request)
-        except NotSignedIn:
-            return RedirectResponse("/login", status_code=303)
-        return await run_in_threadpool(handler, request, *args, **kwargs)
-    wrapper.__name__ = handler.__name__
-    wrapper.__signature__ = __import__("inspect").signature(handler)
-    return wrapper
+def _back(family: Family, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/families/{family.id}{anchor}", status_code=303)
+
+
+STYLE_SHEET = Path(__file__).parent / "dashboard" / "static" / "dashboard.css"
+
+
+@router.get("/static/dashboard.css")
+async def style_sheet():
+    return Response(STYLE_SHEET.read_bytes(), media_type="text/css")
 
 
 # --- sign in and out -------------------------------------------------------------------
 
+def _login_page(request: Request, status: int = 200, error: str | None = None,
+                headers: dict | None = None) -> HTMLResponse:
+    stamp = str(int(time.time()))
+    response = render(request, "login.html", status=status, stamp=stamp, login_csrf=_signer(request).login_csrf(stamp),
+                      error=error)
+    response.headers.update(headers or {})
+    return response
+
+
+def _lock_message(lock: accounts.Lock) -> str:
+    minutes = max(1, round(lock.seconds / 60))
+    who = "this account" if lock.reason == "account" else "this network address"
+    return (f"Too many failed sign-ins for {who}. Try again in {minutes} minute{'s' if minutes > 1 else ''}. "
+            f"Each lock lasts at most an hour, and is lifted after a good sign-in.")
+
+
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request):
-    stamp = str(int(time.time()))
-    return render(request, "login.html", stamp=stamp, login_csrf=_signer(request).login_csrf(stamp), error=None)
+    return _login_page(request)
 
 
 @router.post("/login")
-async def login(request: Request, email: str = Form(""), password: str = Form(""), stamp: str = Form(""),
-                token: str = Form("")):
-    signer, engine = _signer(request), _engine(request)
-    if token != signer.login_csrf(stamp) or not stamp.isdigit() or int(stamp) < time.time() - 3600:
+def login(request: Request, email: str = Form(""), password: str = Form(""), stamp: str = Form(""),
+          token: str = Form(""), code: str = Form("")):
+    signer, engine, settings = _signer(request), _engine(request), request.app.state.settings
+    if not signer.matches(signer.login_csrf(stamp), token) or not stamp.isdigit() or int(stamp) < time.time() - 3600:
         raise NotFound()
-    address = "login:" + (request.client.host if request.client else "unknown")
-
-    def lookup():
-        with engine.begin() as conn:
-            failures = conn.execute(select(func.count()).select_from(db.pair_failures).where(
-                db.pair_failures.c.address == address,
-                db.pair_failures.c.at > int(time.time()) - LOGIN_WINDOW)).scalar()
-            me = conn.execute(select(db.specialists).where(db.specialists.c.email == email.strip().lower())
-                              ).mappings().first()
-        return failures, me, me is not None and auth.verify_password(me["password_hash"], password)
-    failures, me, good = await run_in_threadpool(lookup)
-    await asyncio.sleep(auth.failure_delay(failures))  # a growing delay after repeated failures
-    if not good:
-        await run_in_threadpool(record_pairing_failure, engine, address, LOGIN_WINDOW)
-        new_stamp = str(int(time.time()))
-        return render(request, "login.html", status=400, stamp=new_stamp, login_csrf=signer.login_csrf(new_stamp),
-                      error="That email and password do not match.")
+    account = email.strip().lower() if not text_fault(email, 320) else "(unusable email)"
+    address = client_address(request)
+    lock = accounts.lock_for(engine, account, address)
+    if lock:
+        return _login_page(request, 429, _lock_message(lock), {"Retry-After": str(lock.seconds)})
+    slots = request.app.state.sign_in_slots
+    if not slots.acquire(timeout=settings.sign_in_wait_s):
+        return _login_page(request, 429, "Many people are signing in right now. Try again in a few seconds.",
+                           {"Retry-After": "5"})
+    try:
+        found = queries.read(engine, queries.credentials, account)
+        good = auth.verify_password(found[1] if found else auth.DUMMY_HASH, password) and found is not None
+    finally:
+        slots.release()
+    second = not good or not found[0].totp or accounts.second_factor_ok(engine, found[0].id, code)
+    if not good or not second:
+        accounts.record_failure(engine, account, address, "password" if not good else "second factor")
+        lock = accounts.lock_for(engine, account, address)
+        return _login_page(request, 400, ("That email and password do not match." if not good else
+                                          "The code from your authenticator app (or a recovery code) is "
+                                          "missing or wrong.") + (" " + _lock_message(lock) if lock else ""))
+    if not found[0].active:
+        return _login_page(request, 403, "This account has been deactivated. Ask your practice's admin.")
+    accounts.clear_failures(engine, account)
+    session = accounts.start_session(engine, found[0].id, address, request.headers.get("user-agent", ""))
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(auth.SESSION_COOKIE, signer.session(me["id"]), httponly=True, samesite="lax",
-                        secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
+    response.set_cookie(auth.SESSION_COOKIE, session, httponly=True, samesite="lax", secure=_secure(request),
+                        max_age=auth.SESSION_HOURS * 3600)
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf: str = Form("")):
-    check_csrf(request, csrf)
+def logout(request: Request, me: MeDep):
+    accounts.end_session(_engine(request), request.cookies.get(auth.SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE)
     return response
 
 
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, me: MeDep):
+    return _account_page(request, me, changed=request.query_params.get("changed") == "1")
+
+
+def _account_page(request: Request, me: Specialist, status: int = 200, **shown) -> HTMLResponse:
+    sessions = accounts.sessions_of(_engine(request), me.id)
+    must = request.app.state.settings.require_2fa and me.is_admin and not me.totp
+    return render(request, "account.html", status=status, sessions=sessions, this_session=request.state.session_id,
+                  must_set_up_2fa=must, **shown)
+
+
+@router.post("/account/password")
+def change_password(request: Request, me: MeDep, current: str = Form(""), new: str = Form(""),
+                    again: str = Form("")):
+    """A new password ends every session, this one included; this browser gets a fresh one."""
+    engine = _engine(request)
+    found = queries.read(engine, queries.credentials, me.email)
+    if not auth.verify_password(found[1], current):
+        return _account_page(request, me, status=400, password_error="Your current password is not right.")
+    if new != again:
+        return _account_page(request, me, status=400, password_error="The two new passwords differ.")
+    try:
+        admin.set_password(engine, me.id, new, me.email)
+    except admin.Invalid as exc:
+        return _account_page(request, me, status=400, password_error=str(exc))
+    response = RedirectResponse("/account?changed=1", status_code=303)
+    response.set_cookie(auth.SESSION_COOKIE, accounts.start_session(engine, me.id, client_address(request),
+                                                                    request.headers.get("user-agent", "")),
+                        httponly=True, samesite="lax", secure=_secure(request), max_age=auth.SESSION_HOURS * 3600)
+    return response
+
+
+@router.post("/account/2fa/start", response_class=HTMLResponse)
+def start_totp(request: Request, me: MeDep):
+    import pyotp
+    secret = admin.start_totp(_engine(request), me.id)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=me.email, issuer_name="Regroup")
+    qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
+    return render(request, "totp.html", secret=secret, qr=qr, error=None)
+
+
+@router.post("/account/2fa/enable", response_class=HTMLResponse)
+def enable_totp(request: Request, me: MeDep, code: str = Form("")):
+    codes = admin.enable_totp(_engine(request), me.id, code, me.email)
+    return render(request, "recovery_codes.html", codes=codes)
+
+
+@router.post("/account/2fa/disable")
+def disable_totp(request: Request, me: MeDep, current: str = Form("")):
+    found = queries.read(_engine(request), queries.credentials, me.email)
+    if not auth.verify_password(found[1], current):
+        return _account_page(request, me, status=400, totp_error="Your password is not right.")
+    if request.app.state.settings.require_2fa and me.is_admin:
+        return _account_page(request, me, status=400, totp_error="This practice requires a second factor for admins.")
+    admin.disable_totp(_engine(request), me.id, me.email)
+    return RedirectResponse("/account", status_code=303)
+
+
+# --- the practice admin ------------------------------------------------------------------------
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_home(request: Request, me: AdminDep):
+    return _admin_page(request)
+
+
+def _admin_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+    engine = _engine(request)
+    return render(request, "admin.html", status=status, specialists=queries.read(engine, queries.specialists),
+                  families=queries.read(engine, queries.all_families), error=error)
+
+
+@router.post("/admin/specialists")
+def add_specialist(request: Request, me: AdminDep, email: str = Form(""), name: str = Form(""),
+                   password: str = Form(""), role: str = Form("")):
+    try:
+        admin.create_specialist(_engine(request), email, name, password, is_admin=role == "admin", actor=me.email)
+    except admin.Invalid as exc:
+        return _admin_page(request, str(exc), 400)
+    return RedirectResponse("/admin#specialists", status_code=303)
+
+
+@router.post("/admin/specialists/{specialist_id}/active")
+def set_active(request: Request, me: AdminDep, specialist_id: str, active: str = Form("")):
+    if as_uuid(specialist_id) == me.id:
+        return _admin_page(request, "You cannot deactivate yourself.", 400)
+    admin.set_active(_engine(request), as_uuid(specialist_id) or "", active == "1", me.email)
+    return RedirectResponse("/admin#specialists", status_code=303)
+
+
+@router.post("/admin/families/{family_id}/move")
+def move_family(request: Request, me: AdminDep, family_id: str, specialist_id: str = Form("")):
+    admin.move_family(_engine(request), family_id, as_uuid(specialist_id) or "", me.email)
+    return RedirectResponse("/admin#families", status_code=303)
+
+
+def _audit_filters(family: str, specialist: str, since: str, until: str) -> dict:
+    """Form values to query bounds: dates are whole UTC days, inclusive."""
+    def day(value: str, plus: int = 0) -> str | None:
+        try:
+            return db_iso_day(value, plus) if value else None
+        except ValueError:
+            raise admin.Invalid("Dates are written YYYY-MM-DD.") from None
+    return {"family_id": as_uuid(family), "actor": specialist.strip() or None, "since": day(since),
+            "until": day(until, 1)}
+
+
+def db_iso_day(value: str, plus: int) -> str:
+    return (dt.date.fromisoformat(value) + dt.timedelta(days=plus)).isoformat()
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def practice_audit(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
+                   until: str = ""):
+    filters = _audit_filters(family, specialist, since, until)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
+    return render(request, "practice_audit.html", entries=entries, query=request.url.query,
+                  form={"family": family, "specialist": specialist, "since": since, "until": until})
+
+
+@router.get("/admin/audit.csv")
+def practice_audit_csv(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
+                       until: str = ""):
+    filters = _audit_filters(family, specialist, since, until)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, limit=1_000_000, **filters))
+    return Response(admin.audit_csv(entries), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="regroup-audit.csv"'})
+
+
+@router.post("/account/sessions/end-others")
+def end_other_sessions(request: Request, me: MeDep):
+    accounts.end_other_sessions(_engine(request), me.id, request.state.session_id)
+    return RedirectResponse("/account#sessions", status_code=303)
+
+
 # --- families -------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse)
-@guarded
-def home(request: Request):
-    me = request.state.me
-    with _engine(request).begin() as conn:
-        rows = [queries.summary(conn, f, me["id"]) for f in queries.families_of(conn, me["id"])]
-    return render(request, "families.html", rows=rows)
+def home(request: Request, me: MeDep):
+    def rows(conn):
+        return [queries.summary(conn, f, me.id) for f in queries.families_of(conn, me.id)]
+    return render(request, "families.html", rows=queries.read(_engine(request), rows))
 
 
 @router.get("/families/new", response_class=HTMLResponse)
-@guarded
-def new_family_form(request: Request):
+def new_family_form(request: Request, me: MeDep):
     return render(request, "new_family.html", error=None)
 
 
 @router.post("/families/new")
-@guarded
-def new_family(request: Request, name: str = Form(""), csrf: str = Form("")):
-    check_csrf(request, csrf)
-    name = name.strip()
-    if not 1 <= len(name) <= 200:
+def new_family(request: Request, me: MeDep, name: str = Form("")):
+    try:
+        family_id = admin.add_family(_engine(request), name, me.email)
+    except admin.Invalid:
         return render(request, "new_family.html", status=400, error="Give the family a name (1 to 200 characters).")
-    family_id = add_family(_engine(request), name, request.state.me["email"])
     return RedirectResponse(f"/families/{family_id}", status_code=303)
 
 
-def add_family(engine, name: str, specialist_email: str) -> str:
-    family_id = str(uuid.uuid4())
-    with engine.begin() as conn:
-        spec = conn.execute(select(db.specialists.c.id).where(db.specialists.c.email == specialist_email.lower())
-                            ).scalar()
-        if spec is None:
-            raise KeyError(specialist_email)
-        conn.execute(insert(db.families).values(id=family_id, name=name, created_at=db.now()))
-        conn.execute(insert(db.family_specialists).values(family_id=family_id, specialist_id=spec))
-        sync.audit(conn, family_id, specialist_email, "created_family")
-    return family_id
-
-
 @router.get("/families/{family_id}", response_class=HTMLResponse)
-@guarded
-def family_page(request: Request, family_id: str):
-    me = request.state.me
-    with _engine(request).begin() as conn:
-        family = family_or_404(conn, me, family_id)
-        members = queries.members_of(conn, family_id)
-        records = queries.records_of(conn, family_id)
-        for r in records:
-            r["revisions"] = queries.revisions_of(conn, family_id, r["entity_id"]) if r["entity"] == "journal_entry" \
-                else []
-        down = queries.sent_down(conn, family_id)
-        queries.mark_seen(conn, me["id"], family_id, family["latest_seq"])
-        sync.audit(conn, family_id, me["email"], "viewed")
-    for m in members:
-        mine = [r for r in records if r["member_id"] == m["id"]]
-        m["journal"] = [r for r in mine if r["entity"] == "journal_entry"]
-        m["worksheets"] = sorted((r for r in mine if r["entity"] == "worksheet"),
-                                 key=lambda r: (r["data"]["kind"] != "reapproach_plan", r["data"]["kind"]))
-        m["progress"] = [r for r in mine if r["entity"] == "journey_progress"]
-        m["messages"] = [r for r in mine if r["entity"] == "message"]
-        m["who5"] = sorted((r["data"] for r in mine if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
-        checkins = sorted((r["data"] for r in mine if r["entity"] == "checkin"), key=lambda d: d["created_at"])
+def family_page(request: Request, family: FamilyDep):
+    page = queries.read(_engine(request), queries.family_page, family.id)
+    for m in page["members"]:
+        checkins = m["checkins"]
         m["chart"] = svg.mood_chart([(c["created_at"][:10], c["mood"], c["stress"]) for c in checkins[-60:]])
         m["checkin_count"] = len(checkins)
-    feedback = {c["data"].get("worksheet_id"): c for c in down if c["entity"] == "feedback"}
-    return render(request, "family.html", family=family, members=members, sent=down, feedback=feedback)
+    return render(request, "family.html", family=family, **page)
 
 
 @router.post("/families/{family_id}/pairing-code", response_class=HTMLResponse)
-@guarded
-def pairing_code(request: Request, family_id: str, member_id: str = Form(""), csrf: str = Form("")):
-    check_csrf(request, csrf)
-    me, engine = request.state.me, _engine(request)
-    with engine.begin() as conn:
-        family = family_or_404(conn, me, family_id)
-        member = None
-        if member_id:
-            member = conn.execute(select(db.members).where(db.members.c.id == member_id,
-                                                           db.members.c.family_id == family_id)).mappings().first()
-            if member is None:
-                raise NotFound()
-    code = sync.create_pairing_code(engine, family_id, member_id or None, me["email"])
+def pairing_code(request: Request, family: FamilyDep, me: MeDep, member_id: str = Form("")):
+    code = admin.create_pairing_code(_engine(request), family.id, member_id or None, me.email)
+    member = next((m for m in queries.read(_engine(request), queries.members_of, family.id)
+                   if m["id"] == as_uuid(member_id)), None)
     link = f"regroup://pair?server={request.app.state.settings.base_url}&code={code}"
     qr = segno.make(link, error="m").svg_inline(scale=5, title=f"QR code for pairing code {code}")
     return render(request, "pairing.html", family=family, member=member, code=code, link=link, qr=qr)
 
 
 @router.post("/families/{family_id}/devices/{device_id}/unpair")
-@guarded
-def unpair_device(request: Request, family_id: str, device_id: str, csrf: str = Form("")):
-    check_csrf(request, csrf)
-    with _engine(request).begin() as conn:
-        family_or_404(conn, request.state.me, family_id)
-        found = conn.execute(db.devices.update().where(db.devices.c.id == device_id,
-                                                       db.devices.c.family_id == family_id,
-                                                       db.devices.c.unpaired_at.is_(None))
-                             .values(unpaired_at=db.now())).rowcount
-        if not found:
-            raise NotFound()
-        sync.audit(conn, family_id, request.state.me["email"], "unpaired", f"device {device_id}")
-    return RedirectResponse(f"/families/{family_id}#devices", status_code=303)
-
-
-def _recipient(conn, family_id: str, member_id: str) -> str | None:
-    if not member_id:
-        return None
-    if conn.execute(select(db.members.c.id).where(db.members.c.id == member_id,
-                                                  db.members.c.family_id == family_id)).first() is None:
-        raise NotFound()
-    return member_id
+def unpair_device(request: Request, family: FamilyDep, me: MeDep, device_id: str):
+    admin.unpair_device(_engine(request), family.id, device_id, me.email)
+    return _back(family, "#devices")
 
 
 @router.post("/families/{family_id}/message")
-@guarded
-def send_message(request: Request, family_id: str, body: str = Form(""), member_id: str = Form(""),
-                       csrf: str = Form("")):
-    check_csrf(request, csrf)
-    me, engine = request.state.me, _engine(request)
-    with engine.begin() as conn:
-        family_or_404(conn, me, family_id)
-        to = _recipient(conn, family_id, member_id)
-    text = body.strip()[:100_000]
-    if text:
-        sync.send_down(engine, family_id, "message", {"body": text, "in_reply_to": None, "created_at": db.now(),
-                                                      "sender": me["name"]}, to, me["email"])
-    return RedirectResponse(f"/families/{family_id}#messages", status_code=303)
+def send_message(request: Request, family: FamilyDep, me: MeDep, body: str = Form(""), member_id: str = Form("")):
+    admin.send_message(_engine(request), family.id, member_id, body, me.name, me.email)
+    return _back(family, "#messages")
 
 
 @router.post("/families/{family_id}/recommend")
-@guarded
-def recommend(request: Request, family_id: str, journey_id: str = Form(""), step_id: str = Form(""),
-                    note: str = Form(""), member_id: str = Form(""), csrf: str = Form("")):
-    check_csrf(request, csrf)
-    me, engine = request.state.me, _engine(request)
-    with engine.begin() as conn:
-        family_or_404(conn, me, family_id)
-        to = _recipient(conn, family_id, member_id)
-    if journey_id.strip():
-        sync.send_down(engine, family_id, "recommendation", {
-            "journey_id": journey_id.strip()[:100], "step_id": step_id.strip()[:100] or None,
-            "note": note.strip()[:100_000] or None, "created_at": db.now()}, to, me["email"])
-    return RedirectResponse(f"/families/{family_id}#messages", status_code=303)
+def recommend(request: Request, family: FamilyDep, me: MeDep, journey_id: str = Form(""), step_id: str = Form(""),
+              note: str = Form(""), member_id: str = Form("")):
+    admin.recommend(_engine(request), family.id, member_id, journey_id, step_id, note, me.email)
+    return _back(family, "#messages")
 
 
 @router.post("/families/{family_id}/worksheets/{entity_id}/feedback")
-@guarded
-def feedback(request: Request, family_id: str, entity_id: str, body: str = Form(""), csrf: str = Form("")):
-    check_csrf(request, csrf)
-    me, engine = request.state.me, _engine(request)
-    with engine.begin() as conn:
-        family_or_404(conn, me, family_id)
-        owner = conn.execute(select(db.records.c.member_id).where(
-            db.records.c.family_id == family_id, db.records.c.entity_id == entity_id,
-            db.records.c.entity == "worksheet", db.records.c.deleted.is_(False))).scalar()
-        if owner is None:
-            raise NotFound()
-    if body.strip():
-        sync.send_down(engine, family_id, "feedback", {"worksheet_id": entity_id, "body": body.strip()[:100_000],
-                                                       "created_at": db.now()}, owner, me["email"])
-    return RedirectResponse(f"/families/{family_id}#worksheets", status_code=303)
+def feedback(request: Request, family: FamilyDep, me: MeDep, entity_id: str, body: str = Form("")):
+    admin.send_feedback(_engine(request), family.id, entity_id, body, me.email)
+    return _back(family, "#worksheets")
 
 
 @router.get("/families/{family_id}/export")
-@guarded
-def export(request: Request, family_id: str):
-    me, engine = request.state.me, _engine(request)
-    with engine.begin() as conn:
-        family_or_404(conn, me, family_id)
-        sync.audit(conn, family_id, me["email"], "exported")
-    data = queries.export_family(engine, family_id)
+def export(request: Request, family: FamilyDep):
+    data = queries.read(_engine(request), queries.export_family, family.id)
     return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="regroup-family-{family_id}.json"'})
+                    headers={"Content-Disposition": f'attachment; filename="regroup-family-{family.id}.json"'})
 
 
 @router.post("/families/{family_id}/members/{member_id}/erase")
-@guarded
-def erase_member(request: Request, family_id: str, member_id: str, csrf: str = Form("")):
-    check_csrf(request, csrf)
-    me = request.state.me
-    with _engine(request).begin() as conn:
-        family_or_404(conn, me, family_id)
-        _recipient(conn, family_id, member_id)
-        n = sync.erase_member_records(conn, family_id, member_id)
-        sync.audit(conn, family_id, me["email"], "erased", f"member {member_id}: {n} records")
-    return RedirectResponse(f"/families/{family_id}", status_code=303)
+def erase_member(request: Request, family: FamilyDep, me: MeDep, member_id: str):
+    admin.erase_member(_engine(request), family.id, member_id, me.email)
+    return _back(family)
 
 
 @router.post("/families/{family_id}/erase")
-@guarded
-def erase_family(request: Request, family_id: str, confirm: str = Form(""), csrf: str = Form("")):
-    check_csrf(request, csrf)
-    me, engine = request.state.me, _engine(request)
-    with engine.begin() as conn:
-        family = family_or_404(conn, me, family_id)
-    if confirm.strip() != family["name"]:
-        return RedirectResponse(f"/families/{family_id}?erase=mismatch#erase", status_code=303)
-    sync.erase_family(engine, family_id, me["email"])
+def erase_family(request: Request, family: FamilyDep, me: MeDep, confirm: str = Form("")):
+    if confirm.strip() != family.name:
+        return _back(family, "?erase=mismatch#erase")
+    admin.erase_family(_engine(request), family.id, me.email)
     return RedirectResponse("/", status_code=303)
 
 
 @router.get("/families/{family_id}/audit", response_class=HTMLResponse)
-@guarded
-def audit_log(request: Request, family_id: str):
-    with _engine(request).begin() as conn:
-        family = family_or_404(conn, request.state.me, family_id)
-        entries = conn.execute(select(db.audit).where(db.audit.c.family_id == family_id)
-                               .order_by(db.audit.c.id.desc())).mappings().all()
+def audit_log(request: Request, family: FamilyDep):
+    entries = queries.read(_engine(request), queries.audit_entries, family.id)
     return render(request, "audit.html", family=family, entries=entries)

@@ -1,30 +1,165 @@
-"""Read models for the dashboard and the export, always scoped by family (and so by specialist)."""
+"""Read models for the dashboard, the CLI and the export, always scoped by family (and so by specialist)."""
 
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import desc, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import desc, select
+from sqlalchemy.engine import Connection
 
 from server import db
 
 
-def families_of(conn: Connection, specialist_id: str) -> list[dict]:
+@dataclass(frozen=True)
+class Specialist:
+    id: str
+    email: str
+    name: str
+    is_admin: bool = False
+    active: bool = True
+    totp: bool = False  # a second factor is in use
+
+
+SPECIALIST_COLUMNS = (db.specialists.c.id, db.specialists.c.email, db.specialists.c.name, db.specialists.c.is_admin,
+                      db.specialists.c.deactivated_at, db.specialists.c.totp_enabled_at)
+
+
+def _specialist(row) -> Specialist:
+    return Specialist(row["id"], row["email"], row["name"], bool(row["is_admin"]), row["deactivated_at"] is None,
+                      row["totp_enabled_at"] is not None)
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    name: str
+    latest_seq: int
+    purged_seq: int
+    created_at: str
+
+
+def as_uuid(value: str | None) -> str | None:
+    """The canonical form of a UUID, or None for anything else (so no odd text reaches a query)."""
+    try:
+        return str(uuid.UUID(value)) if value and len(value) <= 36 else None
+    except ValueError:
+        return None
+
+
+def _family(row) -> Family:
+    return Family(id=row["id"], name=row["name"], latest_seq=row["latest_seq"], purged_seq=row["purged_seq"],
+                  created_at=row["created_at"])
+
+
+def specialist_by_id(conn: Connection, specialist_id: str) -> Specialist | None:
+    row = conn.execute(select(*SPECIALIST_COLUMNS).where(db.specialists.c.id == specialist_id)).mappings().first()
+    return _specialist(row) if row else None
+
+
+def specialist_by_email(conn: Connection, email: str) -> Specialist | None:
+    row = conn.execute(select(*SPECIALIST_COLUMNS).where(db.specialists.c.email == email.strip().lower())
+                       ).mappings().first()
+    return _specialist(row) if row else None
+
+
+def specialists(conn: Connection) -> list[Specialist]:
+    return [_specialist(r) for r in conn.execute(select(*SPECIALIST_COLUMNS).order_by(db.specialists.c.name))
+            .mappings()]
+
+
+def credentials(conn: Connection, email: str) -> tuple[Specialist, str] | None:
+    """The specialist with this email and their password hash, for signing in."""
+    row = conn.execute(select(db.specialists).where(db.specialists.c.email == email.strip().lower())
+                       ).mappings().first()
+    return (_specialist(row), row["password_hash"]) if row else None
+
+
+def totp_secret(conn: Connection, specialist_id: str) -> str | None:
+    return conn.execute(select(db.specialists.c.totp_secret).where(db.specialists.c.id == specialist_id)).scalar()
+
+
+def all_families(conn: Connection) -> list[dict]:
+    """Every family with the specialists it is assigned to (the admin's view: names, never content)."""
+    rows = conn.execute(select(db.families.c.id, db.families.c.name, db.specialists.c.id.label("specialist_id"),
+                               db.specialists.c.name.label("specialist"))
+                        .select_from(db.families.outerjoin(db.family_specialists, db.family_specialists.c.family_id
+                                                           == db.families.c.id)
+                                     .outerjoin(db.specialists, db.specialists.c.id ==
+                                                db.family_specialists.c.specialist_id))
+                        .order_by(db.families.c.name)).mappings()
+    return [dict(r) for r in rows]
+
+
+def audit_search(conn: Connection, *, family_id: str | None = None, actor: str | None = None,
+                 since: str | None = None, until: str | None = None, limit: int = 1000) -> list[dict]:
+    """Audit entries, newest first, filtered by family, actor (a specialist's email) and time (since <= at < until)."""
+    a = db.audit_log.c
+    q = select(db.audit_log)
+    if family_id:
+        q = q.where(a.family_id == family_id)
+    if actor:
+        q = q.where(a.actor == actor)
+    if since:
+        q = q.where(a.at >= since)
+    if until:
+        q = q.where(a.at < until)
+    return [dict(r) for r in conn.execute(q.order_by(a.id.desc()).limit(limit)).mappings()]
+
+
+def recent_write_by(conn: Connection, family_id: str, actor: str, since: str) -> bool:
+    """Whether this actor's latest entry for the family is one of their own writes, made since then."""
+    last = conn.execute(select(db.audit_log.c.action, db.audit_log.c.at).where(
+        db.audit_log.c.family_id == family_id, db.audit_log.c.actor == actor)
+        .order_by(db.audit_log.c.id.desc()).limit(1)).first()
+    return last is not None and last.action not in ("viewed", "exported") and last.at >= since
+
+
+def read(engine, reader, *args):
+    """Run one of the readers here in its own short transaction."""
+    with engine.begin() as conn:
+        return reader(conn, *args)
+
+
+def family(conn: Connection, family_id: str) -> Family | None:
+    row = conn.execute(select(db.families).where(db.families.c.id == family_id)).mappings().first()
+    return _family(row) if row else None
+
+
+def member_in_family(conn: Connection, family_id: str, member_id: str) -> bool:
+    """The one place that says whether a member belongs to a family."""
+    return conn.execute(select(db.members.c.id).where(db.members.c.id == member_id,
+                                                      db.members.c.family_id == family_id)).first() is not None
+
+
+def families_of(conn: Connection, specialist_id: str) -> list[Family]:
     rows = conn.execute(select(db.families).join(db.family_specialists,
                                                  db.family_specialists.c.family_id == db.families.c.id)
                         .where(db.family_specialists.c.specialist_id == specialist_id)
                         .order_by(db.families.c.name)).mappings().all()
-    return [dict(r) for r in rows]
+    return [_family(r) for r in rows]
 
 
-def family_for(conn: Connection, specialist_id: str, family_id: str) -> dict | None:
+def family_for(conn: Connection, specialist_id: str, family_id: str) -> Family | None:
     """The family, only if this specialist is assigned to it (else None: the caller answers 404)."""
     row = conn.execute(select(db.families).join(db.family_specialists,
                                                 db.family_specialists.c.family_id == db.families.c.id)
                        .where(db.families.c.id == family_id,
                               db.family_specialists.c.specialist_id == specialist_id)).mappings().first()
-    return dict(row) if row else None
+    return _family(row) if row else None
+
+
+def worksheet_owner(conn: Connection, family_id: str, entity_id: str) -> str | None:
+    """The member who shared this (live) worksheet in this family, or None."""
+    return conn.execute(select(db.records.c.member_id).where(
+        db.records.c.family_id == family_id, db.records.c.entity_id == entity_id,
+        db.records.c.entity == "worksheet", db.records.c.deleted.is_(False))).scalar()
+
+
+def audit_entries(conn: Connection, family_id: str) -> list[dict]:
+    return [dict(r) for r in conn.execute(select(db.audit_log).where(db.audit_log.c.family_id == family_id)
+                                          .order_by(db.audit_log.c.id.desc())).mappings()]
 
 
 def members_of(conn: Connection, family_id: str) -> list[dict]:
@@ -63,9 +198,9 @@ def sent_down(conn: Connection, family_id: str) -> list[dict]:
     return [{**dict(r), "data": json.loads(r["data"]) if r["data"] else None} for r in rows.mappings()]
 
 
-def summary(conn: Connection, family: dict, specialist_id: str) -> dict:
+def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
     """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items."""
-    fid = family["id"]
+    fid = family.id
     members = members_of(conn, fid)
     records = records_of(conn, fid)
     seen = conn.execute(select(db.views.c.seen_seq).where(db.views.c.family_id == fid,
@@ -97,33 +232,45 @@ def who5_trend(scores: list[int]) -> str | None:
     return "down" if diff <= -10 else "up" if diff >= 10 else "steady"
 
 
-def mark_seen(conn: Connection, specialist_id: str, family_id: str, seq: int) -> None:
-    updated = conn.execute(update(db.views).where(db.views.c.specialist_id == specialist_id,
-                                                  db.views.c.family_id == family_id).values(seen_seq=seq)).rowcount
-    if not updated:
-        conn.execute(insert(db.views).values(specialist_id=specialist_id, family_id=family_id, seen_seq=seq))
-
-
-def export_family(engine: Engine, family_id: str) -> dict:
+def export_family(conn: Connection, family_id: str) -> dict:
     """Members with ids, current shared records with revisions, tombstones without content, messages."""
-    with engine.begin() as conn:
-        family = conn.execute(select(db.families).where(db.families.c.id == family_id)).mappings().first()
-        if family is None:
-            raise KeyError(family_id)
-        members = [{"id": m["id"], "name": m["name"], "joined_at": m["joined_at"]} for m in members_of(conn, family_id)]
-        shared, tombstones, messages_up = [], [], []
-        for r in records_of(conn, family_id, include_deleted=True):
-            base = {"entity": r["entity"], "entity_id": r["entity_id"], "member_id": r["member_id"],
-                    "version": r["version"], "seq": r["seq"], "updated_at": r["updated_at"]}
-            if r["deleted"]:
-                tombstones.append({**base, "kind": r["tomb_kind"]})
-            elif r["entity"] == "message":
-                messages_up.append({**base, "data": r["data"]})
-            else:
-                shared.append({**base, "data": r["data"], "revisions": [
-                    {"version": v["version"], "hlc": v["hlc"], "data": v["data"]}
-                    for v in revisions_of(conn, family_id, r["entity_id"])]})
-        down = [{"seq": c["seq"], "entity": c["entity"], "entity_id": c["entity_id"], "member_id": c["member_id"],
-                 "data": c["data"], "created_at": c["created_at"]} for c in sent_down(conn, family_id)]
+    family = conn.execute(select(db.families).where(db.families.c.id == family_id)).mappings().first()
+    if family is None:
+        raise KeyError(family_id)
+    members = [{"id": m["id"], "name": m["name"], "joined_at": m["joined_at"]} for m in members_of(conn, family_id)]
+    shared, tombstones, messages_up = [], [], []
+    for r in records_of(conn, family_id, include_deleted=True):
+        base = {"entity": r["entity"], "entity_id": r["entity_id"], "member_id": r["member_id"],
+                "version": r["version"], "seq": r["seq"], "updated_at": r["updated_at"]}
+        if r["deleted"]:
+            tombstones.append({**base, "kind": r["tomb_kind"]})
+        elif r["entity"] == "message":
+            messages_up.append({**base, "data": r["data"]})
+        else:
+            shared.append({**base, "data": r["data"], "revisions": [
+                {"version": v["version"], "hlc": v["hlc"], "data": v["data"]}
+                for v in revisions_of(conn, family_id, r["entity_id"])]})
+    down = [{"seq": c["seq"], "entity": c["entity"], "entity_id": c["entity_id"], "member_id": c["member_id"],
+             "data": c["data"], "created_at": c["created_at"]} for c in sent_down(conn, family_id)]
     return {"family": {"id": family["id"], "name": family["name"]}, "members": members, "records": shared,
             "tombstones": tombstones, "messages": {"from_members": messages_up, "to_family": down}}
+
+
+def family_page(conn: Connection, family_id: str) -> dict:
+    """What the family page shows: each member with their shared records by kind, and what was sent."""
+    members = members_of(conn, family_id)
+    records = records_of(conn, family_id)
+    for r in records:
+        r["revisions"] = revisions_of(conn, family_id, r["entity_id"]) if r["entity"] == "journal_entry" else []
+    down = sent_down(conn, family_id)
+    for m in members:
+        mine = [r for r in records if r["member_id"] == m["id"]]
+        m["journal"] = [r for r in mine if r["entity"] == "journal_entry"]
+        m["worksheets"] = sorted((r for r in mine if r["entity"] == "worksheet"),
+                                 key=lambda r: (r["data"]["kind"] != "reapproach_plan", r["data"]["kind"]))
+        m["progress"] = [r for r in mine if r["entity"] == "journey_progress"]
+        m["messages"] = [r for r in mine if r["entity"] == "message"]
+        m["who5"] = sorted((r["data"] for r in mine if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
+        m["checkins"] = sorted((r["data"] for r in mine if r["entity"] == "checkin"), key=lambda d: d["created_at"])
+    feedback = {c["data"].get("worksheet_id"): c for c in down if c["entity"] == "feedback"}
+    return {"members": members, "sent": down, "feedback": feedback}

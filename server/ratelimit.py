@@ -1,9 +1,11 @@
-"""Rate limits that hold across processes: Redis when configured, else the database on PostgreSQL,
-in memory only for a single process (SQLite). Pairing failures always live in the database."""
+"""Rate limits that hold across processes. Device limits: Redis when configured, else the database on
+PostgreSQL, in memory only for a single process (SQLite). Pairing attempts: Redis when configured,
+else the database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
 import time
+import uuid
 
 from limits import parse
 from limits.storage import storage_from_string
@@ -45,20 +47,63 @@ class DeviceLimiter:
         return None
 
 
-def pairing_wait(engine: Engine, address: str, failures: int, window_s: int) -> int | None:
-    """Seconds until this address may try again, or None (sliding window over failed pairings)."""
-    now = int(time.time())
-    with engine.begin() as conn:
-        rows = conn.execute(select(db.pair_failures.c.at).where(db.pair_failures.c.address == address,
-                                                                db.pair_failures.c.at > now - window_s)
-                            .order_by(db.pair_failures.c.at.desc()).limit(failures)).scalars().all()
-    if len(rows) < failures:
-        return None
-    return max(1, rows[-1] + window_s - now)
+class PairingLimit:
+    """At most `failures` failed pairings per address in a sliding window (SYNC.md). Each attempt is
+    counted before its code is checked, in one atomic step, so parallel guesses cannot slip past the
+    count; a good pairing takes its attempt back. Redis when configured, else the database (a row
+    of pair_failures per attempt, under an advisory lock per address on PostgreSQL)."""
+
+    def __init__(self, engine: Engine, failures: int, window_s: int, redis_url: str | None = None):
+        self.engine, self.failures, self.window = engine, failures, window_s
+        self.redis = None
+        if redis_url:
+            import redis
+            self.redis = redis.Redis.from_url(redis_url)
+
+    def reserve(self, address: str) -> tuple[str | None, int | None]:
+        """(attempt id, None) when this address may try a code now, else (None, seconds to wait)."""
+        return self._reserve_redis(address) if self.redis is not None else self._reserve_db(address)
+
+    def succeeded(self, attempt: str) -> None:
+        """A good code: this attempt was no failure."""
+        if self.redis is not None:
+            key, _, member = attempt.rpartition("|")
+            self.redis.zrem(key, member)
+            return
+        with self.engine.begin() as conn:
+            conn.execute(delete(db.pair_failures).where(db.pair_failures.c.id == int(attempt)))
+
+    def _reserve_db(self, address: str) -> tuple[str | None, int | None]:
+        now, f = int(time.time()), db.pair_failures.c
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already lets one writer in
+                conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("pair:" + address))))
+            conn.execute(delete(db.pair_failures).where(f.address == address, f.at <= now - self.window))
+            count, oldest = conn.execute(select(func.count(), func.min(f.at)).where(f.address == address)).one()
+            if count >= self.failures:
+                return None, max(1, oldest + self.window - now)
+            attempt = conn.execute(insert(db.pair_failures).values(address=address, at=now)
+                                   .returning(f.id)).scalar_one()
+        return str(attempt), None
+
+    def _reserve_redis(self, address: str) -> tuple[str | None, int | None]:
+        now, key, member = time.time(), f"regroup:pair:{address}", uuid.uuid4().hex
+        with self.redis.pipeline(transaction=True) as pipe:  # MULTI ... EXEC: added, then counted, atomically
+            pipe.zremrangebyscore(key, "-inf", now - self.window)
+            pipe.zadd(key, {member: now})
+            pipe.zcard(key)
+            pipe.zrange(key, 0, 0, withscores=True)
+            pipe.expire(key, self.window)
+            _, _, count, oldest, _ = pipe.execute()
+        if count > self.failures:
+            self.redis.zrem(key, member)
+            return None, max(1, int(oldest[0][1] + self.window - now) + 1)
+        return f"{key}|{member}", None
 
 
-def record_pairing_failure(engine: Engine, address: str, window_s: int) -> None:
-    now = int(time.time())
-    with engine.begin() as conn:
-        conn.execute(delete(db.pair_failures).where(db.pair_failures.c.at <= now - window_s))
-        conn.execute(insert(db.pair_failures).values(address=address, at=now))
+def redis_reachable(url: str) -> bool:
+    try:
+        import redis
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - any failure means: not serving
+        return False

@@ -26,6 +26,11 @@ class Settings:
     device_limit: str = "300/minute"
     pair_failures: int = 5
     pair_window_s: int = 15 * 60
+    session_idle_minutes: int = 30
+    sign_in_concurrency: int = 2  # argon2 checks at once (64 MiB each); more wait, then get 429
+    sign_in_wait_s: float = 2.0
+    allow_insecure: bool = False
+    require_2fa: bool = False  # admins must set up a second factor before anything else
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -44,6 +49,9 @@ class Settings:
             tls_cert=e.get("REGROUP_TLS_CERT") or None,
             tls_key=e.get("REGROUP_TLS_KEY") or None,
             secret_key=e.get("REGROUP_SECRET_KEY") or None,
+            session_idle_minutes=int(e.get("REGROUP_SESSION_IDLE_MINUTES", "30")),
+            allow_insecure=e.get("REGROUP_ALLOW_INSECURE") == "1",
+            require_2fa=e.get("REGROUP_REQUIRE_2FA") == "1",
         )
 
     @property
@@ -65,14 +73,45 @@ class Settings:
         scheme = "https" if self.tls_cert else "http"
         return self.public_url or f"{scheme}://{self.host}:{self.port}"
 
+    def prepare_data_dir(self) -> None:
+        """The data folder owner-only (0700) and the SQLite files 0600, from the very first start."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.data_dir, 0o700)
+        if self.is_postgres:
+            return
+        database = self.data_dir / "server.db"
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))  # SQLite gives its -wal and -shm the same mode
+        for path in self.data_dir.glob("server.db*"):
+            os.chmod(path, 0o600)
+
+    def insecure_reason(self) -> str | None:
+        """Why serving like this would send passwords and cookies in the clear, or None."""
+        if self.allow_insecure or self.tls_cert or self.trusted_proxies or is_loopback(self.host) \
+                or (self.public_url or "").startswith("https://"):
+            return None
+        return (f"refusing to serve plain HTTP on {self.host}, which is not a loopback address: sign-in cookies "
+                "need HTTPS and pairing QR codes need a reachable address. Either set REGROUP_TLS_CERT and "
+                "REGROUP_TLS_KEY, or put a TLS proxy in front and set REGROUP_TRUSTED_PROXIES (and "
+                "REGROUP_PUBLIC_URL=https://...), or listen on 127.0.0.1. For a lab without TLS only, set "
+                "REGROUP_ALLOW_INSECURE=1.")
+
     def resolved_secret(self) -> str:
         """REGROUP_SECRET_KEY, else one kept in the data folder (good for a single process only)."""
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret.key"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

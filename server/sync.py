@@ -1,7 +1,8 @@
-"""Pairing, push, pull, unpair and erasure: the server side of SYNC.md, as functions over the database.
+"""The device's side of SYNC.md: pair, push, pull, unpair, and the erasure of a member's shared records.
 
 Every query is scoped by the family (and member) of the caller. Each op is applied in its own
-transaction together with its op_id, its result and the next seq of the family's counter.
+transaction together with its op_id, its result and the next seq of the family's counter. The
+specialist's writes live in `server.admin`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from server import db
-from server.validation import Op, Rejected, hlc_key, parse_op
+from server import db, queries
+from server.db import NoLongerPaired
+from server.validation import Op, Rejected, hlc_key, parse_op, printable
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-CODE_LENGTH = 12  # 12 x 5 bits = 60 bits
-CODE_TTL = dt.timedelta(minutes=15)
+SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often per device
 
 
 def sha256(value: str) -> str:
@@ -32,38 +32,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def audit(conn: Connection, family_id: str, actor: str, action: str, detail: str | None = None) -> None:
-    """Append to the audit log: who, what, when. Never content."""
-    conn.execute(insert(db.audit).values(family_id=family_id, actor=actor[:400], action=action,
-                                         detail=(detail or "")[:400] or None, at=db.now()))
-
-
-def next_seq(conn: Connection, family_id: str) -> int:
-    """Take the family's next seq inside the caller's transaction (row-locked on PostgreSQL)."""
-    return conn.execute(update(db.families).where(db.families.c.id == family_id)
-                        .values(latest_seq=db.families.c.latest_seq + 1)
-                        .returning(db.families.c.latest_seq)).scalar_one()
-
-
 # --- pairing ------------------------------------------------------------------------
-
-def format_code(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
-
 
 def normalize_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch not in "- \t")
-
-
-def create_pairing_code(engine: Engine, family_id: str, member_id: str | None, actor: str) -> str:
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    created = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as conn:
-        conn.execute(insert(db.pairing_codes).values(
-            code_hash=sha256(code), family_id=family_id, member_id=member_id, created_at=db.now(),
-            expires_at=(created + CODE_TTL).isoformat()))
-        audit(conn, family_id, actor, "pairing_code", f"for member {member_id}" if member_id else "for a new member")
-    return format_code(code)
 
 
 class PairError(Exception):
@@ -82,12 +54,13 @@ def pair(engine: Engine, code: str, device_name: str) -> dict:
             raise PairError("invalid_code")
         if row["used_at"]:
             raise PairError("used_code")
-        if dt.datetime.fromisoformat(row["expires_at"]) < dt.datetime.now(dt.timezone.utc):
+        if dt.datetime.fromisoformat(row["expires_at"]) < db.utcnow():
             raise PairError("expired_code")
         conn.execute(update(db.pairing_codes).where(db.pairing_codes.c.code_hash == key).values(used_at=db.now()))
         family_id, member_id = row["family_id"], row["member_id"]
-        if member_id is None or conn.execute(select(db.members.c.id).where(
-                db.members.c.id == member_id, db.members.c.family_id == family_id)).first() is None:
+        if member_id is not None and not queries.member_in_family(conn, family_id, member_id):
+            raise PairError("invalid_code")  # made for a member of another family: never pairs into this one
+        if member_id is None:
             latest = conn.execute(select(db.families.c.latest_seq).where(db.families.c.id == family_id)).scalar_one()
             member_id = new_id()
             conn.execute(insert(db.members).values(id=member_id, family_id=family_id, name=device_name,
@@ -95,7 +68,7 @@ def pair(engine: Engine, code: str, device_name: str) -> dict:
         token, device_id = secrets.token_urlsafe(32), new_id()
         conn.execute(insert(db.devices).values(id=device_id, family_id=family_id, member_id=member_id,
                                                name=device_name, token_hash=sha256(token), created_at=db.now()))
-        audit(conn, family_id, f"device {device_id}", "paired", f"member {member_id}")
+        db.audit(conn, family_id, f"device {device_id}", "paired", f"member {member_id}")
     return {"device_id": device_id, "member_id": member_id, "family_id": family_id, "token": token,
             "server_time": db.now()}
 
@@ -105,16 +78,36 @@ class Device:
     id: str
     family_id: str
     member_id: str
+    seen_due: bool = False  # last_seen_at is older than SEEN_EVERY: the request's own transaction updates it
 
 
 def device_for_token(engine: Engine, token: str) -> Device | None:
-    with engine.begin() as conn:
-        row = conn.execute(select(db.devices.c.id, db.devices.c.family_id, db.devices.c.member_id).where(
+    """The paired device holding this token (a read only: nothing is written to authenticate)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(db.devices.c.id, db.devices.c.family_id, db.devices.c.member_id,
+                                  db.devices.c.last_seen_at).where(
             db.devices.c.token_hash == sha256(token), db.devices.c.unpaired_at.is_(None))).first()
-        if row is None:
-            return None
-        conn.execute(update(db.devices).where(db.devices.c.id == row[0]).values(last_seen_at=db.now()))
-    return Device(*row)
+    if row is None:
+        return None
+    return Device(row[0], row[1], row[2], seen_due=row[3] is None or row[3] < _seen_cutoff())
+
+
+def _seen_cutoff() -> str:
+    return db.iso(db.utcnow() - SEEN_EVERY)
+
+
+def _still_paired(conn: Connection, device: Device) -> None:
+    """Inside the request's transaction: the device is still paired, else 401 (SYNC.md: erased is for ever).
+
+    Also notes the device as seen, at most once a minute, in this same transaction.
+    """
+    if device.seen_due:
+        conn.execute(update(db.devices).where(db.devices.c.id == device.id, or_(
+            db.devices.c.last_seen_at.is_(None), db.devices.c.last_seen_at < _seen_cutoff())).values(
+            last_seen_at=db.now()))
+    if conn.execute(select(db.devices.c.id).where(db.devices.c.id == device.id,
+                                                  db.devices.c.unpaired_at.is_(None))).first() is None:
+        raise NoLongerPaired(device.id)
 
 
 # --- push -----------------------------------------------------------------------------
@@ -131,25 +124,16 @@ def _store_result(conn, device: Device, result: dict) -> dict:
 
 
 def push(engine: Engine, device: Device, raw_ops: list[dict]) -> list[dict]:
-    return [_push_one(engine, device, raw) for raw in raw_ops]
+    """Apply each op in its own transaction; raises NoLongerPaired once the device or family is gone."""
+    results = []
+    for i, raw in enumerate(raw_ops):
+        touch = device if i == 0 else Device(device.id, device.family_id, device.member_id)
 
-
-def _push_one(engine: Engine, device: Device, raw: dict) -> dict:
-    op_id = raw["op_id"]
-    for attempt in range(5):
-        try:
-            with engine.begin() as conn:
-                return _apply(conn, device, op_id, raw)
-        except Exception as exc:  # noqa: BLE001 - a concurrent first write of the same op_id or record
-            if not _is_conflict(exc) or attempt == 4:
-                raise
-    raise RuntimeError("unreachable")
-
-
-def _is_conflict(exc: Exception) -> bool:
-    name = exc.__class__.__name__
-    text = str(exc).lower()
-    return name == "IntegrityError" or "serializ" in text or "deadlock" in text or "unique" in text
+        def work(conn, raw=raw, touch=touch):
+            _still_paired(conn, touch)
+            return _apply(conn, device, raw["op_id"], raw)
+        results.append(db.retrying(engine, work))
+    return results
 
 
 def _apply(conn: Connection, device: Device, op_id: str, raw: dict) -> dict:
@@ -159,14 +143,22 @@ def _apply(conn: Connection, device: Device, op_id: str, raw: dict) -> dict:
         if done["member_id"] != device.member_id:
             return _result(op_id, "rejected", error={"code": "op_id_taken", "field": "op_id",
                                                      "detail": "this op_id was used by another member"})
-        first = _result(op_id, done["status"], done["version"], done["seq"],
-                        json.loads(done["error"]) if done["error"] else None)
+        first = _result(op_id, done["status"], done["version"], done["seq"], _stored_error(done["error"]))
         return first if done["status"] == "rejected" else {**first, "status": "duplicate"}
     try:
         op = parse_op(raw)
         return _store_result(conn, device, _apply_valid(conn, device, op))
     except Rejected as rej:
         return _store_result(conn, device, _result(op_id, "rejected", error=rej.as_dict()))
+
+
+def _stored_error(stored: str | None) -> dict | None:
+    """A stored rejection as it is echoed (escaped again: rows stored before escaping may hold surrogates)."""
+    if not stored:
+        return None
+    error = json.loads(stored)
+    return {**error, "field": None if error.get("field") is None else printable(error["field"]),
+            "detail": printable(error.get("detail") or "")}
 
 
 def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
@@ -189,57 +181,70 @@ def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
         if op.base_version != rec["version"]:
             raise Rejected("revoked", "base_version", "sharing was stopped; share it again from this device")
     data = json.dumps(op.data, ensure_ascii=False)
-    now_dt = dt.datetime.now(dt.timezone.utc)
+    now_dt = db.utcnow()
     if rec is None:
-        seq = next_seq(conn, fam)
+        seq = db.next_seq(conn, fam)
         conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
-                                               member_id=device.member_id, version=1, seq=seq, data=data,
-                                               hlc=op.hlc, updated_at=db.now()))
-        _log_up(conn, device, op, 1, seq, data)
+                                               member_id=device.member_id, device_id=device.id, version=1,
+                                               seq=seq, data=data, hlc=op.hlc, updated_at=db.now()))
+        _log_up(conn, device, op, 1, seq)
         return _result(op.op_id, "applied", 1, seq)
     if rec["deleted"] or op.base_version == rec["version"]:
         return _replace(conn, device, op, rec, data, "applied")
     # Stale base: two devices of one member wrote the same record. Later hlc wins; nothing is dropped.
     if hlc_key(op.hlc, now_dt) > hlc_key(rec["hlc"] or op.hlc, now_dt):
-        conn.execute(insert(db.revisions).values(family_id=fam, entity_id=op.entity_id, version=rec["version"],
-                                                 data=rec["data"], hlc=rec["hlc"], created_at=db.now()))
         return _replace(conn, device, op, rec, data, "conflict")
-    conn.execute(insert(db.revisions).values(family_id=fam, entity_id=op.entity_id, version=rec["version"],
-                                             data=data, hlc=op.hlc, created_at=db.now()))
+    _keep_revision(conn, fam, op.entity_id, rec["version"], data, op.hlc)
     return _result(op.op_id, "conflict", rec["version"], rec["seq"])
 
 
+def _keep_revision(conn, family_id, entity_id, version, data, hlc) -> None:
+    conn.execute(insert(db.revisions).values(family_id=family_id, entity_id=entity_id, version=version,
+                                             data=data, hlc=hlc, created_at=db.now()))
+
+
 def _replace(conn, device, op, rec, data, status) -> dict:
-    seq, version = next_seq(conn, device.family_id), rec["version"] + 1
+    """A new version of the record. Content that another device wrote is kept as a revision, so a
+    write that won a conflict never vanishes under a later edit from the phone that lost it."""
+    if not rec["deleted"] and (status == "conflict" or rec["device_id"] != device.id):
+        _keep_revision(conn, device.family_id, op.entity_id, rec["version"], rec["data"], rec["hlc"])
+    seq, version = db.next_seq(conn, device.family_id), rec["version"] + 1
     conn.execute(update(db.records).where(db.records.c.family_id == device.family_id,
                                           db.records.c.entity_id == op.entity_id)
                  .values(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
-                         updated_at=db.now()))
-    _log_up(conn, device, op, version, seq, data)
+                         device_id=device.id, updated_at=db.now()))
+    _log_up(conn, device, op, version, seq)
     return _result(op.op_id, status, version, seq)
 
 
+FINAL = ("delete", "erased")  # tombstones nothing changes again (a revoke can be shared again)
+
+
 def _tombstone(conn, device, op, rec, kind) -> dict:
+    """Delete or revoke: erase content and revisions, leave a tombstone. A delete or erasure is final:
+    a later delete or revoke of it, or a second revoke, changes nothing and answers the tombstone."""
     fam = device.family_id
-    seq = next_seq(conn, fam)
+    if rec is not None and rec["deleted"] and (rec["tomb_kind"] in FINAL or kind == rec["tomb_kind"]):
+        return _result(op.op_id, "applied", rec["version"], rec["seq"])
+    seq = db.next_seq(conn, fam)
     version = (rec["version"] + 1) if rec else 1
     conn.execute(delete(db.revisions).where(db.revisions.c.family_id == fam, db.revisions.c.entity_id == op.entity_id))
-    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc)
+    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc,
+                  device_id=device.id)
     if rec:
         conn.execute(update(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
                      .values(**values))
     else:
         conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
                                                member_id=device.member_id, **values))
-    conn.execute(update(db.changes).where(db.changes.c.family_id == fam, db.changes.c.entity_id == op.entity_id,
-                                          db.changes.c.direction == "up").values(data=None))
-    _log_up(conn, device, op, version, seq, None)
+    _log_up(conn, device, op, version, seq, deleted=True)
     return _result(op.op_id, "applied", version, seq)
 
 
-def _log_up(conn, device, op, version, seq, data) -> None:
+def _log_up(conn, device, op, version, seq, deleted=False) -> None:
+    """An up change in the log: which record moved to which version; never its content (DESIGN.md)."""
     conn.execute(insert(db.changes).values(family_id=device.family_id, seq=seq, direction="up", entity=op.entity,
-                                           entity_id=op.entity_id, version=version, deleted=data is None,
+                                           entity_id=op.entity_id, version=version, deleted=deleted,
                                            data=None, member_id=device.member_id, created_at=db.now()))
 
 
@@ -251,10 +256,14 @@ class ResyncRequired(Exception):
 
 def pull(engine: Engine, device: Device, since: int, limit: int) -> dict:
     with engine.begin() as conn:
-        fam = conn.execute(select(db.families.c.latest_seq, db.families.c.purged_seq)
-                           .where(db.families.c.id == device.family_id)).first()
-        joined = conn.execute(select(db.members.c.joined_seq).where(db.members.c.id == device.member_id)).scalar_one()
-        latest, purged = fam
+        _still_paired(conn, device)
+        state = conn.execute(select(db.families.c.latest_seq, db.families.c.purged_seq, db.members.c.joined_seq)
+                             .select_from(db.members.join(db.families, db.families.c.id == db.members.c.family_id))
+                             .where(db.members.c.id == device.member_id,
+                                    db.members.c.family_id == device.family_id)).first()
+        if state is None:
+            raise NoLongerPaired(device.id)
+        latest, purged, joined = state
         if since != 0 and (since < purged or since > latest):
             raise ResyncRequired()
         c = db.changes.c
@@ -271,33 +280,19 @@ def pull(engine: Engine, device: Device, since: int, limit: int) -> dict:
     return {"changes": changes, "next_cursor": rows[-1][0] if has_more else latest, "has_more": has_more}
 
 
-# --- what the specialist sends down ---------------------------------------------------------
-
-def send_down(engine: Engine, family_id: str, entity: str, data: dict, member_id: str | None, actor: str) -> int:
-    """A message, recommendation or feedback for a member, or the whole family (member_id None)."""
-    with engine.begin() as conn:
-        seq = next_seq(conn, family_id)
-        conn.execute(insert(db.changes).values(family_id=family_id, seq=seq, direction="down", entity=entity,
-                                               entity_id=new_id(), version=1, deleted=False,
-                                               data=json.dumps(data, ensure_ascii=False), member_id=member_id,
-                                               created_at=db.now()))
-        audit(conn, family_id, actor, f"sent_{entity}", f"to member {member_id}" if member_id else "to the family")
-    return seq
-
-
 # --- unpairing and erasure --------------------------------------------------------------------
 
 def erase_member_records(conn: Connection, family_id: str, member_id: str) -> int:
     """Tombstone every shared record of a member (kind erased) and tell their devices."""
     recs = conn.execute(select(db.records.c.entity_id, db.records.c.entity, db.records.c.version).where(
         db.records.c.family_id == family_id, db.records.c.member_id == member_id,
-        or_(db.records.c.deleted.is_(False), db.records.c.tomb_kind != "erased"))).all()
+        or_(db.records.c.deleted.is_(False), db.records.c.tomb_kind == "revoke"))).all()
     for entity_id, entity, version in recs:
-        seq = next_seq(conn, family_id)
+        seq = db.next_seq(conn, family_id)
         conn.execute(update(db.records).where(db.records.c.family_id == family_id, db.records.c.entity_id == entity_id)
                      .values(version=version + 1, seq=seq, data=None, deleted=True, tomb_kind="erased",
-                             updated_at=db.now()))
-        notice_seq = next_seq(conn, family_id)
+                             device_id=None, updated_at=db.now()))
+        notice_seq = db.next_seq(conn, family_id)
         conn.execute(insert(db.changes).values(
             family_id=family_id, seq=notice_seq, direction="notice", entity="notice", entity_id=new_id(), version=1,
             deleted=False, data=json.dumps({"kind": "erased", "entity": entity, "entity_id": entity_id}),
@@ -305,42 +300,15 @@ def erase_member_records(conn: Connection, family_id: str, member_id: str) -> in
     conn.execute(delete(db.revisions).where(db.revisions.c.family_id == family_id, db.revisions.c.entity_id.in_(
         select(db.records.c.entity_id).where(db.records.c.family_id == family_id,
                                              db.records.c.member_id == member_id))))
-    conn.execute(update(db.changes).where(db.changes.c.family_id == family_id, db.changes.c.member_id == member_id,
-                                          db.changes.c.direction == "up").values(data=None))
     return len(recs)
 
 
 def unpair(engine: Engine, device: Device, erase: bool) -> None:
-    with engine.begin() as conn:
+    def work(conn):
+        _still_paired(conn, device)
         if erase:
             n = erase_member_records(conn, device.family_id, device.member_id)
-            audit(conn, device.family_id, f"device {device.id}", "erased", f"member {device.member_id}: {n} records")
+            db.audit(conn, device.family_id, f"device {device.id}", "erased", f"member {device.member_id}: {n} records")
         conn.execute(update(db.devices).where(db.devices.c.id == device.id).values(unpaired_at=db.now()))
-        audit(conn, device.family_id, f"device {device.id}", "unpaired", f"member {device.member_id}")
-
-
-def erase_family(engine: Engine, family_id: str, actor: str) -> None:
-    """Everything goes but the audit log (which holds no content); its devices get 401 for ever."""
-    with engine.begin() as conn:
-        for table in (db.changes, db.ops, db.revisions, db.records, db.pairing_codes, db.devices, db.members,
-                      db.views, db.family_specialists):
-            conn.execute(delete(table).where(table.c.family_id == family_id))
-        conn.execute(delete(db.families).where(db.families.c.id == family_id))
-        audit(conn, family_id, actor, "erased_family")
-
-
-def purge_notices(engine: Engine, retention_days: int) -> int:
-    """Drop notices older than the retention period; a cursor below what was purged must resync."""
-    cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)).isoformat().replace(
-        "+00:00", "Z")
-    purged = 0
-    with engine.begin() as conn:
-        rows = conn.execute(select(db.changes.c.family_id, func.max(db.changes.c.seq)).where(
-            db.changes.c.direction == "notice", db.changes.c.created_at < cutoff).group_by(db.changes.c.family_id)).all()
-        for family_id, max_seq in rows:
-            purged += conn.execute(delete(db.changes).where(
-                db.changes.c.family_id == family_id, db.changes.c.direction == "notice",
-                db.changes.c.created_at < cutoff)).rowcount
-            conn.execute(update(db.families).where(db.families.c.id == family_id, db.families.c.purged_seq < max_seq)
-                         .values(purged_seq=max_seq))
-    return purged
+        db.audit(conn, device.family_id, f"device {device.id}", "unpaired", f"member {device.member_id}")
+    db.retrying(engine, work)

@@ -15,10 +15,32 @@ KINDS = ("upsert", "delete", "revoke")
 HLC = re.compile(r"^(?P<time>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z)-(?P<counter>\d{4,})-(?P<device>.{1,100})$")
 
 
+MAX_OP_DEPTH = 4  # op, data, a worksheet's fields, a list in one field: nothing a device sends nests deeper
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """Text safe to echo in a JSON answer: lone surrogates and NUL written as escapes, and cut short."""
+    return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def nesting(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 class Rejected(Exception):
     def __init__(self, code: str, field: str | None, detail: str):
         super().__init__(detail)
-        self.code, self.field, self.detail = code, field, detail
+        self.code = code
+        self.field = None if field is None else printable(field, MAX_ID + 10)
+        self.detail = printable(detail)
 
     def as_dict(self) -> dict:
         return {"code": self.code, "field": self.field, "detail": self.detail}
@@ -58,15 +80,23 @@ UP_ENTITIES: dict[str, dict] = {
 DOWN_ONLY = ("recommendation", "feedback", "notice")
 
 
-def check_text(value: str, field: str, max_len: int) -> None:
+def text_fault(value: str, max_len: int) -> tuple[str, str] | None:
+    """Why this text cannot be stored, as (code, detail): a NUL, a lone surrogate, too long; else None."""
     if "\x00" in value:
-        raise Rejected("invalid_text", field, "text holds a NUL character")
+        return "invalid_text", "text holds a NUL character"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise Rejected("invalid_text", field, "text holds a lone surrogate") from None
+        return "invalid_text", "text holds a lone surrogate"
     if len(value) > max_len:
-        raise Rejected("too_long", field, f"at most {max_len} characters")
+        return "too_long", f"at most {max_len} characters"
+    return None
+
+
+def check_text(value: str, field: str, max_len: int) -> None:
+    fault = text_fault(value, max_len)
+    if fault:
+        raise Rejected(fault[0], field, fault[1])
 
 
 def _check_time(value, field: str) -> None:
@@ -181,10 +211,12 @@ def parse_op(raw: dict) -> Op:
     """Check one op (its op_id was checked with the envelope); raise Rejected with the fault."""
     if len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass")) > MAX_OP_BYTES:
         raise Rejected("too_large", None, "one op may be at most 512 KiB")
+    if nesting(raw) > MAX_OP_DEPTH:
+        raise Rejected("invalid_value", "data", f"an op nests at most {MAX_OP_DEPTH} levels deep")
     allowed = {"op_id", "entity", "entity_id", "kind", "base_version", "hlc", "data"}
     for key in raw:
         if key not in allowed:
-            raise Rejected("unknown_field", str(key)[:100], "not an op field")
+            raise Rejected("unknown_field", key, "not an op field")
     for key in ("entity", "entity_id", "kind", "base_version", "hlc"):
         if key not in raw:
             raise Rejected("missing_field", key, "required")

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 import httpx
-from sqlalchemy import insert
 
 from app.clock import FixedClock
 from app.services import Services
-from server import auth, db
+from server import db
 from server.app import create_app
 from server.settings import Settings
 
@@ -67,31 +66,36 @@ class Recording(httpx.AsyncBaseTransport):
 
 
 class ServerAdmin:
-    """What the specialist and the practice do, through the server's own functions (one place to adapt)."""
+    """What the specialist and the practice do, through the server's admin module (one place to adapt)."""
 
     def __init__(self, engine):
         self.engine = engine
 
     def add_family(self, name: str, specialist_email: str) -> str:
-        from server.pages import add_family
-        return add_family(self.engine, name, specialist_email)
+        from server import admin
+        return admin.add_family(self.engine, name, specialist_email)
 
     def pairing_code(self, family_id: str, member_id: str | None) -> str:
-        from server import sync
-        return sync.create_pairing_code(self.engine, family_id, member_id, "test")
+        from server import admin
+        return admin.create_pairing_code(self.engine, family_id, member_id, "test")
 
-    def send(self, family_id: str, entity: str, data: dict, member_id: str | None = None) -> int:
-        from server import sync
-        return sync.send_down(self.engine, family_id, entity, {"created_at": NOW, **data}, member_id, "test")
+    def send(self, family_id: str, entity: str, data: dict, member_id: str | None = None) -> None:
+        from server import admin
+        if entity == "message":
+            admin.send_message(self.engine, family_id, member_id, data["body"], data.get("sender", "Sam"), "test")
+        elif entity == "recommendation":
+            admin.recommend(self.engine, family_id, member_id, data["journey_id"], data.get("step_id"),
+                            data.get("note"), "test")
+        else:
+            admin.send_feedback(self.engine, family_id, data["worksheet_id"], data["body"], "test")
 
     def erase_member(self, family_id: str, member_id: str) -> None:
-        from server import sync
-        with self.engine.begin() as conn:
-            sync.erase_member_records(conn, family_id, member_id)
+        from server import admin
+        admin.erase_member(self.engine, family_id, member_id, "test")
 
     def erase_family(self, family_id: str) -> None:
-        from server import sync
-        sync.erase_family(self.engine, family_id, "test")
+        from server import admin
+        admin.erase_family(self.engine, family_id, "test")
 
     def records(self, family_id: str) -> dict[str, dict]:
         """entity_id -> {entity, member_id, version, deleted, kind, data} of every record the server holds."""
@@ -132,10 +136,8 @@ class World:
         self.app = create_app(Settings(data_dir=tmp / "server", secret_key="test-secret"))
         self.engine = self.app.state.engine
         self.specialist_email = "sam@practice.example"
-        with self.engine.begin() as conn:
-            conn.execute(insert(db.specialists).values(id=str(uuid.uuid4()), email=self.specialist_email,
-                                                       name="Sam Rivera", password_hash=auth.hash_password("x" * 12),
-                                                       created_at=db.now()))
+        from server import admin
+        admin.create_specialist(self.engine, self.specialist_email, "Sam Rivera", "a long enough password 12")
         self.api = server_api(self.engine)
 
     def family(self, name: str = "The Byrnes") -> str:

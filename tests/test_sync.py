@@ -461,3 +461,36 @@ def test_a_locked_phone_does_not_sync(world):
         assert (await phone.sync()).error is None and len(world.api.records(family)) == 1
         await phone.close()
     run(go())
+
+
+def test_stopped_on_one_phone_the_other_phone_can_share_it_again_by_choice(world):
+    """Ana stops sharing an entry on her phone; her tablet, which had not heard, edits it: refused
+    (revoked), marked not shared; when she chooses to share it again on the tablet, it is shared."""
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="on both")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        member = world.api.records(family)[saved.entry.id]["member_id"]
+        tablet = await world.phone("Ana-tablet").start()
+        await tablet.pair(family, member_id=member)
+        exported = (await phone.services.exchange.export_file("a passphrase long enough")).data
+        await tablet.services.exchange.import_file(exported, "a passphrase long enough")
+        await tablet.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await tablet.sync()
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, False)
+        await phone.sync()
+        assert world.api.records(family)[saved.entry.id]["kind"] == "revoke"
+        tablet.clock.advance(minutes=1)
+        await tablet.services.journal.save_entry(body="edited on the tablet", entry_id=saved.entry.id)
+        await tablet.sync()
+        mark = (await tablet.services.sharing.marks("journal_entry", [saved.entry.id]))[saved.entry.id]
+        assert mark.state == "revoked_elsewhere", mark
+        assert world.api.records(family)[saved.entry.id]["kind"] == "revoke"  # nothing shared again by itself
+        await tablet.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await tablet.sync()
+        held = world.api.records(family)[saved.entry.id]
+        assert not held["deleted"] and held["data"]["body"] == "edited on the tablet"
+        await tablet.close()
+        await phone.close()
+    run(go())

@@ -251,12 +251,12 @@ def _next_hlc(store: Store) -> str:
     return hlc(time, counter, row[0])
 
 
-def _enqueue(store: Store, entity: str, record_id: str, kind: str) -> None:
+def _enqueue(store: Store, entity: str, record_id: str, kind: str, *, force: bool = False) -> None:
     """Queue (or collapse into the pending op) the change of one record; the hlc is the time of the change."""
     stamp = _next_hlc(store)
     pending = store.db.execute("SELECT n FROM outbox WHERE entity_id = ? AND state = 'pending'",
                                [record_id]).fetchone()
-    if kind != "upsert" and not _server_knows(store, entity, record_id):
+    if kind != "upsert" and not force and not _server_knows(store, entity, record_id):
         if pending:  # never sent: the server never heard of it, so there is nothing to take back
             store.db.execute("DELETE FROM outbox WHERE n = ?", [pending[0]])
         return
@@ -346,6 +346,9 @@ def _reject(store: Store, n: int, entity: str, entity_id: str, code: str) -> Non
         store.db.execute(f"UPDATE {table} SET sync_state = 'private', sync_note = ? WHERE id = ?", [code, entity_id])
     elif code == "revoked":  # stopped from the member's other phone: shared again only if they choose
         store.db.execute(f"UPDATE {table} SET sync_state = 'revoked', sync_note = ? WHERE id = ?", [code, entity_id])
+        # A revoke of a revoked record answers the tombstone's version (docs/sync-protocol.md): learn it,
+        # so that sharing again from this phone is based on it rather than refused for ever.
+        _enqueue(store, entity, entity_id, "revoke", force=True)
     else:
         store.db.execute(f"UPDATE {table} SET sync_note = ? WHERE id = ?", [code, entity_id])
 
@@ -364,8 +367,9 @@ def apply_results(store: Store, batch: Batch, results: list[dict]) -> dict[str, 
             if status == "rejected":
                 _reject(store, row[0], op["entity"], op["entity_id"], (result.get("error") or {}).get("code", "?"))
                 continue
-            if result.get("version") is not None:
-                store.db.execute(f"UPDATE {table} SET server_version = ?, sync_note = NULL WHERE id = ?",
+            if result.get("version") is not None:  # an accepted upsert also clears an older refusal's note
+                clear = ", sync_note = NULL" if op["kind"] == "upsert" else ""
+                store.db.execute(f"UPDATE {table} SET server_version = ?{clear} WHERE id = ?",
                                  [result["version"], op["entity_id"]])
             store.db.execute("DELETE FROM outbox WHERE n = ?", [row[0]])
         store.db.execute(f"UPDATE {CONNECTION} SET last_sent_at = ?", [store.clock.stamp()])
@@ -410,14 +414,14 @@ def marks(store: Store, entity: str, ids: list[str]) -> dict[str, Mark]:
                                   [rid]).fetchone()
         if note in FINAL:
             result[rid] = Mark("removed", note)
+        elif state == "revoked" and note == "revoked":
+            result[rid] = Mark("revoked_elsewhere", note)
         elif queued and queued[0] == "rejected" or (note and state == "shared"):
             result[rid] = Mark("refused", note or "?")
         elif queued:
             result[rid] = Mark("waiting")
         elif state == "shared_closed":
             result[rid] = Mark("closed")
-        elif state == "revoked" and note == "revoked":
-            result[rid] = Mark("revoked_elsewhere", note)
         else:
             result[rid] = Mark("shared" if state == "shared" else "private")
     return result

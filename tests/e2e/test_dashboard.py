@@ -27,15 +27,23 @@ def server(tmp_path):
     subprocess.run([sys.executable, "-m", "server", "create-specialist", "--email", "sam@practice.test",
                     "--name", "Sam Rivera"], cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True,
                    capture_output=True)
-    proc = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=out)
+    base, up = f"http://127.0.0.1:{port}", False
     for _ in range(150):
         try:
-            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                break
+            up = httpx.get(base + "/api/v1/health", timeout=1).status_code == 200
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        if up or proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    if not up:  # the server never came up: fail here, not in the browser later
+        proc.kill()
+        proc.wait(timeout=10)
+        pytest.fail(f"the server did not start: {log.read_text(errors='replace')[-2000:]}", pytrace=False)
     yield base
     proc.terminate()
     proc.wait(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 
@@ -9,9 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from server import auth, db, sync
+from server import admin, auth, db
 from server.app import create_app
-from server.pages import add_family
 from server.settings import Settings
 
 PG_ADMIN = os.environ.get("REGROUP_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
@@ -27,11 +27,10 @@ def pg_available() -> bool:
         return False
 
 
-@pytest.fixture
-def pg_url():
+def _throwaway_pg_database():
     """A fresh PostgreSQL database on the local server, dropped afterwards. CI requires it."""
     if not pg_available():
-        if os.environ.get("REGROUP_REQUIRE_E2E"):
+        if os.environ.get("REGROUP_REQUIRE_E2E") == "1":
             pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 (.ci/run starts it)", pytrace=False)
         pytest.skip("PostgreSQL TESTS NOT RUN: no server on 127.0.0.1:5432")
     import psycopg
@@ -42,6 +41,17 @@ def pg_url():
     yield url
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url():
+    yield from _throwaway_pg_database()
+
+
+@pytest.fixture(scope="module")
+def module_pg_url():
+    """One throwaway database for a whole module (tests then keep apart by using their own family)."""
+    yield from _throwaway_pg_database()
 
 
 class World:
@@ -61,10 +71,10 @@ class World:
         return sid
 
     def family(self, specialist_email: str, name: str = "The Smiths") -> str:
-        return add_family(self.engine, name, specialist_email)
+        return admin.add_family(self.engine, name, specialist_email)
 
     def code(self, family_id: str, member_id: str | None = None) -> str:
-        return sync.create_pairing_code(self.engine, family_id, member_id, "test")
+        return admin.create_pairing_code(self.engine, family_id, member_id, "test")
 
     def pair(self, family_id: str, name: str = "Ana", member_id: str | None = None, client=None) -> dict:
         r = (client or self.client).post("/api/v1/pair", json={"code": self.code(family_id, member_id),
@@ -96,10 +106,21 @@ def auth_headers(token: str) -> dict:
     return {"Authorization": f"Bearer {token}", "Regroup-Protocol": "1"}
 
 
+# hlc times derive from the server's clock (db.utcnow): two hours before it when the tests start, so a
+# stamp is never more than 5 minutes ahead (SYNC.md would take it as the server's time), whatever the date.
+HLC_BASE = db.utcnow().replace(microsecond=0) - dt.timedelta(hours=2)
+
+
+def stamp(minutes: float = 0) -> str:
+    """An hlc time `minutes` after the tests' base (negative: before it)."""
+    return db.iso(HLC_BASE + dt.timedelta(minutes=minutes))
+
+
 def entry_op(entity_id: str | None = None, *, body: str = "hello", base_version: int = 0, op_id: str | None = None,
-             hlc_time: str = "2026-11-26T12:00:00.000Z", counter: int = 1, device: str = "dev", **extra) -> dict:
-    data = {"body": body, "title": None, "tags": [], "step_id": None, "created_at": "2026-11-26T12:00:00.000Z",
-            "updated_at": "2026-11-26T12:00:00.000Z", "tz": "Europe/Dublin"}
+             hlc_time: str | None = None, counter: int = 1, device: str = "dev", **extra) -> dict:
+    hlc_time = hlc_time or stamp(0)
+    data = {"body": body, "title": None, "tags": [], "step_id": None, "created_at": hlc_time,
+            "updated_at": hlc_time, "tz": "Europe/Dublin"}
     op = {"op_id": op_id or str(uuid.uuid4()), "entity": "journal_entry", "entity_id": entity_id or str(uuid.uuid4()),
           "kind": "upsert", "base_version": base_version, "hlc": f"{hlc_time}-{counter:04d}-{device}", "data": data}
     op.update(extra)

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -63,8 +62,8 @@ def check(engine, family_id, outcomes) -> None:
 def in_process(world):
     world.specialist("c@x.test")
     family = world.family("c@x.test")
-    devices = [sync.Device(**{k: v for k, v in world.pair(family, f"D{i}").items()
-                              if k in ("family_id", "member_id")}, id=str(uuid.uuid4())) for i in range(DEVICES)]
+    devices = [sync.Device(p["device_id"], p["family_id"], p["member_id"])
+               for p in (world.pair(family, f"D{i}") for i in range(DEVICES))]
     engine = world.engine
 
     def post(device, ops):
@@ -91,8 +90,8 @@ def test_audit_log_is_append_only_on_sqlite_and_postgresql(pg_url, tmp_path):
                 with world.engine.begin() as conn:
                     conn.execute(text(statement))
         with world.engine.begin() as conn:
-            assert conn.execute(select(func.count()).select_from(db.audit)
-                                .where(db.audit.c.family_id == family)).scalar() == 1
+            assert conn.execute(select(func.count()).select_from(db.audit_log)
+                                .where(db.audit_log.c.family_id == family)).scalar() == 1
         world.engine.dispose()
 
 

@@ -149,12 +149,34 @@ def all_routes(app):
 def test_every_route_is_known_to_the_isolation_walk(world):
     """A new route must be added to the walk below (or to PUBLIC) so its family check is tested."""
     seen = {(r.path, m) for r in all_routes(world.app) for m in getattr(r, "methods", set()) - {"HEAD"}}
-    assert seen == set(WALK) | PUBLIC
+    assert seen == set(WALK) | PUBLIC | set(ADMIN)
 
 
 PUBLIC = {("/openapi.json", "GET"), ("/api/v1/health", "GET"), ("/api/v1/pair", "POST"), ("/login", "GET"),
           ("/login", "POST"), ("/logout", "POST"), ("/", "GET"), ("/families/new", "GET"), ("/families/new", "POST"),
-          ("/api/v1/sync/push", "POST"), ("/api/v1/sync/pull", "GET"), ("/api/v1/device", "DELETE")}
+          ("/api/v1/sync/push", "POST"), ("/api/v1/sync/pull", "GET"), ("/api/v1/device", "DELETE"),
+          ("/account", "GET"), ("/account/sessions/end-others", "POST"), ("/static/dashboard.css", "GET"),
+          ("/account/password", "POST"), ("/account/2fa/start", "POST"), ("/account/2fa/enable", "POST"),
+          ("/account/2fa/disable", "POST")}
+ADMIN = {
+    ("/admin", "GET"): None, ("/admin/audit", "GET"): None, ("/admin/audit.csv", "GET"): None,
+    ("/admin/specialists", "POST"): {"email": "new@practice.test", "name": "New", "password": "a long password"},
+    ("/admin/specialists/{specialist_id}/active", "POST"): {"active": "0"},
+    ("/admin/families/{family_id}/move", "POST"): {"specialist_id": ""},
+}
+
+
+@pytest.mark.parametrize("path, method", sorted(ADMIN))
+def test_a_specialist_who_is_not_an_admin_gets_404_for_every_admin_route(world, two, path, method):
+    c = world.login("a@practice.test")
+    csrf = csrf_of(c.get(f"/families/{two['a']}").text)
+    from server import queries
+    b = queries.read(world.engine, queries.specialist_by_email, "b@practice.test")
+    url = path.format(specialist_id=b.id, family_id=two["b"])
+    form = ADMIN[(path, method)]
+    r = c.request(method, url, data={**form, "csrf": csrf} if form is not None else None, follow_redirects=False)
+    assert r.status_code == 404 and "Dr B" not in r.text and "Family B" not in r.text
+    assert world.login("b@practice.test").get(f"/families/{two['b']}").status_code == 200  # still B's
 WALK = {
     ("/families/{family_id}", "GET"): {},
     ("/families/{family_id}/audit", "GET"): {},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import missing_required_header, positive_data_acceptance
@@ -31,3 +32,25 @@ def test_api_never_errors_and_matches_its_schema(case):
     # wrong (400 invalid_code, as SYNC.md says), and the 401 for a missing token is proven by
     # tests/server/test_contract.py. Every other check runs: no 5xx, answers match the schema.
     case.call_and_validate(headers=auth, excluded_checks=[positive_data_acceptance, missing_required_header])
+
+
+# Explicit examples (issue 9, faults 1 and 2): bodies the generator is unlikely to find, run through
+# the same checks as every generated case.
+DEEP = "[" * 200 + "]" * 200
+EXPLICIT = [
+    ("/api/v1/pair", "POST", DEEP),
+    ("/api/v1/sync/push", "POST", '{"ops": ' + DEEP + "}"),
+    ("/api/v1/sync/push", "POST", '{"ops": [{"op_id": "x1", "surprise": ' + DEEP + "}]}"),
+    ("/api/v1/sync/push", "POST", '{"ops": [{"op_id": "x2", "k\\udc00": 1}]}'),
+    ("/api/v1/sync/push", "POST", '{"ops": [{"op_id": "x3", "entity": "journal_entry", "data": {"\\ud800": 1}}]}'),
+    ("/api/v1/sync/push", "POST", '{"ops": [{"op_id": "x4\\u0000"}]}'),
+]
+
+
+@pytest.mark.parametrize("path, method, raw", EXPLICIT)
+def test_explicit_hostile_bodies_never_error_and_match_the_schema(path, method, raw):
+    case = schema[path][method].Case(body=raw.encode(), media_type="application/json",
+                                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    for _ in range(2):  # a replay answers from what was stored: it must encode too
+        response = case.call_and_validate(excluded_checks=[positive_data_acceptance, missing_required_header])
+        assert response.status_code < 500

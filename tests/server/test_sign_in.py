@@ -1,0 +1,206 @@
+"""Sign-in and sessions as an attacker meets them (issue 9, attacks; issue 17, sessions and sign-in):
+a dummy password check for unknown emails, a bound on concurrent checks, failures counted per account
+and per address in the database with a growing lock, and sessions kept (and ended) on the server."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from server import auth, db
+from server.settings import Settings
+from tests.server.conftest import PASSWORD, auth_headers, make_world
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = make_world(Settings(data_dir=tmp_path / "srv", secret_key="k"))
+    w.specialist("sam@practice.test", "Sam")
+    return w
+
+
+def client(world, address="192.0.2.10") -> TestClient:
+    return TestClient(world.app, base_url="http://127.0.0.1", client=(address, 5000))
+
+
+def sign_in(c: TestClient, email="sam@practice.test", password=PASSWORD, **override):
+    page = c.get("/login").text
+    form = {"email": email, "password": password,
+            "stamp": re.search(r'name="stamp" value="(\d+)"', page).group(1),
+            "token": re.search(r'name="token" value="([^"]+)"', page).group(1), **override}
+    return c.post("/login", data=form, follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def signed_in(c: TestClient) -> bool:
+    return c.get("/", follow_redirects=False).status_code == 200
+
+
+# --- the password check ------------------------------------------------------------------------
+
+def test_an_unknown_email_still_runs_one_password_check_against_the_dummy_hash(world, monkeypatch):
+    checked = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: checked.append(h) or real(h, p))
+    assert sign_in(client(world), email="nobody@practice.test").status_code == 400
+    assert checked == [auth.DUMMY_HASH]
+    assert sign_in(client(world), password="wrong password").status_code == 400
+    assert len(checked) == 2 and checked[1] != auth.DUMMY_HASH and checked[1].startswith("$argon2")
+
+
+def test_concurrent_password_checks_are_bounded_and_the_queue_answers_429(tmp_path, monkeypatch):
+    w = make_world(Settings(data_dir=tmp_path / "srv", secret_key="k", sign_in_concurrency=1, sign_in_wait_s=0.2))
+    w.specialist("sam@practice.test")
+    running, peak, real = [0], [0], auth.verify_password
+
+    def slow_check(h, p):
+        running[0] += 1
+        peak[0] = max(peak[0], running[0])
+        time.sleep(0.6)
+        running[0] -= 1
+        return real(h, p)
+    monkeypatch.setattr(auth, "verify_password", slow_check)
+    answers = []
+    threads = [threading.Thread(target=lambda i=i: answers.append(sign_in(client(w, f"192.0.2.{i}"))))
+               for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.status_code for r in answers)
+    assert peak[0] == 1 and codes.count(303) >= 1 and codes.count(429) >= 1, codes
+    busy = next(r for r in answers if r.status_code == 429)
+    assert busy.headers["Retry-After"] == "5" and "signing in right now" in busy.text
+
+
+# --- failures and locks --------------------------------------------------------------------------
+
+def test_five_failures_lock_the_account_even_for_the_right_password_and_the_page_says_for_how_long(world):
+    for i in range(auth.LOCK_AFTER):
+        assert sign_in(client(world, f"198.51.100.{i}"), password="wrong").status_code == 400
+    locked = sign_in(client(world, "198.51.100.99"))  # right password, another address
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) in range(50, 62)
+    assert "Try again in 1 minute" in locked.text and "at most an hour" in locked.text
+
+
+def test_the_lock_is_shared_by_every_process_on_one_database(world, tmp_path):
+    for _ in range(auth.LOCK_AFTER):
+        sign_in(client(world), password="wrong")
+    second = make_world(Settings(data_dir=tmp_path / "srv", secret_key="k"))  # another process, same database
+    assert sign_in(client(second, "203.0.113.5")).status_code == 429
+
+
+def test_the_lock_grows_ends_and_a_good_sign_in_forgets_the_failures(world):
+    def time_passes(seconds):
+        with world.engine.begin() as conn:
+            conn.execute(update(db.sign_in_failures).values(at=db.sign_in_failures.c.at - seconds))
+    for _ in range(auth.LOCK_AFTER):
+        sign_in(client(world), password="wrong")
+    assert sign_in(client(world), password="wrong").status_code == 429  # locked: not even checked, not counted
+    time_passes(61)
+    assert sign_in(client(world), password="wrong").status_code == 400  # the sixth failure
+    r = sign_in(client(world, "203.0.113.1"))
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) in range(110, 122)  # the second lock is 2 minutes
+    time_passes(121)
+    assert sign_in(client(world, "203.0.113.1")).status_code == 303
+    assert sign_in(client(world, "203.0.113.2"), password="wrong").status_code == 400  # counting starts again
+
+
+@pytest.mark.parametrize("failures, seconds", [(0, 0), (4, 0), (5, 60), (6, 120), (8, 480), (11, 3600), (500, 3600)])
+def test_a_lock_is_never_longer_than_an_hour(failures, seconds):
+    assert auth.lock_seconds(failures) == seconds
+
+
+def test_many_accounts_failing_from_one_address_lock_the_address(world):
+    c = client(world, "198.51.100.200")
+    for i in range(auth.LOCK_AFTER_ADDRESS):
+        assert sign_in(c, email=f"guess{i}@practice.test", password="x").status_code == 400
+    r = sign_in(c)
+    assert r.status_code == 429 and "this network address" in r.text
+    assert sign_in(client(world, "198.51.100.201")).status_code == 303  # another address is not locked
+
+
+# --- sessions --------------------------------------------------------------------------------------
+
+def test_sign_in_and_sign_out_need_their_csrf_tokens(world):
+    c = client(world)
+    assert sign_in(c, token="forged").status_code == 404 and not signed_in(c)
+    assert sign_in(c).status_code == 303 and signed_in(c)
+    assert c.post("/logout", data={"csrf": "forged"}, follow_redirects=False).status_code == 404
+    assert signed_in(c)
+
+
+def test_a_csrf_token_works_only_with_its_own_session(world):
+    mine, theirs = client(world, "192.0.2.31"), client(world, "192.0.2.32")
+    world.specialist("kim@practice.test", "Kim")
+    sign_in(mine)
+    sign_in(theirs, "kim@practice.test")
+    my_token = csrf_of(mine.get("/").text)
+    assert csrf_of(theirs.get("/").text) != my_token
+    r = theirs.post("/logout", data={"csrf": my_token}, follow_redirects=False)
+    assert r.status_code == 404 and signed_in(theirs)
+
+
+def test_sign_out_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(world):
+    c = client(world)
+    sign_in(c)
+    copied = c.cookies.get(auth.SESSION_COOKIE)
+    c.post("/logout", data={"csrf": csrf_of(c.get("/").text)})
+    thief = client(world, "203.0.113.66")
+    thief.cookies.set(auth.SESSION_COOKIE, copied)
+    assert not signed_in(thief)
+
+
+@pytest.mark.parametrize("column, minutes_ago", [("last_seen_at", 31), ("created_at", 12 * 60 + 1)])
+def test_an_idle_or_too_old_session_is_refused(world, column, minutes_ago):
+    c = client(world)
+    sign_in(c)
+    assert signed_in(c)
+    import datetime as dt
+    with world.engine.begin() as conn:
+        conn.execute(update(db.sessions).values(**{column: db.iso(dt.datetime.now(dt.timezone.utc) -
+                                                                  dt.timedelta(minutes=minutes_ago))}))
+    assert not signed_in(c)
+
+
+def test_an_altered_or_made_up_cookie_is_refused(world):
+    c = client(world)
+    sign_in(c)
+    token = c.cookies.get(auth.SESSION_COOKIE)
+    for forged in (token[:-1] + ("A" if token[-1] != "A" else "B"), str(uuid.uuid4()), "x" * 500, ""):
+        other = client(world)
+        other.cookies.set(auth.SESSION_COOKIE, forged)
+        assert not signed_in(other)
+
+
+def test_the_account_page_lists_sessions_and_ends_the_others(world):
+    laptop, phone = client(world, "192.0.2.1"), client(world, "192.0.2.2")
+    sign_in(laptop)
+    sign_in(phone)
+    page = laptop.get("/account").text
+    assert page.count("192.0.2.") == 2 and "(this one)" in page
+    colleague = client(world, "192.0.2.3")
+    world.specialist("kim@practice.test", "Kim")
+    sign_in(colleague, "kim@practice.test")
+    laptop.post("/account/sessions/end-others", data={"csrf": csrf_of(page)})
+    assert signed_in(laptop) and not signed_in(phone)
+    assert signed_in(colleague)  # only one's own sessions end
+
+
+def test_unpairing_a_device_on_the_dashboard_stops_its_token_at_once(world):
+    family = world.family("sam@practice.test")
+    device = world.pair(family)
+    c = client(world)
+    sign_in(c)
+    page = c.get(f"/families/{family}").text
+    c.post(f"/families/{family}/devices/{device['device_id']}/unpair", data={"csrf": csrf_of(page)})
+    assert world.client.get("/api/v1/sync/pull", headers=auth_headers(device["token"])).status_code == 401
