@@ -93,6 +93,7 @@ class SharingMachine(RuleBasedStateMachine):
         # what the specialist sent each member (a member's every phone receives it, even one paired later)
         self.sent_down: dict[str, set[str]] = {"ana": set(), "ben": set(), "cat": set()}
         self.started = False
+        self.unshared_on: dict[str, set[str]] = {}        # record id -> phones where it was unshared
 
     # --- plumbing ----------------------------------------------------------------------------------
 
@@ -198,6 +199,8 @@ class SharingMachine(RuleBasedStateMachine):
         if on:
             self.shareable_texts.add(self.text[(phone, rid)])
             self.revoked_until_shared.discard(rid)
+        else:
+            self.unshared_on.setdefault(rid, set()).add(phone)
 
     def _holder(self, rid, pick: int) -> str | None:
         """One of the phones that hold this record (so that no step is wasted on a phone without it)."""
@@ -489,6 +492,9 @@ class SharingMachine(RuleBasedStateMachine):
                 if state != "shared":
                     continue
                 rec = held.get(rid)
+                if rec is not None and rec["kind"] == "revoke" and SAME_MEMBER.get(phone) in self.unshared_on.get(
+                        rid, set()):
+                    continue  # stopped on the member's other phone: this one hears of it when it next sends it
                 assert rec is not None and not rec["deleted"], (phone, rid, rec)
                 current = rec["data"].get("body") or rec["data"].get("note")
                 other = SAME_MEMBER.get(phone)
