@@ -24,6 +24,7 @@ class Settings:
     theme: str = "system"
     onboarded: bool = False
     checkin_time: str | None = None  # "HH:MM", local; the Today screen shows the check-in as due after it
+    gentle_help_day: str | None = None  # the local day the crisis lines were last offered after a low score
 
     @property
     def greeting_name(self) -> str | None:

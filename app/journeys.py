@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain import Journey, JourneyProgress, Library, Step, StepProgress
+from app.domain import Journey, JourneyProgress, Library, Prompt, Step, StepProgress
 
 
 def journey_progress(journey: Journey, progress: dict[str, StepProgress],
@@ -48,3 +48,22 @@ def worksheet_markdown(step: Step, values: dict, *, title: str, empty: str, expo
             value = f"{value} / {field.max}"
         lines += [f"## {field.label}", "", str(value).strip() if value not in (None, "") else f"_{empty}_", ""]
     return "\n".join(lines)
+
+
+def reflection_question(library: Library | None, step_id: str | None,
+                        prompt_id: str | None) -> tuple[Step, Prompt | None] | None:
+    """The step a reflection came from and the question it answers (None when the step no longer exists)."""
+    step = library.step(step_id) if library and step_id else None
+    if step is None:
+        return None
+    return step, next((p for p in step.prompts if p.id == prompt_id), None)
+
+
+def steps_citing(library: Library) -> dict[str, list[Step]]:
+    """For each source id, the steps that cite it, in journey order (About this content lists them)."""
+    cited: dict[str, list[Step]] = {}
+    for journey in library.journeys:
+        for step in journey.steps:
+            for source in step.sources:
+                cited.setdefault(source, []).append(step)
+    return cited

@@ -10,7 +10,7 @@ import flet as ft
 
 from app.domain import Settings
 from app.errors import trace_without_text
-from app.i18n import _, set_language
+from app.i18n import _, set_device_locales, set_language
 from app.services import Services, StartResult, StartStatus
 from screens import entry, help as help_screen, journey, messages, onboarding, problem, step
 from screens.frame import frame
@@ -48,6 +48,7 @@ class Shell:
         page.on_resize = self._on_resize
         self._wide = (page.width or 0) >= WIDE_LAYOUT
         self.device_locales = await self._read_device_locales()
+        set_device_locales(self.device_locales)
         self.start_result = await self.services.start()
         if self.start_result.status is StartStatus.OK:
             await self.adopt(self.start_result.settings)

@@ -10,8 +10,13 @@ from app.i18n import _
 from screens.widgets import Screen, body, card, heading, page_body, small
 
 
+NIGHT_ENDS, NIGHT_STARTS = 5, 23  # "Good morning" at 03:14 rings false: say "Hello" at night
+
+
 def greeting(now: dt.datetime, name: str | None) -> str:
-    if now.hour < 12:
+    if now.hour < NIGHT_ENDS or now.hour >= NIGHT_STARTS:
+        text = _("Hello, {name}") if name else _("Hello")
+    elif now.hour < 12:
         text = _("Good morning, {name}") if name else _("Good morning")
     elif now.hour < 18:
         text = _("Good afternoon, {name}") if name else _("Good afternoon")
