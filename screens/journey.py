@@ -10,7 +10,7 @@ from screens.widgets import Screen, body, heading, page_body
 
 TYPE_NAMES = {
     "lesson": lambda: _("Read"), "reflection": lambda: _("Reflect"), "checklist": lambda: _("Checklist"),
-    "worksheet": lambda: _("Worksheet"), "scale": lambda: _("Quick ruler"), "practice": lambda: _("Practice"),
+    "worksheet": lambda: _("Worksheet"), "scale": lambda: _("Rate it"), "practice": lambda: _("Practice"),
     "quiz": lambda: _("Myth or fact"),
 }
 

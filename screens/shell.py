@@ -35,6 +35,7 @@ class Shell:
         self._wide = False
         self._drawn: str | None = None  # drawn by go() before the browser's route event arrives
         self.flash: dict | None = None  # a one-time note for the next screen (e.g. "Entry deleted, Undo")
+        self.reduce_motion = False  # the device asks for less motion: the breathing circle stays still
 
     # --- start ------------------------------------------------------------
 
@@ -49,6 +50,7 @@ class Shell:
         self._wide = (page.width or 0) >= WIDE_LAYOUT
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
+        self.reduce_motion = await self._read_reduce_motion()
         self.start_result = await self.services.start()
         if self.start_result.status is StartStatus.OK:
             await self.adopt(self.start_result.settings)
@@ -67,6 +69,13 @@ class Shell:
                 for l in (info.locales if info else [])]
         tags += list(getattr(info, "languages", None) or [])
         return tags
+
+    async def _read_reduce_motion(self) -> bool:
+        try:
+            features = await asyncio.wait_for(ft.SemanticsService().get_accessibility_features(), timeout=3)
+        except Exception:  # noqa: BLE001 - a preference only; never block start-up on it
+            return False
+        return bool(features.disable_animations or features.reduce_motion)
 
     async def adopt(self, settings: Settings) -> None:
         self.settings = settings

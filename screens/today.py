@@ -6,7 +6,9 @@ import datetime as dt
 
 import flet as ft
 
-from app.i18n import _
+from app.i18n import _, format_hhmm
+from screens.gentle import who5_words
+from screens.right_now import right_now_card
 from screens.widgets import Screen, body, card, heading, page_body, small
 
 
@@ -35,7 +37,7 @@ def _due_cards(shell, status, now: dt.datetime) -> list[ft.Control]:
                           ft.TextButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=48,
                                         on_click=lambda e: run(shell.go, "/trends"))))
     else:
-        lead = (_("Your check-in time is {time}.").format(time=time) + " " if time and
+        lead = (_("Your check-in time is {time}.").format(time=format_hhmm(time)) + " " if time and
                 now.strftime("%H:%M") >= time else "")
         cards.append(card(heading(_("How are you today?"), level="section"),
                           body(lead + _("A short check-in helps you notice how you are doing over time.")),
@@ -43,7 +45,7 @@ def _due_cards(shell, status, now: dt.datetime) -> list[ft.Control]:
                                                on_click=lambda e: run(shell.go, "/checkin"))))
     if status.who5_due:
         cards.append(card(heading(_("Weekly wellbeing check"), level="section"),
-                          body(_("Five short questions, once a week, to see how you are doing over time.")),
+                          body(who5_words()),
                           ft.TextButton(_("Start the wellbeing check"), height=48,
                                         on_click=lambda e: run(shell.go, "/who5"))))
     return cards
@@ -73,6 +75,7 @@ async def build(shell) -> Screen:
     controls = [
         heading(greeting(now, shell.settings.greeting_name), level="display"),
         body(_("Whatever happened, you are still here and still trying. That matters."), muted=True),
+        *right_now_card(shell),
         *_due_cards(shell, view.status, now),
         _next_step_card(shell, view.suggestion),
         card(

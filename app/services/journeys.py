@@ -30,6 +30,11 @@ class StepDone:
     journey_finished: bool   # every step of the journey is now done
 
 
+# A worksheet saved as a file: its title in the file, and the file name's stem.
+EXPORT_TITLES = {"reapproach_plan": (lambda: _("Our re-approach plan"), "reapproach-plan"),
+                 "safety_plan": (lambda: _("My safety plan"), "safety-plan")}
+
+
 @dataclass(frozen=True)
 class ExportFile:
     name: str
@@ -110,10 +115,11 @@ class JourneyService:
         def work(s: Store) -> tuple[dict, str]:
             return rows.get_worksheet(s, step.id) or {}, s.clock.today()
         values, today = await self._rt.run(work)
+        title, slug = EXPORT_TITLES.get(step.kind, EXPORT_TITLES["reapproach_plan"])
         text = rules.worksheet_markdown(
-            step, values, title=_("Our re-approach plan"), empty=_("Not filled in yet"),
+            step, values, title=title(), empty=_("Not filled in yet"),
             exported=_("Exported from Regroup on {date}").format(date=format_date(today)))
-        return ExportFile(f"regroup-reapproach-plan-{today.isoformat()}.md", text.encode("utf-8"))
+        return ExportFile(f"regroup-{slug}-{today.isoformat()}.md", text.encode("utf-8"))
 
     async def set_checklist_item(self, step_id: str, item_id: str, checked: bool) -> None:
         await self._rt.run(lambda s: rows.set_checklist_item(s, step_id, item_id, checked))
