@@ -35,7 +35,6 @@ def _details(path: str) -> ft.Control:
     """The folder's exact path, for a helper or a specialist, only when asked for."""
     shown = small(_("Data folder: {path}").format(path=path))
     shown.visible = False
-    shown.selectable = True
 
     def toggle(e):
         shown.visible = not shown.visible

@@ -39,7 +39,7 @@ async def open_checkin(shell, checkin_id: str) -> None:
         return
     parts: list[ft.Control] = []
     for label, words in checkin_lines(c, shell.services.clock.to_local(c.created_at)):
-        parts += [small(label), body(words, selectable=label == _("Note"))]
+        parts += [small(label), body(words)]
     page.show_dialog(ft.AlertDialog(
         title=heading(_("Your check-in"), level="section"),
         content=ft.Column(parts, spacing=4, tight=True, scroll=ft.ScrollMode.AUTO, width=360),

@@ -15,6 +15,7 @@ from screens import messages
 from screens.labels import TAGS, toggle_chip, word
 from screens.steps import Saver
 from screens.widgets import Screen, body, card, heading, page_body, small
+from screens.addresses import step_route
 
 
 async def build(shell, entry_id: str) -> Screen:
@@ -98,7 +99,7 @@ def _reflection_source(shell, entry) -> list[ft.Control]:
     return [card(small(_("Your answer to a question in the journey step “{title}”").format(title=step.title)),
                  heading(prompt.text if prompt else step.title, level="section"),
                  ft.TextButton(_("Open the step: {title}").format(title=step.title), icon=ft.Icons.ROUTE, height=48,
-                               on_click=lambda e: shell.page.run_task(shell.go, f"/step/{step.id}")))]
+                               on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))]
 
 
 def _entry_links(shell, entry) -> list[ft.Control]:

@@ -7,6 +7,7 @@ import flet as ft
 from app.i18n import _
 from screens import messages
 from screens.widgets import body, card, heading
+from screens.addresses import step_route
 
 
 def right_now_card(shell) -> list[ft.Control]:
@@ -21,9 +22,9 @@ def right_now_card(shell) -> list[ft.Control]:
 
     return [card(
         heading(kit.title, level="section"), body(kit.intro),
-        ft.Row([button(_("Breathe"), ft.Icons.AIR, lambda e: go(shell.go, f"/step/{kit.breathe_step}")),
+        ft.Row([button(_("Breathe"), ft.Icons.AIR, lambda e: go(shell.go, step_route(kit.breathe_step))),
                 button(_("Ground: 5-4-3-2-1"), ft.Icons.SPA_OUTLINED,
-                       lambda e: go(shell.go, f"/step/{kit.ground_step}"))], wrap=True, spacing=8, run_spacing=8),
+                       lambda e: go(shell.go, step_route(kit.ground_step)))], wrap=True, spacing=8, run_spacing=8),
         button(kit.danger.question, ft.Icons.SOS_OUTLINED, lambda e: ask_danger(shell, kit.danger)),
         button(kit.note_title, ft.Icons.EDIT_NOTE, lambda e: open_quick_note(shell, kit)),
         tone="notice")]
@@ -35,7 +36,8 @@ def ask_danger(shell, check) -> None:
 
     async def yes(e):
         page.pop_dialog()
-        await shell.go("/help", message=check.if_yes)
+        shell.flash = {"help_note": check.if_yes}  # stays at the top of Get help now (a snack bar would fade)
+        await shell.go("/help")
 
     page.show_dialog(ft.AlertDialog(
         title=ft.Text(check.question),

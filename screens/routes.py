@@ -33,3 +33,4 @@ SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.bu
             "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build),
             "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build)}
 HELP = "/help"
+

@@ -104,8 +104,9 @@ class Shell:
             return None
         if kind == "journey" and library.journey(ident):
             return "/journeys", journey.build, ident
-        if kind == "step" and library.step(ident):
-            return f"/journey/{library.step(ident).journey_id}", step.build, ident
+        step_id = ident.replace("/", ".")  # /step/after/keep-safe (screens.addresses); the dotted form still works
+        if kind == "step" and library.step(step_id):
+            return f"/journey/{library.step(step_id).journey_id}", step.build, step_id
         return None
 
     def _parent(self, route: str) -> str | None:

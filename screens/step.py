@@ -10,6 +10,7 @@ from app.i18n import _, country_name, current_language, format_date
 from screens import messages
 from screens import steps as kinds
 from screens.widgets import Screen, body, card, heading, page_body, small, snack
+from screens.addresses import step_route
 
 
 EXPORTABLE = ("reapproach_plan", "safety_plan")  # worksheets a person may want on paper or to send
@@ -65,7 +66,7 @@ def _with_check(shell, check, content: list[ft.Control]) -> list[ft.Control]:
     answer.controls = [
         body(check.if_yes), _help_button(shell),
         ft.OutlinedButton(_("Make a safety plan"), icon=ft.Icons.SHIELD_OUTLINED, height=48,
-                          on_click=lambda e: shell.page.run_task(shell.go, f"/step/{SAFETY_PLAN_STEP}")),
+                          on_click=lambda e: shell.page.run_task(shell.go, step_route(SAFETY_PLAN_STEP))),
         ft.TextButton(_("Show the step anyway"), height=48, on_click=safe)]
     question = card(heading(check.question, level="section"), buttons, answer, tone="notice")
     return [question, step_area]
@@ -137,7 +138,7 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
                 title=journey.title) if result.journey_finished else _("Step done."))
             await shell.go(f"/journey/{journey.id}", message=message)
         else:
-            await shell.go(f"/step/{result.next_step.id}", message=message)
+            await shell.go(step_route(result.next_step.id), message=message)
 
     if step.repeatable:
         label = _("Done for today")
@@ -158,11 +159,11 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
     if index > 0:
         prev = journey.steps[index - 1]
         nav.append(ft.TextButton(_("Previous step"), icon=ft.Icons.ARROW_BACK, height=48,
-                                 on_click=lambda e: page.run_task(_leave, shell, saver, f"/step/{prev.id}")))
+                                 on_click=lambda e: page.run_task(_leave, shell, saver, step_route(prev.id))))
     if not last:
         nxt = journey.steps[index + 1]
         nav.append(ft.TextButton(_("Skip for now"), icon=ft.Icons.ARROW_FORWARD, height=48,
-                                 on_click=lambda e: page.run_task(_leave, shell, saver, f"/step/{nxt.id}")))
+                                 on_click=lambda e: page.run_task(_leave, shell, saver, step_route(nxt.id))))
     controls.append(ft.Row(nav, alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True))
     return controls
 

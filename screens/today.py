@@ -10,6 +10,7 @@ from app.i18n import _, format_hhmm
 from screens.gentle import who5_words
 from screens.right_now import right_now_card
 from screens.widgets import Screen, body, card, heading, page_body, small
+from screens.addresses import step_route
 
 
 NIGHT_ENDS, NIGHT_STARTS = 5, 23  # "Good morning" at 03:14 rings false: say "Hello" at night
@@ -66,7 +67,7 @@ def _next_step_card(shell, suggestion) -> ft.Control:
         ft.Text(f"{state.journey.title}: {step.title}", weight=ft.FontWeight.W_600),
         small(_("About {minutes} min").format(minutes=step.minutes)),
         ft.FilledTonalButton(_("Open next step"), icon=ft.Icons.PLAY_ARROW, height=48,
-                             on_click=lambda e: shell.page.run_task(shell.go, f"/step/{step.id}")))
+                             on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))
 
 
 async def build(shell) -> Screen:
