@@ -95,6 +95,12 @@ def test_every_screen_without_a_404_or_a_console_error(tmp_path, start_app, open
     phone.see("Mostly anger, late at night.")
     phone.see(_reflection_step().prompts[0].text)  # the question, not only the answer
     phone.see("What just happened?")  # the quick note, saved as an entry
+    step = _reflection_step()
+    phone.tap("button", "Mostly anger, late at night.", exact=False)
+    phone.see(step.prompts[0].text)  # the entry shows the question it answers, and the step, with a way back
+    phone.tap("button", f"Open the step: {step.title}")
+    phone.wait("heading", load_library().journey(step.journey_id).title)  # the step screen's title bar
+    phone.goto(app.url + "journal")
     phone.tap("button", "Tag: any")
     phone.tap("button", "sister")
     phone.wait("button", "Tag: sister")
