@@ -14,11 +14,16 @@ def who5_words() -> str:
              "made; it is offered each week so you can see changes sooner.")
 
 
-def gentle_help_card(shell) -> ft.Control:
-    """The content's gentle-help words with Get help now; the same card on the WHO-5 result and after a check-in."""
-    words = (shell.services.library.gentle_help if shell.services.library else None) or {
+def _words(shell) -> dict[str, str]:
+    """The content's gentle-help title and body (content/en/safety.yaml), or plain words if it did not load."""
+    return (shell.services.library.gentle_help if shell.services.library else None) or {
         "title": _("You are carrying a lot"),
         "body": _("It can help to talk to someone today. Get help now has free lines for your country.")}
+
+
+def gentle_help_card(shell) -> ft.Control:
+    """The gentle-help words with the way to the lines, on the WHO-5 result."""
+    words = _words(shell)
     return card(heading(words["title"], level="section"), body(words["body"]),
                 ft.FilledTonalButton(_("See the lines for your country"), icon=ft.Icons.SOS_OUTLINED, height=48,
                                      on_click=shell.open_help), tone="notice")
@@ -32,10 +37,10 @@ def show_gentle_help(shell) -> None:
         page.pop_dialog()
         await shell.open_help()
 
-    words = (shell.services.library.gentle_help if shell.services.library else None) or {}
+    words = _words(shell)
     page.show_dialog(ft.AlertDialog(
-        title=ft.Text(words.get("title") or _("You are carrying a lot")),
-        content=ft.Column([body(words.get("body") or _("It can help to talk to someone today."))], tight=True,
+        title=ft.Text(words["title"]),
+        content=ft.Column([body(words["body"])], tight=True,
                           scroll=ft.ScrollMode.AUTO, width=360),
         actions=[ft.TextButton(_("Not now"), height=48, on_click=lambda e: page.pop_dialog()),
                  ft.FilledTonalButton(_("See the lines for your country"), icon=ft.Icons.SOS_OUTLINED, height=48,

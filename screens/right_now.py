@@ -26,8 +26,7 @@ def right_now_card(shell) -> list[ft.Control]:
                 button(_("Ground: 5-4-3-2-1"), ft.Icons.SPA_OUTLINED,
                        lambda e: go(shell.go, step_route(kit.ground_step)))], wrap=True, spacing=8, run_spacing=8),
         button(kit.danger.question, ft.Icons.SOS_OUTLINED, lambda e: ask_danger(shell, kit.danger)),
-        button(kit.note_title, ft.Icons.EDIT_NOTE, lambda e: open_quick_note(shell, kit)),
-        tone="notice")]
+        button(kit.note_title, ft.Icons.EDIT_NOTE, lambda e: open_quick_note(shell, kit)))]  # tonal buttons stand out
 
 
 def ask_danger(shell, check) -> None:
