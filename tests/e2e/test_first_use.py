@@ -15,7 +15,9 @@ from app.content import load_library, load_prompts
 from app.journal import clean_entry
 from app.store import checkins, journal
 from app.store import journeys as journey_rows
-from tests.e2e.harness import E2E_NOW, read_store, seed
+import pytest
+
+from tests.e2e.harness import E2E_NOW, _mean_luminance, read_store, seed
 
 SMALL = {"width": 360, "height": 640}
 RIVE = "rive_native.js"  # the one expected console error: the CDN request the page's CSP stops
@@ -235,3 +237,28 @@ def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp
     check("04-checkin-chosen")
 
     assert problems == {}, problems
+
+
+def _circle_brightness(phone) -> float:
+    """Mean brightness of the square where the breathing circle is drawn (above the phase words)."""
+    words = phone.page.get_by_text("Breathe in", exact=True).first.bounding_box()
+    centre = phone.page.viewport_size["width"] / 2
+    clip = {"x": centre - 70, "y": words["y"] - 150, "width": 140, "height": 140}
+    return _mean_luminance(phone.page.screenshot(clip=clip))
+
+
+@pytest.mark.parametrize("motion, moves", [("no-preference", True), ("reduce", False)])
+def test_the_breathing_circle_grows_unless_the_device_asks_for_less_motion(tmp_path, start_app, open_phone,
+                                                                          motion, moves):
+    seed(tmp_path / "data", onboarded=True, country="US")
+    app = start_app(tmp_path / "data")
+    phone = open_phone(app.url, reduced_motion=motion)
+    phone.tap("button", "Breathe")  # the right-now kit: one tap from Today
+    phone.tap("button", "Start")
+    phone.see("Breathe in")
+    phone.page.wait_for_timeout(500)
+    early = _circle_brightness(phone)
+    phone.page.wait_for_timeout(2_000)  # still breathing in (4 seconds)
+    later = _circle_brightness(phone)
+    phone.screenshot(f"breathing-{motion}")
+    assert (abs(later - early) > 2) is moves, (early, later)
