@@ -166,6 +166,8 @@ class Shell:
     # --- routing ------------------------------------------------------------
 
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        if self.start_result is None:
+            return  # still starting: start() draws page.route itself once the store is open
         route = e.route if self._route_allowed(e.route) else self._landing_route()
         if route == self._drawn:
             self._drawn = None
