@@ -10,7 +10,8 @@ from app.errors import AppError
 from app.journal import check_text
 
 WHO5_ITEMS = 5
-WHO5_LOW = 28
+WHO5_LOW = 50  # the usual "poor wellbeing" cut-off of the WHO-5 percentage score
+VERY_LOW_MOOD = 1  # "Very low" on the check-in's 1-5 mood scale
 WHO5_DROP = 10
 WHO5_EVERY_DAYS = 7
 
@@ -56,8 +57,15 @@ def who5_score(items: list[int]) -> int:
 
 
 def who5_needs_care(score: int, previous: int | None) -> bool:
-    """Low (28 or below) or dropped by 10 points or more: suggest talking to someone. Never a diagnosis."""
+    """Low (50 or below) or dropped by 10 points or more: suggest talking to someone. Never a diagnosis."""
     return score <= WHO5_LOW or (previous is not None and previous - score >= WHO5_DROP)
+
+
+def gentle_help_due(*, today: str, last_shown: str | None, who5: int | None = None,
+                    mood: int | None = None) -> bool:
+    """Offer the crisis lines gently after a WHO-5 of 50 or lower or a "Very low" mood, at most once a local day."""
+    low = (who5 is not None and who5 <= WHO5_LOW) or mood == VERY_LOW_MOOD
+    return low and last_shown != today
 
 
 def wellbeing_since(today: dt.date) -> str:

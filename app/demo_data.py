@@ -70,12 +70,17 @@ def _times(rng: random.Random, start: dt.datetime, end: dt.datetime, count: int,
     return times
 
 
+def counts(*, years: int, entries: int | None = None, checkin_count: int | None = None) -> tuple[int, int]:
+    """How many entries and check-ins to write: the per-year rate times the years, unless given."""
+    return (ENTRIES_A_YEAR * years if entries is None else entries,
+            CHECKINS_A_YEAR * years if checkin_count is None else checkin_count)
+
+
 def generate(into: Path, *, years: int = 10, entries: int | None = None, checkin_count: int | None = None,
              seed: int = 7, batch: int = 2_000, clock: Clock | None = None) -> dict:
     rng = random.Random(seed)
     clock = clock or clock_from_env()
-    entries = ENTRIES_A_YEAR * years if entries is None else entries
-    checkin_count = CHECKINS_A_YEAR * years if checkin_count is None else checkin_count
+    entries, checkin_count = counts(years=years, entries=entries, checkin_count=checkin_count)
     end = clock.now().replace(microsecond=0)
     start = end - dt.timedelta(days=365 * years)
     s = open_store(into, clock=clock)

@@ -30,6 +30,7 @@ class Settings:
     share_progress: bool = False
     lock_minutes: int = 2            # with a PIN set, lock after this many idle minutes
     discreet: bool = False           # a shared home: neutral title, files and reminders, a quick exit
+    gentle_help_day: str | None = None  # the local day the crisis lines were last offered after a low score
 
     @property
     def greeting_name(self) -> str | None:

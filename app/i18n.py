@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
+from babel.dates import format_skeleton
 from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -25,6 +26,7 @@ from app.paths import LOCALES_DIR
 SOURCE_LANGUAGE = "en"
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
+_regions: list[str] = []  # the device's locales ("en-GB"): dates and times follow its region (12 or 24 h)
 
 
 def available_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
@@ -67,6 +69,29 @@ def current_language() -> str:
     return _language
 
 
+def set_device_locales(locales: list[str]) -> None:
+    """Remember the device's locales, so times follow its region (en-GB: 19:00; en-US: 7:00 PM)."""
+    global _regions
+    _regions = list(locales)
+
+
+def format_locale(language: str | None = None) -> str:
+    """The Babel locale for dates, times and numbers: the language, with the device's region when it has one
+    for that language ("en" on an en-GB phone gives "en_GB")."""
+    language = language or _language
+    for tag in _regions:
+        parts = tag.replace("_", "-").split("-")
+        region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
+        if parts[0].lower() == language and region:
+            candidate = f"{language}_{region.upper()}"
+            try:
+                Locale.parse(candidate)
+            except (UnknownLocaleError, ValueError):
+                continue
+            return candidate
+    return language
+
+
 def _(message: str) -> str:
     return _current.gettext(message)
 
@@ -84,12 +109,23 @@ def country_name(code: str, language: str | None = None) -> str:
 
 
 def format_date(value: dt.date, *, format: str = "medium", language: str | None = None) -> str:
-    return _format_date(value, format=format, locale=language or _language)
+    return _format_date(value, format=format, locale=format_locale(language))
+
+
+def format_day_month(value: dt.date, *, language: str | None = None) -> str:
+    """A short day and month in the locale's order ("1 Dec", "Dec 1"), for chart axes."""
+    return format_skeleton("MMMd", value, locale=format_locale(language))
 
 
 def format_time(value: dt.datetime | dt.time, *, language: str | None = None) -> str:
-    return _format_time(value, format="short", locale=language or _language)
+    return _format_time(value, format="short", locale=format_locale(language))
+
+
+def format_hhmm(value: str, *, language: str | None = None) -> str:
+    """A stored "HH:MM" as the locale writes it (12 or 24 hours)."""
+    hours, minutes = value.split(":")
+    return format_time(dt.time(int(hours), int(minutes)), language=language)
 
 
 def format_number(value: float, *, language: str | None = None) -> str:
-    return format_decimal(value, locale=language or _language)
+    return format_decimal(value, locale=format_locale(language))

@@ -51,3 +51,9 @@ def clean_entry(body: str, title: str | None = None, tags=(), custom_tags=(), st
         raise AppError("too_many_tags")
     return EntryInput(body=body, title=title, tags=tags, custom_tags=custom, step_id=step_id,
                       created_at=created_at, tz=tz)
+
+
+def quick_note_body(answers: list[tuple[str, str]]) -> str:
+    """The right-now kit's short note as one entry body: each question that got an answer, then the answer."""
+    parts = [f"{label}\n{text.strip()}" for label, text in answers if (text or "").strip()]
+    return "\n\n".join(parts)

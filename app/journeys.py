@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain import Journey, JourneyProgress, Library, Step, StepProgress
+from app.domain import Journey, JourneyProgress, Library, Prompt, Step, StepProgress
 
 
 def journey_progress(journey: Journey, progress: dict[str, StepProgress],
@@ -35,3 +35,23 @@ def suggest_next(library: Library, progress: dict[str, StepProgress],
 def next_step_after(journey: Journey, step_id: str) -> Step | None:
     index = journey.index(step_id)
     return journey.steps[index + 1] if index + 1 < len(journey.steps) else None
+
+
+
+def reflection_question(library: Library | None, step_id: str | None,
+                        prompt_id: str | None) -> tuple[Step, Prompt | None] | None:
+    """The step a reflection came from and the question it answers (None when the step no longer exists)."""
+    step = library.step(step_id) if library and step_id else None
+    if step is None:
+        return None
+    return step, next((p for p in step.prompts if p.id == prompt_id), None)
+
+
+def steps_citing(library: Library) -> dict[str, list[Step]]:
+    """For each source id, the steps that cite it, in journey order (About this content lists them)."""
+    cited: dict[str, list[Step]] = {}
+    for journey in library.journeys:
+        for step in journey.steps:
+            for source in step.sources:
+                cited.setdefault(source, []).append(step)
+    return cited

@@ -55,6 +55,7 @@ class SummaryData:
     help: CountryHelp | None
     app_name: str | None = "Regroup"     # None in discreet mode
     language: str = "en"
+    more_plans: list[tuple[str, list[tuple[str, str | None]]]] = ()  # (title, answers): the safety plan, if asked
 
 
 @lru_cache(maxsize=1)
@@ -227,13 +228,14 @@ def _journeys(pdf: _Document, data: SummaryData) -> None:
 
 
 def _plan(pdf: _Document, data: SummaryData) -> None:
-    pdf.heading(data.plan_title)
-    if not any(answer for _, answer in data.plan):
-        pdf.para(_("Not filled in yet."), muted=True)
-        return
-    for question, answer in data.plan:
-        pdf.para(question, bold=True, size=10, gap=0.3)
-        pdf.para(answer if answer else _("Not filled in yet"), muted=not answer)
+    for title, answers in [(data.plan_title, data.plan), *data.more_plans]:
+        pdf.heading(title)
+        if not any(answer for _, answer in answers):
+            pdf.para(_("Not filled in yet."), muted=True)
+            continue
+        for question, answer in answers:
+            pdf.para(question, bold=True, size=10, gap=0.3)
+            pdf.para(answer if answer else _("Not filled in yet"), muted=not answer)
 
 
 def _entries(pdf: _Document, data: SummaryData) -> None:

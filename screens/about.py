@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import flet as ft
+
 from app.i18n import _
 from screens.widgets import Screen, body, card, heading, page_body, small
 
@@ -22,7 +24,22 @@ async def build(shell) -> Screen:
         heading(_("Your privacy"), level="section"),
         body(_("Everything you write is kept on this device and encrypted. Regroup sends nothing "
                "anywhere unless you pair with your specialist and choose what to share.")),
-        small(_("Data folder: {path}").format(path=shell.services.data_dir)),
+        body(_("Your data is in Regroup's own private folder on this device, which other apps cannot open.")),
+        _details(str(shell.services.data_dir)),
         small(_("Version {version}").format(version=VERSION)),
     ]
     return Screen(title=_("About"), controls=[page_body(controls)])
+
+
+def _details(path: str) -> ft.Control:
+    """The folder's exact path, for a helper or a specialist, only when asked for."""
+    shown = small(_("Data folder: {path}").format(path=path))
+    shown.visible = False
+
+    def toggle(e):
+        shown.visible = not shown.visible
+        e.control.content = _("Hide technical details") if shown.visible else _("Show technical details")
+        e.control.page.update()
+
+    return ft.Column([ft.TextButton(_("Show technical details"), icon=ft.Icons.INFO_OUTLINE, height=48,
+                                    on_click=toggle), shown], spacing=4, tight=True)

@@ -10,36 +10,33 @@ from app.domain import FEELINGS, RESPONSES
 from app.i18n import _, format_date
 from screens.labels import FEELINGS as FEELING_WORDS, LOVED_ONE_DAY, MOODS, RESPONSES as RESPONSE_WORDS, SLEEP
 from screens import messages
+from screens.checkin_detail import open_checkin
 from screens.labels import toggle_chip, word
 from screens.steps import number_picker
 from screens.theme import TOUCH
-from screens.widgets import Screen, body, card, heading, icon_button, page_body, small, snack
+from screens.gentle import show_gentle_help, who5_words
+from screens.widgets import Screen, body, card, choice_button, heading, icon_button, page_body, set_chosen, small, snack
 
 
 
 def _mood_buttons(state: dict, on_pick) -> ft.Control:
-    """Five named buttons, an icon and a word each (no emoji: no emoji font is bundled)."""
-    buttons: dict[int, ft.Button] = {}
-
-    def style(n: int) -> ft.ButtonStyle:
-        chosen = state.get("mood") == n
-        return ft.ButtonStyle(
-            bgcolor=ft.Colors.PRIMARY_CONTAINER if chosen else ft.Colors.SURFACE_CONTAINER_HIGH,
-            side=ft.BorderSide(2, ft.Colors.PRIMARY) if chosen else None,
-            shape=ft.RoundedRectangleBorder(radius=12), padding=ft.Padding.symmetric(horizontal=2, vertical=6))
+    """Five named choices, an icon and a word each (no emoji: no emoji font is bundled); the chosen one says so
+    to screen readers (aria-current in Chromium, "selected" on Android)."""
+    buttons: dict[int, ft.Semantics] = {}
 
     def pick(n: int):
         state["mood"] = n
         for k, b in buttons.items():
-            b.style = style(k)
+            set_chosen(b, k == n)
         on_pick()
 
     for n, (label, icon, color) in MOODS.items():
-        buttons[n] = ft.Button(
-            content=ft.Column([ft.Icon(icon, color=color, size=28),
-                               ft.Text(label(), size=12, text_align=ft.TextAlign.CENTER, no_wrap=False)],
-                              spacing=2, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True),
-            height=76, expand=True, style=style(n), on_click=lambda e, n=n: pick(n))
+        buttons[n] = choice_button(
+            ft.Column([ft.Icon(icon, color=color, size=28),
+                       ft.Text(label(), size=12, text_align=ft.TextAlign.CENTER, no_wrap=False)],
+                      spacing=2, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True,
+                      alignment=ft.MainAxisAlignment.CENTER),
+            selected=state.get("mood") == n, height=76, on_click=lambda e, n=n: pick(n))
     return ft.Row(list(buttons.values()), spacing=6)
 
 
@@ -63,7 +60,7 @@ async def build(shell) -> Screen:
             page.update()
             return
         try:
-            await services.checkins.add(
+            saved = await services.checkins.add(
                 mood=state["mood"], feelings=state["feelings"], stress=state["stress"], sleep=state["sleep"],
                 note=note.value, loved_one_day=state["lod"] if two_track.visible else None,
                 my_response=state["responses"] if two_track.visible else [])
@@ -75,6 +72,8 @@ async def build(shell) -> Screen:
             return
         await shell.refresh()
         snack(page, _("Check-in saved. Thank you for taking a moment for yourself."))
+        if saved.gentle_help:
+            show_gentle_help(shell)
 
     controls: list[ft.Control] = _due_notes(shell, overview.status)
     controls += [
@@ -116,7 +115,8 @@ def _two_track(state: dict) -> ft.Column:
                              style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
                              on_change=lambda e: state.update(lod=(e.control.selected or [None])[0]))
     return ft.Column([
-        small(_("Their day, and how you responded. Over time this shows what helps you (from CRAFT).")),
+        small(_("Their day, and how you responded. Over time this shows which of your responses go with "
+                "better days.")),
         heading(_("Your loved one's day"), level="section"), lod,
         heading(_("How did you respond?"), level="section"),
         ft.Row([toggle_chip(word(RESPONSE_WORDS, r), False, lambda on, r=r: _toggle(state["responses"], r, on))
@@ -128,7 +128,7 @@ def _due_notes(shell, status) -> list[ft.Control]:
     notes: list[ft.Control] = []
     if status.who5_due:
         notes.append(card(heading(_("Your weekly wellbeing check"), level="section"),
-                          body(_("Five short questions about the last two weeks.")),
+                          body(who5_words()),
                           ft.FilledTonalButton(_("Start the wellbeing check"), height=TOUCH,
                                                on_click=lambda e: shell.page.run_task(shell.go, "/who5")),
                           tone="notice"))
@@ -152,6 +152,8 @@ def _recent(shell, items) -> ft.Control:
             snack(shell.page, _("Check-in deleted"))
 
         rows.append(ft.ListTile(leading=ft.Icon(icon, color=color), title=ft.Text(day), subtitle=ft.Text(detail),
+                                on_click=lambda e, cid=c.id: shell.page.run_task(open_checkin, shell, cid),
                                 trailing=icon_button(ft.Icons.DELETE_OUTLINE,
                                                      _("Delete check-in from {day}").format(day=day), delete)))
-    return ft.Column([heading(_("Recent check-ins"), level="section"), *rows], spacing=0, tight=True)
+    return ft.Column([heading(_("Recent check-ins"), level="section"),
+                      small(_("Tap a check-in to read it whole.")), *rows], spacing=0, tight=True)

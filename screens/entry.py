@@ -10,10 +10,12 @@ from app.domain import MAX_TITLE, SUGGESTED_TAGS
 from app.errors import AppError
 from app.i18n import _
 from app.journal import clean_custom_tag
+from app.journeys import reflection_question
 from screens import messages
 from screens.labels import TAGS, toggle_chip, word
 from screens.steps import Saver
-from screens.widgets import Screen, body, card, heading, page_body
+from screens.widgets import Screen, body, card, heading, page_body, small
+from screens.addresses import step_route
 
 
 async def build(shell, entry_id: str) -> Screen:
@@ -59,8 +61,8 @@ async def build(shell, entry_id: str) -> Screen:
 
     controls: list[ft.Control] = []
     if not editing and not (draft or {}).get("body") and services.prompts:
-        controls.append(_prompt_card(services.prompts, title, saver))
-    controls += [title, text, saver.status, heading(_("Tags"), level="section"),
+        controls.append(_prompt_card(services.prompts, text, saver))
+    controls += [*_reflection_source(shell, entry), title, text, saver.status, heading(_("Tags"), level="section"),
                  _tag_editor(page, state, saver), error,
                  ft.FilledButton(_("Save entry"), icon=ft.Icons.SAVE_OUTLINED, height=52, on_click=save),
                  *_entry_links(shell, entry)]
@@ -76,7 +78,9 @@ def _prompt_card(prompts: tuple[str, ...], target: ft.TextField, saver: Saver) -
         prompt_text.update()
 
     def use(e):
-        target.value = prompt_text.value
+        """The prompt goes into the body, as a first line to write under (the title stays the person's own)."""
+        typed = (target.value or "").strip()
+        target.value = prompt_text.value + "\n" + (("\n" + typed) if typed else "")
         target.update()
         saver.changed()
 
@@ -86,17 +90,23 @@ def _prompt_card(prompts: tuple[str, ...], target: ft.TextField, saver: Saver) -
                 tone="notice")
 
 
+def _reflection_source(shell, entry) -> list[ft.Control]:
+    """A reflection shows the question it answers and the step it came from, with a way back to it."""
+    found = reflection_question(shell.services.library, entry.step_id, entry.prompt_id) if entry else None
+    if not found:
+        return []
+    step, prompt = found
+    return [card(small(_("Your answer to a question in the journey step “{title}”").format(title=step.title)),
+                 heading(prompt.text if prompt else step.title, level="section"),
+                 ft.TextButton(_("Open the step: {title}").format(title=step.title), icon=ft.Icons.ROUTE, height=48,
+                               on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))]
+
+
 def _entry_links(shell, entry) -> list[ft.Control]:
-    """Back to the journey step a reflection came from, and delete."""
+    """Delete (the way back to a reflection's step stands above, with its question)."""
     if entry is None:
         return []
     links: list[ft.Control] = []
-    library = shell.services.library
-    step = library.step(entry.step_id) if entry.step_id and library else None
-    if step:
-        links.append(ft.TextButton(_("From the journey step: {title}").format(title=step.title),
-                                   icon=ft.Icons.ROUTE, height=48,
-                                   on_click=lambda e: shell.page.run_task(shell.go, f"/step/{step.id}")))
     links.append(ft.OutlinedButton(_("Delete entry"), icon=ft.Icons.DELETE_OUTLINE, height=48,
                                    on_click=lambda e: _confirm_delete(shell, entry.id)))
     return links

@@ -19,8 +19,8 @@ def frame(route: str, screen: Screen, *, nav: bool, wide: bool, on_help: Callabl
     if on_help:
         actions.append(ft.Container(help_button(on_help), padding=ft.Padding.only(right=8)))
     leading = icon_button(ft.Icons.ARROW_BACK, _("Back"), on_back) if on_back else None
-    appbar = ft.AppBar(title=ft.Text(screen.title), actions=actions, automatically_imply_leading=False,
-                       leading=leading, bgcolor=ft.Colors.SURFACE, center_title=False)
+    appbar = ft.AppBar(title=title_text(screen.title), actions=actions, automatically_imply_leading=False,
+                       leading=leading, bgcolor=ft.Colors.SURFACE, center_title=False, toolbar_height=64)
     body: ft.Control = ft.Column(screen.controls, expand=True, spacing=0,
                                  horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     navigation_bar = None
@@ -30,6 +30,16 @@ def frame(route: str, screen: Screen, *, nav: bool, wide: bool, on_help: Callabl
         navigation_bar = _bar(route, on_nav)
     return ft.View(route=route, appbar=appbar, navigation_bar=navigation_bar, padding=0, spacing=0,
                    controls=[ft.SafeArea(body, expand=True)])
+
+
+LONG_TITLE = 14  # characters: beside Back and Get help now, about this many fit on one line at 360 px
+
+
+def title_text(title: str) -> ft.Text:
+    """A title bar that never cuts a journey's name: a long one is set smaller and wraps to two lines."""
+    long = len(title) > LONG_TITLE
+    return ft.Text(title, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS,
+                   theme_style=ft.TextThemeStyle.TITLE_MEDIUM if long else ft.TextThemeStyle.TITLE_LARGE)
 
 
 def _selected(route: str) -> int:

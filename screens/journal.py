@@ -10,6 +10,7 @@ import flet as ft
 from app.debounce import Debouncer
 from app.domain import SUGGESTED_TAGS, JournalEntry
 from app.i18n import _, format_date, format_time
+from app.journeys import reflection_question
 from screens.labels import TAGS, word
 from screens.widgets import Screen, body, card, empty_state, heading, page_body, small
 
@@ -26,12 +27,16 @@ def _snippet(entry: JournalEntry) -> str:
 
 def _entry_card(shell, entry: JournalEntry) -> ft.Control:
     when = shell.services.clock.to_local(entry.created_at)
-    title = entry.title or _snippet(entry)[:60]
+    source = reflection_question(shell.services.library, entry.step_id, entry.prompt_id)
+    question = source[1].text if source and source[1] else None
+    title = entry.title or question or _snippet(entry)[:60]
     tags = [word(TAGS, t) for t in entry.tags] + list(entry.custom_tags)
     parts = [ft.Text(title, weight=ft.FontWeight.W_600, max_lines=2),
              small(format_time(when) + (" · " + ", ".join(tags) if tags else ""))]
-    if entry.title:
+    if entry.title or question:
         parts.insert(1, ft.Text(_snippet(entry), max_lines=3))
+    if source:
+        parts.insert(0, small(_("Reflection · {step}").format(step=source[0].title)))
     return ft.Container(
         ft.Column(parts, spacing=4, tight=True), padding=12, border_radius=12,
         bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
@@ -124,7 +129,7 @@ class JournalScreen:
         self.show_range()
         self.page.run_task(self.load, True)
 
-    def choose_tag(self, e) -> None:
+    async def choose_tag(self, e) -> None:
         page = self.page
 
         async def pick(tag):
@@ -132,7 +137,10 @@ class JournalScreen:
             self.tag = tag
             self.tag_button.content = _("Tag: {tag}").format(tag=word(TAGS, tag)) if tag else _("Tag: any")
             await self.load(True)
-        options = [(None, _("Any tag"))] + [(t, word(TAGS, t)) for t in SUGGESTED_TAGS]
+        own = await self.services.journal.list_custom_tags()  # the person's own tags ("sister"), from memory
+        builtin = {word(TAGS, t).casefold() for t in SUGGESTED_TAGS}
+        options = ([(None, _("Any tag"))] + [(t, word(TAGS, t)) for t in SUGGESTED_TAGS]
+                   + [(t, t) for t in own if t.casefold() not in builtin])
         page.show_dialog(ft.AlertDialog(
             title=ft.Text(_("Show entries with this tag")),
             content=ft.Column([ft.ListTile(title=ft.Text(label), min_height=48,

@@ -7,10 +7,11 @@ import flet as ft
 from app.i18n import _
 from screens.journeys import progress_line
 from screens.widgets import Screen, body, heading, page_body
+from screens.addresses import step_route
 
 TYPE_NAMES = {
     "lesson": lambda: _("Read"), "reflection": lambda: _("Reflect"), "checklist": lambda: _("Checklist"),
-    "worksheet": lambda: _("Worksheet"), "scale": lambda: _("Quick ruler"), "practice": lambda: _("Practice"),
+    "worksheet": lambda: _("Worksheet"), "scale": lambda: _("Rate it"), "practice": lambda: _("Practice"),
     "quiz": lambda: _("Myth or fact"),
 }
 
@@ -31,13 +32,13 @@ async def build(shell, journey_id: str) -> Screen:
             title=ft.Text(_("{number}. {title}").format(number=index + 1, title=step.title)),
             subtitle=ft.Text(_("{kind} · {minutes} min · {status}").format(
                 kind=TYPE_NAMES[step.type](), minutes=step.minutes, status=status)),
-            on_click=lambda e, sid=step.id: page.run_task(shell.go, f"/step/{sid}"), min_height=56,
+            on_click=lambda e, sid=step.id: page.run_task(shell.go, step_route(sid)), min_height=56,
         )
 
     async def restart(e):
         page.pop_dialog()
         await shell.services.journeys.restart_journey(j.id)
-        await shell.go(f"/step/{j.steps[0].id}")
+        await shell.go(step_route(j.steps[0].id))
 
     def confirm_restart(e):
         page.show_dialog(ft.AlertDialog(
@@ -59,7 +60,7 @@ async def build(shell, journey_id: str) -> Screen:
         body(_("About {minutes} minutes in all, in short steps.").format(minutes=j.minutes), muted=True),
         progress_line(state),
         ft.FilledButton(main_label, icon=ft.Icons.PLAY_ARROW, height=52,
-                        on_click=lambda e: page.run_task(shell.go, f"/step/{target}")),
+                        on_click=lambda e: page.run_task(shell.go, step_route(target))),
         heading(_("Steps"), level="section"),
         ft.Column([step_row(i, s) for i, s in enumerate(j.steps)], spacing=0),
     ]

@@ -35,6 +35,8 @@ MOODS = {
     5: (lambda: _("Very good"), ft.Icons.SENTIMENT_VERY_SATISFIED, "#1E7A6F"),
 }
 SLEEP = {1: lambda: _("Very poor"), 5: lambda: _("Very good")}
+SLEEP_WORDS = {1: lambda: _("Very poor"), 2: lambda: _("Poor"), 3: lambda: _("Okay"), 4: lambda: _("Good"),
+               5: lambda: _("Very good")}
 LOVED_ONE_DAY = {"use": lambda: _("Use day"), "non_use": lambda: _("Non-use day"), "unknown": lambda: _("Not sure")}
 
 

@@ -16,7 +16,7 @@ def _entry(icon, title: str, subtitle: str, on_click) -> ft.Control:
 async def build(shell) -> Screen:
     run = shell.page.run_task
     return Screen(title=_("More"), controls=[page_body([
-        _entry(ft.Icons.SETTINGS_OUTLINED, _("Settings"), _("Language, country, name and theme"),
+        _entry(ft.Icons.SETTINGS_OUTLINED, _("Settings"), _("Country, name, theme and check-in time"),
                lambda e: run(shell.go, "/settings")),
         _entry(ft.Icons.SHIELD_OUTLINED, _("Privacy and your data"), _("Lock, discreet mode, export, erase"),
                lambda e: run(shell.go, "/privacy")),

@@ -38,3 +38,4 @@ SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.bu
             "/export": ("/privacy", exchange.build_export), "/import": ("/privacy", exchange.build_import),
             "/summary": ("/privacy", summary.build), "/erase": ("/privacy", erase.build)}
 HELP = "/help"
+

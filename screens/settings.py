@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.i18n import _, available_languages, country_name, language_name
+from app.i18n import _, available_languages, country_name, format_hhmm, language_name
 from screens.pickers import choose_country
 from screens.widgets import Screen, heading, labelled, page_body, small, snack
 
@@ -38,11 +38,13 @@ async def build(shell) -> Screen:
     async def picked(code: str):
         await save(country=code)
 
+    # A choice of one is no choice: the language group appears once a second catalog exists.
+    language_part = ([heading(_("Language"), level="section"), labelled(_("Language"), languages)]
+                     if len(available_languages()) > 1 else [])
     controls = [
         heading(_("Theme"), level="section"),
         theme,
-        heading(_("Language"), level="section"),
-        labelled(_("Language"), languages),
+        *language_part,
         heading(_("Country"), level="section"),
         small(_("Used for the numbers on Get help now.")),
         ft.Text(country_name(country) if country else _("Not chosen yet"), theme_style=ft.TextThemeStyle.BODY_LARGE),
@@ -50,7 +52,8 @@ async def build(shell) -> Screen:
                           on_click=lambda e: choose_country(page, shell.services.help_countries(), country, picked)),
         heading(_("Daily check-in time"), level="section"),
         small(_("Today shows your check-in as due after this time. Regroup never nags and keeps no streaks.")),
-        ft.Text(s.checkin_time or _("No set time"), theme_style=ft.TextThemeStyle.BODY_LARGE),
+        ft.Text(format_hhmm(s.checkin_time) if s.checkin_time else _("No set time"),
+                theme_style=ft.TextThemeStyle.BODY_LARGE),
         ft.OutlinedButton(_("Change check-in time"), icon=ft.Icons.SCHEDULE, height=48,
                           on_click=lambda e: _choose_time(page, s.checkin_time, lambda t: save(checkin_time=t))),
         heading(_("Your name"), level="section"),
@@ -68,7 +71,7 @@ def _choose_time(page: ft.Page, current, on_pick) -> None:
     times = [None] + [f"{h:02d}:00" for h in range(7, 23)]
     page.show_dialog(ft.AlertDialog(
         title=ft.Text(_("Daily check-in time")),
-        content=ft.Column([ft.ListTile(title=ft.Text(t or _("No set time")), min_height=48,
+        content=ft.Column([ft.ListTile(title=ft.Text(format_hhmm(t) if t else _("No set time")), min_height=48,
                                        trailing=ft.Icon(ft.Icons.CHECK, semantics_label=_("Selected"))
                                        if t == current else None,
                                        on_click=lambda e, t=t: page.run_task(pick, t)) for t in times],

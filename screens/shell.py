@@ -10,7 +10,7 @@ import flet as ft
 
 from app.domain import Settings
 from app.errors import trace_without_text
-from app.i18n import _, set_language
+from app.i18n import _, set_device_locales, set_language
 from app.services import Services, StartResult, StartStatus
 from screens import entry, help as help_screen, journey, lock, messages, neutral, onboarding, problem, step
 from screens.frame import frame
@@ -41,6 +41,7 @@ class Shell:
         self._neutral = False  # quick exit is showing the neutral page
         self._browser_route = "/"  # what the address bar shows (discreet mode keeps it "/")
         self._stop_listening: Callable[[], None] | None = None
+        self.reduce_motion = False  # the device asks for less motion: the breathing circle stays still
 
     # --- start ------------------------------------------------------------
 
@@ -56,6 +57,8 @@ class Shell:
         self._wide = (page.width or 0) >= WIDE_LAYOUT
         self._browser_route = page.route or "/"
         self.device_locales = await self._read_device_locales()
+        set_device_locales(self.device_locales)
+        self.reduce_motion = await self._read_reduce_motion()
         self.start_result = await self.services.start()
         if self.start_result.status in (StartStatus.OK, StartStatus.LOCKED):
             await self.adopt(self.start_result.settings)  # locked: only the plain settings (theme, discreet)
@@ -79,6 +82,13 @@ class Shell:
                 for l in (info.locales if info else [])]
         tags += list(getattr(info, "languages", None) or [])
         return tags
+
+    async def _read_reduce_motion(self) -> bool:
+        try:
+            features = await asyncio.wait_for(ft.SemanticsService().get_accessibility_features(), timeout=3)
+        except Exception:  # noqa: BLE001 - a preference only; never block start-up on it
+            return False
+        return bool(features.disable_animations or features.reduce_motion)
 
     async def adopt(self, settings: Settings) -> None:
         self.settings = settings
@@ -110,8 +120,9 @@ class Shell:
             return None
         if kind == "journey" and library.journey(ident):
             return "/journeys", journey.build, ident
-        if kind == "step" and library.step(ident):
-            return f"/journey/{library.step(ident).journey_id}", step.build, ident
+        step_id = ident.replace("/", ".")  # /step/after/keep-safe (screens.addresses); the dotted form still works
+        if kind == "step" and library.step(step_id):
+            return f"/journey/{library.step(step_id).journey_id}", step.build, step_id
         return None
 
     def _parent(self, route: str) -> str | None:
@@ -264,6 +275,8 @@ class Shell:
     # --- routing ------------------------------------------------------------
 
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        if self.start_result is None:
+            return  # still starting: start() draws page.route itself once the store is open
         self._browser_route = e.route
         if e.route == self._drawn:  # what go() pushed: drawn already
             self._drawn = None

@@ -12,7 +12,7 @@ from app.domain import Step, WorksheetField
 from app.i18n import _
 from screens import messages
 from screens.theme import TOUCH
-from screens.widgets import body, card, heading, labelled, small
+from screens.widgets import body, card, choice_button, heading, labelled, set_chosen, small
 
 SAVE_DELAY = 0.8  # seconds after the last keystroke
 
@@ -75,57 +75,81 @@ def markdown(text: str) -> ft.Control:
 
 def number_picker(label: str, low: int, high: int, value: int | None, on_pick: Callable[[int], None],
                   low_label: str | None = None, high_label: str | None = None) -> ft.Control:
-    """0-10 as thumb-sized buttons in rows of six (a Slider has no usable screen-reader name here)."""
-    buttons: dict[int, ft.Control] = {}
+    """Thumb-sized numbers in at most two even rows (0-5 over 6-10), each announcing whether it is chosen.
 
-    def style(n: int, selected: bool) -> ft.ButtonStyle:
-        return ft.ButtonStyle(
-            bgcolor=ft.Colors.PRIMARY if selected else ft.Colors.SURFACE_CONTAINER_HIGH,
-            color=ft.Colors.ON_PRIMARY if selected else ft.Colors.ON_SURFACE,
-            shape=ft.RoundedRectangleBorder(radius=12), padding=0)
+    Six targets and five gaps of 6 px fill 328 px (360 px less the margins) at about 50 px each."""
+    buttons: dict[int, ft.Semantics] = {}
 
     def pick(n: int):
         for k, b in buttons.items():
-            b.style = style(k, k == n)
+            set_chosen(b, k == n)
         on_pick(n)
+        if buttons[n].page:
+            buttons[n].page.update()
 
     for n in range(low, high + 1):
-        buttons[n] = ft.Button(str(n), width=TOUCH + 4, height=TOUCH, style=style(n, n == value),
-                               on_click=lambda e, n=n: pick(n))
-    numbers = list(buttons.values())
-    rows = [ft.Row(numbers[i:i + 6], spacing=6, wrap=False) for i in range(0, len(numbers), 6)]
+        buttons[n] = choice_button(ft.Text(str(n), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                                   selected=n == value, on_click=lambda e, n=n: pick(n))
+    rows = [ft.Row(cells, spacing=6) for cells in number_rows(list(buttons.values()))]
     ends = ft.Row([small(f"{low} = {low_label}" if low_label else ""),
                    small(f"{high} = {high_label}" if high_label else "")],
                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True)
     return labelled(label, ft.Column([*rows, ends], spacing=6, tight=True))
 
 
+def number_rows(cells: list[ft.Control], per_row: int = 6) -> list[list[ft.Control]]:
+    """Split a scale into two even rows when it is longer than a row; the shorter row is padded with an
+    empty cell so every target has the same width."""
+    if len(cells) <= per_row:
+        return [cells]
+    first = (len(cells) + 1) // 2
+    rows = [cells[:first], cells[first:]]
+    rows[1] = rows[1] + [ft.Container(expand=True) for _ in range(first - len(rows[1]))]
+    return rows
+
+
 # --- worksheet -----------------------------------------------------------------------
 
+LONG_LABEL = 36  # characters: a longer floating label wraps past the field's border at 360 px
+
+
 def worksheet(step: Step, values: dict, saver: Saver) -> list[ft.Control]:
-    """One control per field; every change is saved (debounced for typing)."""
-    return [*(_field_control(field, values, saver) for field in step.fields), saver.status]
+    """One control per field; every change is saved (debounced for typing). A worksheet with a short version
+    offers it first (the debrief: three fields, not eight) and keeps every answer when switching."""
+    controls = {f.id: _field_control(f, values, saver) for f in step.fields}
+    placed: list[ft.Control] = []
+    if step.short_fields:
+        short = set(step.short_fields)
+
+        def show(version: str):
+            for fid, control in controls.items():
+                control.visible = version == "full" or fid in short
+
+        def switch(e):
+            show(e.control.selected[0])
+            e.control.page.update()
+
+        # a debrief already begun in full reopens in full, so no answer is hidden
+        first = "full" if any(values.get(f.id) not in (None, "") for f in step.fields if f.id not in short) \
+            else "short"
+        show(first)
+        placed.append(ft.SegmentedButton(
+            selected=[first], show_selected_icon=False, on_change=switch,
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
+            segments=[ft.Segment(value="short", label=ft.Text(_("Short: {n} questions").format(n=len(short)))),
+                      ft.Segment(value="full", label=ft.Text(_("Full: {n} questions").format(
+                          n=len(step.fields))))]))
+    return [*placed, *controls.values(), saver.status]
 
 
 def _field_control(field: WorksheetField, values: dict, saver: Saver) -> ft.Control:
+    if field.type in ("short_text", "long_text"):
+        return _text_field(field, values, saver)
+
     def set_value(v):
         values[field.id] = v
         saver.changed()
 
-    async def blur(e):
-        await saver.flush()
-
-    hint = _("For example: {example}").format(example=field.example) if field.example else None
-    if field.type in ("short_text", "long_text"):
-        long = field.type == "long_text"
-        box = ft.TextField(
-            label=field.label, value=values.get(field.id) or "", hint_text=hint,
-            multiline=long, min_lines=3 if long else 1, max_lines=10 if long else 1,
-            capitalization=ft.TextCapitalization.SENTENCES,
-            on_change=lambda e: set_value(e.control.value), on_blur=blur)
-        # Flutter's helper text is one line and gets cut off: show the help above, where it wraps.
-        return (ft.Column([small(field.help), box], spacing=6, tight=True,
-                          horizontal_alignment=ft.CrossAxisAlignment.STRETCH) if field.help else box)
     if field.type == "choice":
         group = ft.RadioGroup(value=values.get(field.id),
                               content=ft.Column([radio(o.id, o.text) for o in field.options],
@@ -136,6 +160,51 @@ def _field_control(field: WorksheetField, values: dict, saver: Saver) -> ft.Cont
     return ft.Column([heading(field.label, level="section"),
                       number_picker(field.label, field.min, field.max, values.get(field.id), set_value,
                                     field.low_label, field.high_label)], spacing=8, tight=True)
+
+
+def _text_field(field: WorksheetField, values: dict, saver: Saver) -> ft.Control:
+    """A long prompt stands above its field as text (the field keeps a short label); the help sits under
+    its own field; a model answer is offered once the person has written something."""
+    long = field.type == "long_text"
+    long_label = len(field.label) > LONG_LABEL
+    model = _model_answer(field) if field.model_answer else None
+
+    def changed(e):
+        values[field.id] = e.control.value
+        saver.changed()
+        if model and (e.control.value or "").strip() and not model.visible:
+            model.visible = True
+            model.update()
+
+    async def blur(e):
+        await saver.flush()
+
+    box = ft.TextField(
+        label=_("Your answer") if long_label else field.label, value=values.get(field.id) or "",
+        hint_text=_("For example: {example}").format(example=field.example) if field.example else None,
+        multiline=long, min_lines=3 if long else 1, max_lines=10 if long else 1,
+        capitalization=ft.TextCapitalization.SENTENCES, on_change=changed, on_blur=blur)
+    parts: list[ft.Control] = [heading(field.label, level="section")] if long_label else []
+    parts.append(box)
+    if field.help:
+        parts.append(small(field.help))  # Flutter's helper text is one line and gets cut: a wrapping text
+    if model:
+        model.visible = bool((values.get(field.id) or "").strip())
+        parts.append(model)
+    return ft.Column(parts, spacing=6, tight=True, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+
+
+def _model_answer(field: WorksheetField) -> ft.Column:
+    answer = card(small(_("One way to say it")), body(field.model_answer), tone="notice")
+    answer.visible = False
+
+    def reveal(e):
+        answer.visible = True
+        button.visible = False
+        e.control.page.update()
+
+    button = ft.TextButton(_("See a model answer"), icon=ft.Icons.LIGHTBULB_OUTLINE, height=TOUCH, on_click=reveal)
+    return ft.Column([button, answer], spacing=6, tight=True)
 
 
 # --- scale step ------------------------------------------------------------------------
@@ -284,29 +353,46 @@ def quiz(step: Step) -> list[ft.Control]:
 
 # --- practice -----------------------------------------------------------------------------
 
-def practice(page: ft.Page, step: Step) -> list[ft.Control]:
-    """A gentle timer through the phases: start, pause, resume, and a calm end."""
+BREATH_SIZE = {"in": 150, "hold": 150, "out": 70}  # the circle's diameter at the end of each phase
+CIRCLE_REST = 90
+
+
+def practice(page: ft.Page, step: Step, *, reduce_motion: bool = False) -> list[ft.Control]:
+    """A gentle timer through the phases: a pace to pick, start, pause, resume, and a calm end. A circle
+    grows on the in-breath and shrinks on the out-breath; it stays still when the device asks for less motion."""
     phase_text = ft.Text(_("Ready when you are"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL,
                          text_align=ft.TextAlign.CENTER, weight=ft.FontWeight.W_600)
     count_text = ft.Text("", theme_style=ft.TextThemeStyle.DISPLAY_SMALL, text_align=ft.TextAlign.CENTER)
     round_text = small("")
     bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, semantics_label=_("Time through the practice"))
-    total = sum(p.seconds for p in step.phases) * step.rounds
-    state = {"running": False, "paused": False, "elapsed": 0}
+    state = {"running": False, "paused": False, "elapsed": 0, "phases": step.phases}
     toggle = ft.FilledButton(_("Start"), icon=ft.Icons.PLAY_ARROW, height=52, on_click=lambda e: press())
-    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, height=TOUCH, visible=False, on_click=lambda e: finish())
+    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, height=TOUCH, visible=False, on_click=lambda e: end_early())
+    breathing = any(p.breath for p in step.phases)
+    circle = ft.Container(width=CIRCLE_REST, height=CIRCLE_REST, border_radius=100, bgcolor=ft.Colors.PRIMARY_CONTAINER,
+                          animate=None if reduce_motion else ft.Animation(1000, ft.AnimationCurve.EASE_IN_OUT))
+    circle_box = ft.Container(circle, height=160, alignment=ft.Alignment.CENTER, visible=breathing)
+
+    def total() -> int:
+        return sum(p.seconds for p in state["phases"]) * step.rounds
 
     def position(elapsed: int):
-        cycle = sum(p.seconds for p in step.phases)
-        rnd, within = divmod(elapsed, cycle)
-        for phase in step.phases:
+        phases = state["phases"]
+        rnd, within = divmod(elapsed, sum(p.seconds for p in phases))
+        for phase in phases:
             if within < phase.seconds:
                 return rnd, phase, phase.seconds - within
             within -= phase.seconds
-        return rnd, step.phases[-1], 0
+        return rnd, phases[-1], 0
+
+    def breathe(phase, left: int):
+        if reduce_motion or not phase.breath or left != phase.seconds:
+            return  # only at the start of a phase: one smooth change over the whole phase
+        circle.animate = ft.Animation(phase.seconds * 1000, ft.AnimationCurve.EASE_IN_OUT)
+        circle.width = circle.height = BREATH_SIZE[phase.breath]
 
     async def run():
-        while state["running"] and state["elapsed"] < total:
+        while state["running"] and state["elapsed"] < total():
             if phase_text.page is None:  # the person left the screen
                 state["running"] = False
                 return
@@ -315,7 +401,8 @@ def practice(page: ft.Page, step: Step) -> list[ft.Control]:
                 phase_text.value, count_text.value = phase.label, str(left)
                 round_text.value = _("Round {number} of {total}").format(number=rnd + 1, total=step.rounds) \
                     if step.rounds > 1 else ""
-                bar.value = state["elapsed"] / total
+                bar.value = state["elapsed"] / total()
+                breathe(phase, left)
                 page.update()
                 state["elapsed"] += 1
             await asyncio.sleep(1)
@@ -337,17 +424,44 @@ def practice(page: ft.Page, step: Step) -> list[ft.Control]:
             phase_text.value = _("Paused. Take your time.")
         page.update()
 
-    def finish():
+    def rest(title: str, note: str, progress: float):
         state["running"] = False
-        phase_text.value = _("Well done.")
-        count_text.value = ""
-        round_text.value = _("Notice how you feel now. When you are ready, mark this practice as done.")
-        bar.value = 1
+        phase_text.value, count_text.value, round_text.value, bar.value = title, "", note, progress
+        circle.width = circle.height = CIRCLE_REST
         toggle.content, toggle.icon = _("Start again"), ft.Icons.REPLAY
         stop.visible = False
         if phase_text.page:
             page.update()
 
-    return [card(ft.Column([phase_text, count_text, round_text, bar],
-                           horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=8, tight=True)),
-            ft.Row([toggle, stop], spacing=12, wrap=True)]
+    def finish():
+        rest(_("Well done."), _("Notice how you feel now. When you are ready, mark this practice as done."), 1)
+
+    def end_early():
+        rest(*ended_early_words(state["elapsed"], total()), state["elapsed"] / max(total(), 1))
+
+    controls: list[ft.Control] = []
+    if step.paces:
+        def pick_pace(e):
+            pace = next(p for p in step.paces if p.id == e.control.selected[0])
+            state["phases"] = pace.phases
+            if state["running"]:
+                state["elapsed"] = 0
+        controls.append(ft.SegmentedButton(
+            selected=[step.paces[0].id], show_selected_icon=False, on_change=pick_pace,
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
+            segments=[ft.Segment(value=p.id, label=ft.Text(p.label)) for p in step.paces]))
+    controls += [card(ft.Column([circle_box, phase_text, count_text, round_text, bar],
+                                horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=8, tight=True)),
+                 ft.Row([toggle, stop], spacing=12, wrap=True)]
+    return controls
+
+
+def ended_early_words(elapsed: int, total: int) -> tuple[str, str]:
+    """What "End now" shows: what was done, kindly, without pretending the practice was finished."""
+    if elapsed < 1:
+        return _("Stopped."), _("That is fine. You can start again whenever you like.")
+    minutes, seconds = divmod(elapsed, 60)
+    spent = (_("{m} min {s} s").format(m=minutes, s=seconds) if minutes else _("{s} seconds").format(s=seconds))
+    return (_("You took {time} for yourself.").format(time=spent),
+            _("That counts. The whole practice takes about {minutes} min; you can start again whenever you "
+              "like.").format(minutes=max(1, round(total / 60))))

@@ -20,6 +20,8 @@ class SummaryScreen:
         self.shell, self.page, self.services = shell, shell.page, shell.services
         self.day_from, self.day_to = self.services.summary.default_range()
         self.ticked: set[str] = set()
+        flash = shell.take_flash() or {}
+        self.safety_plan = ft.Checkbox(label=_("Include my safety plan"), value=bool(flash.get("safety_plan")))
         self.range_text = body("")
         self.entries = ft.Column(spacing=0)
         self.error = ft.Text(color=ft.Colors.ERROR, visible=False)
@@ -72,7 +74,8 @@ class SummaryScreen:
         shell = self.shell
         try:
             file = await self.services.summary.make_pdf(
-                SummaryOptions(self.day_from, self.day_to, tuple(sorted(self.ticked))), country=shell.country,
+                SummaryOptions(self.day_from, self.day_to, tuple(sorted(self.ticked)),
+                               safety_plan=bool(self.safety_plan.value)), country=shell.country,
                 app_name=shell.app_name, name_prefix=shell.file_prefix)
             async with self.services.privacy.away():
                 await ft.FilePicker().save_file(dialog_title=_("Save the summary"), file_name=file.name,
@@ -99,6 +102,9 @@ class SummaryScreen:
             card(body(_("None are included unless you tick them. Anyone who sees the PDF can read what you "
                         "tick.")), tone="notice"),
             self.entries,
+            heading(_("Your safety plan"), level="section"),
+            small(_("Only if you want it on paper: anyone who sees the PDF can read it.")),
+            self.safety_plan,
             self.error, self.done, self.busy,
             ft.FilledButton(_("Save the PDF"), icon=ft.Icons.PICTURE_AS_PDF, height=52, on_click=self.save),
         ]

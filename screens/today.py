@@ -6,12 +6,20 @@ import datetime as dt
 
 import flet as ft
 
-from app.i18n import _
+from app.i18n import _, format_hhmm
+from screens.gentle import who5_words
+from screens.right_now import right_now_card
 from screens.widgets import Screen, body, card, heading, page_body, small
+from screens.addresses import step_route
+
+
+NIGHT_ENDS, NIGHT_STARTS = 5, 23  # "Good morning" at 03:14 rings false: say "Hello" at night
 
 
 def greeting(now: dt.datetime, name: str | None) -> str:
-    if now.hour < 12:
+    if now.hour < NIGHT_ENDS or now.hour >= NIGHT_STARTS:
+        text = _("Hello, {name}") if name else _("Hello")
+    elif now.hour < 12:
         text = _("Good morning, {name}") if name else _("Good morning")
     elif now.hour < 18:
         text = _("Good afternoon, {name}") if name else _("Good afternoon")
@@ -30,7 +38,7 @@ def _due_cards(shell, status, now: dt.datetime) -> list[ft.Control]:
                           ft.TextButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=48,
                                         on_click=lambda e: run(shell.go, "/trends"))))
     else:
-        lead = (_("Your check-in time is {time}.").format(time=time) + " " if time and
+        lead = (_("Your check-in time is {time}.").format(time=format_hhmm(time)) + " " if time and
                 now.strftime("%H:%M") >= time else "")
         cards.append(card(heading(_("How are you today?"), level="section"),
                           body(lead + _("A short check-in helps you notice how you are doing over time.")),
@@ -38,7 +46,7 @@ def _due_cards(shell, status, now: dt.datetime) -> list[ft.Control]:
                                                on_click=lambda e: run(shell.go, "/checkin"))))
     if status.who5_due:
         cards.append(card(heading(_("Weekly wellbeing check"), level="section"),
-                          body(_("Five short questions, once a week, to see how you are doing over time.")),
+                          body(who5_words()),
                           ft.TextButton(_("Start the wellbeing check"), height=48,
                                         on_click=lambda e: run(shell.go, "/who5"))))
     return cards
@@ -59,7 +67,7 @@ def _next_step_card(shell, suggestion) -> ft.Control:
         ft.Text(f"{state.journey.title}: {step.title}", weight=ft.FontWeight.W_600),
         small(_("About {minutes} min").format(minutes=step.minutes)),
         ft.FilledTonalButton(_("Open next step"), icon=ft.Icons.PLAY_ARROW, height=48,
-                             on_click=lambda e: shell.page.run_task(shell.go, f"/step/{step.id}")))
+                             on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))
 
 
 async def build(shell) -> Screen:
@@ -68,6 +76,7 @@ async def build(shell) -> Screen:
     controls = [
         heading(greeting(now, shell.settings.greeting_name), level="display"),
         body(_("Whatever happened, you are still here and still trying. That matters."), muted=True),
+        *right_now_card(shell),
         *_due_cards(shell, view.status, now),
         _next_step_card(shell, view.suggestion),
         card(

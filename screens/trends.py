@@ -9,7 +9,7 @@ import flet as ft
 import flet_charts as fch
 from babel.dates import get_day_names
 
-from app.i18n import _, current_language, format_date, format_number
+from app.i18n import _, current_language, format_date, format_day_month, format_number
 from screens.labels import RESPONSES, mood_color, word
 from screens.widgets import Screen, body, card, heading, page_body, small
 
@@ -27,41 +27,62 @@ def _line(points: list[tuple[float, float]], color) -> fch.LineChartData:
                              stroke_width=3, curved=False, point=len(points) <= 31)
 
 
-def mood_chart(series, days: int, today: dt.date) -> ft.Control:
+def _date_ticks(days: int, today: dt.date) -> list[tuple[float, str]]:
+    start = today - dt.timedelta(days=days - 1)
+    middle = (days - 1) // 2
+    return [(x, format_day_month(start + dt.timedelta(days=x))) for x in (0, middle, days - 1)]
+
+
+def day_chart(points: list[tuple[int, float]], *, days: int, today: dt.date, low: int, high: int,
+              color: str, ticks: list[int]) -> ft.Control:
+    """One measure on its own scale, dates along the bottom. The padding keeps the end dates inside the card
+    (a label is centred on its point, so half of it hangs past the last day)."""
+    chart = fch.LineChart(
+        data_series=[_line(points, color)], min_y=low, max_y=high, min_x=0, max_x=max(days - 1, 1), height=160,
+        interactive=False,
+        left_axis=fch.ChartAxis(labels=_axis_labels([(t, str(t)) for t in ticks]), label_size=28),
+        bottom_axis=fch.ChartAxis(labels=_axis_labels(_date_ticks(days, today)), label_size=28),
+        horizontal_grid_lines=fch.ChartGridLines(interval=ticks[1] - ticks[0], color=ft.Colors.OUTLINE_VARIANT,
+                                                 width=0.5))
+    return ft.Container(chart, padding=ft.Padding.only(left=4, right=24, top=8))
+
+
+def described(control: ft.Control, alternative: str) -> ft.Control:
+    """A chart with its long text alternative in its semantics. Measured in Chromium (FLET-NOTES): the label of
+    `Semantics(container=True)` around a flet-charts chart comes out as a text node in the accessibility tree,
+    so a screen reader reads the numbers while the screen shows the one-sentence summary."""
+    return ft.Semantics(label=alternative, container=True, content=control)
+
+
+def mood_and_stress(series, days: int, today: dt.date) -> list[ft.Control]:
+    """Mood and stress each on its own scale (stress is no longer squeezed onto the mood axis)."""
     start = today - dt.timedelta(days=days - 1)
     xs = [(dt.date.fromisoformat(p.day) - start).days for p in series]
-    mood = list(zip(xs, [p.mood for p in series]))
-    stress = [(x, p.stress / 2) for x, p in zip(xs, series) if p.stress is not None]  # 0-10 drawn on 0-5
-    ticks = [(0, format_date(start, format="d MMM")), (days - 1, format_date(today, format="d MMM"))]
-    return fch.LineChart(
-        data_series=[_line(mood, MOOD_COLOR), _line(stress, STRESS_COLOR)],
-        min_y=0, max_y=5, min_x=0, max_x=max(days - 1, 1), height=220, interactive=False,
-        left_axis=fch.ChartAxis(labels=_axis_labels([(1, "1"), (3, "3"), (5, "5")]), label_size=24),
-        bottom_axis=fch.ChartAxis(labels=_axis_labels(ticks), label_size=28),
-        horizontal_grid_lines=fch.ChartGridLines(interval=1, color=ft.Colors.OUTLINE_VARIANT, width=0.5),
-    )
+    controls: list[ft.Control] = []
+    if len(series) >= 2:
+        controls += [small(_("Mood, from 1 (very low) to 5 (very good)")),
+                     described(day_chart(list(zip(xs, [p.mood for p in series])), days=days, today=today, low=1,
+                                         high=5, color=MOOD_COLOR, ticks=[1, 3, 5]), _mood_alt(series))]
+    stress = [(x, p.stress) for x, p in zip(xs, series) if p.stress is not None]
+    if len(stress) >= 2:
+        controls += [small(_("Stress, from 0 (none) to 10 (extreme)")),
+                     described(day_chart(stress, days=days, today=today, low=0, high=10, color=STRESS_COLOR,
+                                         ticks=[0, 5, 10]), _stress_alt(stress))]
+    return controls
 
 
 def _mood_alt(series) -> str:
-    if not series:
-        return _("No check-ins in this period.")
     low = min(series, key=lambda p: p.mood)
     high = max(series, key=lambda p: p.mood)
-    stresses = [p.stress for p in series if p.stress is not None]
-    text = _("Chart of mood (1 to 5) on {n} days: lowest {low} on {low_day}, highest {high} on {high_day}.").format(
+    return _("Mood on {n} days: lowest {low} on {low_day}, highest {high} on {high_day}.").format(
         n=len(series), low=format_number(low.mood), low_day=format_date(dt.date.fromisoformat(low.day)),
         high=format_number(high.mood), high_day=format_date(dt.date.fromisoformat(high.day)))
-    if stresses:
-        text += " " + _("Average stress {stress} out of 10 (the second line, drawn at half height).").format(
-            stress=format_number(round(sum(stresses) / len(stresses), 1)))
-    return text
 
 
-def _legend() -> ft.Control:
-    def key(color, text):
-        return ft.Row([ft.Container(width=14, height=4, bgcolor=color, border_radius=2), small(text)], spacing=6)
-    return ft.Row([key(MOOD_COLOR, _("Mood, 1 to 5")), key(STRESS_COLOR, _("Stress, 0 to 10, at half height"))],
-                  wrap=True, spacing=16)
+def _stress_alt(points: list[tuple[int, float]]) -> str:
+    stresses = [y for _x, y in points]
+    return _("Stress on {n} days, averaging {stress} out of 10.").format(
+        n=len(stresses), stress=format_number(round(sum(stresses) / len(stresses), 1)))
 
 
 def who5_chart(scores: list[int]) -> ft.Control:
@@ -117,23 +138,19 @@ async def build(shell) -> Screen:
         series, use, today = view.series, view.use, dt.date.fromisoformat(view.today)
         scores = [w.score for w in view.who5]
         area.controls = [
-            card(heading(_("Mood and stress"), level="section"),
-                 body(view.series_summary),
-                 *([mood_chart(series, state["days"], today), _legend()] if len(series) >= 2 else []),
-                 small(_mood_alt(series))),
+            card(heading(_("Mood and stress"), level="section"), body(view.series_summary),
+                 *mood_and_stress(series, state["days"], today)),
             card(heading(_("Wellbeing (WHO-5)"), level="section"), body(view.who5_summary),
-                 *([who5_chart(scores)] if len(scores) >= 2 else []),
-                 small(_("Scores in this period, oldest first: {scores}.").format(
-                     scores=", ".join(map(str, scores))) if scores else _("No wellbeing checks yet."))),
+                 *([described(who5_chart(scores), _("Wellbeing scores in this period, oldest first: {scores}.").format(
+                     scores=", ".join(map(str, scores))))] if len(scores) >= 2 else [])),
             card(heading(_("Your mood on use and non-use days"), level="section"), body(view.use_summary),
-                 *([use_chart(use)] if use.a_days and use.b_days else []),
-                 small(_("Non-use days: {a} (mood {am}); use days: {b} (mood {bm}).").format(
-                     a=use.a_days, b=use.b_days, am=format_number(use.a_mood) if use.a_mood else "-",
-                     bm=format_number(use.b_mood) if use.b_mood else "-"))),
+                 *([described(use_chart(use), _("Mood on non-use days: {am}; on use days: {bm}.").format(
+                     am=format_number(use.a_mood), bm=format_number(use.b_mood)))]
+                   if use.a_days and use.b_days else [])),
             card(heading(_("What you did, and how you felt"), level="section"),
                  *_response_lines(view.response_sentences(lambda r: word(RESPONSES, r)), view.response_counts)),
-            card(heading(_("This month"), level="section"), month_calendar(view.month, today),
-                 small(_month_alt(view.month))),
+            card(heading(_("This month"), level="section"),
+                 described(month_calendar(view.month, today), _month_alt(view.month))),
         ]
         page.update()
 

@@ -6,6 +6,7 @@ import flet as ft
 
 from app.i18n import _
 from screens import messages
+from screens.gentle import gentle_help_card
 from screens.widgets import Screen, body, card, heading, labelled, page_body, small
 
 QUESTIONS = (
@@ -47,7 +48,9 @@ async def build(shell) -> Screen:
             body(_("Higher scores mean better wellbeing over the last two weeks. The score is a way to notice "
                    "changes over time. It is not a diagnosis.")),
         ]
-        if needs_care:
+        if saved.gentle_help:
+            result.controls.append(gentle_help_card(shell))
+        elif needs_care:
             result.controls.append(card(
                 heading(_("It sounds like things have been hard lately"), level="section"),
                 body(_("That makes sense with what you are carrying. It could help to talk with your specialist "
@@ -60,7 +63,8 @@ async def build(shell) -> Screen:
         page.update()
 
     form.controls = [body(_("Over the last two weeks, how often has each of these been true for you?")),
-                     small(_("The WHO-5 Well-Being Index, from the World Health Organization."))]
+                     small(_("The WHO-5 Well-Being Index, from the World Health Organization. It always looks "
+                             "back two weeks; Regroup offers it each week so you can see changes sooner."))]
     for i, question in enumerate(QUESTIONS):
         group = ft.RadioGroup(content=ft.Column([ft.Radio(value=str(v), label=t()) for v, t in ANSWERS],
                                                 spacing=0, tight=True),

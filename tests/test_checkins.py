@@ -75,7 +75,7 @@ def test_who5_needs_five_answers_from_0_to_5(items):
 
 
 @pytest.mark.parametrize("score, previous, care", [
-    (28, None, True), (29, None, False), (32, None, False), (60, 70, True), (61, 70, False),
+    (28, None, True), (50, None, True), (51, None, False), (60, 70, True), (61, 70, False),
     (40, 50, True), (80, 60, False), (0, None, True),
 ])
 def test_who5_gentle_suggestion_when_low_or_dropping(score, previous, care):

@@ -38,7 +38,7 @@ def test_pairing_then_sharing_a_checkin_and_stopping(world):
         phone, family = await _paired(world)
         status = await phone.services.sharing.status()
         assert status.state == "active" and status.server == SERVER and status.name == "Ana"
-        checkin = await phone.services.checkins.add(mood=2, note="A long day", stress=7)
+        checkin = (await phone.services.checkins.add(mood=2, note="A long day", stress=7)).checkin
         entry = (await phone.services.journal.save_entry(body=CANARY)).entry
         await phone.services.sharing.set_shared("checkin", checkin.id, True)
         await phone.sync()
@@ -64,10 +64,10 @@ def test_pairing_then_sharing_a_checkin_and_stopping(world):
 def test_defaults_share_new_checkins_and_ask_about_existing_ones(world):
     async def go():
         phone, family = await _paired(world)
-        old = await phone.services.checkins.add(mood=3)
+        old = (await phone.services.checkins.add(mood=3)).checkin
         assert await phone.services.sharing.count_unshared("checkin") == 1
         await phone.services.sharing.set_default("checkin", True, include_existing=False)
-        new = await phone.services.checkins.add(mood=4)
+        new = (await phone.services.checkins.add(mood=4)).checkin
         await phone.sync()
         assert set(world.api.records(family)) == {new.id}
         await phone.services.sharing.set_default("checkin", True, include_existing=True)
@@ -125,7 +125,7 @@ def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
     async def go():
         phone, family = await _paired(world, fault=fault)
         await phone.services.sharing.set_default("checkin", True)
-        checkin = await phone.services.checkins.add(mood=5)
+        checkin = (await phone.services.checkins.add(mood=5)).checkin
         report = await phone.sync()
         assert report.error == "server_unreachable" and report.retry_at
         await phone.reopen()  # as after a crash: the op is still there, frozen
@@ -203,7 +203,7 @@ def test_a_401_ends_the_connection_once_and_keeps_everything(world):
     async def go():
         phone, family = await _paired(world)
         await phone.services.sharing.set_default("checkin", True)
-        checkin = await phone.services.checkins.add(mood=4)
+        checkin = (await phone.services.checkins.add(mood=4)).checkin
         await phone.sync()
         world.api.erase_family(family)
         await phone.services.checkins.add(mood=3)
@@ -229,7 +229,7 @@ def test_unpairing_asks_to_erase_or_keep_and_offline_it_waits(world):
     async def go():
         phone, family = await _paired(world, fault=fault)
         await phone.services.sharing.set_default("checkin", True)
-        checkin = await phone.services.checkins.add(mood=4)
+        checkin = (await phone.services.checkins.add(mood=4)).checkin
         await phone.sync()
         down["on"] = True
         assert await phone.services.sharing.unpair(erase=True) == "queued"
@@ -423,7 +423,7 @@ def test_erasing_everything_unpairs_first_and_erases_what_was_shared(world):
     async def go():
         phone, family = await _paired(world)
         await phone.services.sharing.set_default("checkin", True)
-        checkin = await phone.services.checkins.add(mood=2, note="shared once")
+        checkin = (await phone.services.checkins.add(mood=2, note="shared once")).checkin
         await phone.sync()
         await phone.services.privacy.erase_everything("ERASE", unpair=True, erase_shared=True)
         held = world.api.records(family)[checkin.id]

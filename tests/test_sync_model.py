@@ -176,7 +176,7 @@ class SharingMachine(RuleBasedStateMachine):
         if kind == "journal_entry":
             rid = self.run(s.journal.save_entry(body=text)).entry.id
         else:
-            rid = self.run(s.checkins.add(mood=3, note=text)).id
+            rid = self.run(s.checkins.add(mood=3, note=text)).checkin.id
         self.text[(phone, rid)] = text
         self.kind[rid], self.owner[rid] = kind, self.member_key(phone)
         if shared:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.domain import JournalEntry
 from app.errors import AppError
-from app.journal import clean_entry
+from app.journal import clean_entry, quick_note_body
 from app.runtime import Runtime
 from app.store import Store, transaction
 from app.store import journal as entries
@@ -70,6 +70,15 @@ class JournalService:
                 entries.clear_draft(s, entry_id)
             return SavedEntry(saved, as_new)
         return await self._rt.run(work)
+
+    async def save_quick_note(self, *, title: str, answers: list[tuple[str, str]]) -> JournalEntry:
+        """The right-now kit's note (question and answer pairs) saved as a journal entry; all empty is refused."""
+        entry = clean_entry(quick_note_body(answers), title)
+        return await self._rt.run(lambda s: entries.add_entry(s, entry))
+
+    async def list_custom_tags(self) -> list[str]:
+        """The person's own tags, for the Tag filter (read from the in-memory index: they are encrypted)."""
+        return await self._rt.run(entries.list_custom_tags)
 
     async def delete_entry(self, entry_id: str) -> None:
         await self._rt.run(lambda s: entries.delete_entry(s, entry_id))

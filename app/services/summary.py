@@ -22,6 +22,7 @@ from app.store import trends as series
 from app.store.settings import get_settings
 
 PLAN_KIND = "reapproach_plan"
+SAFETY_KIND = "safety_plan"
 MAX_CHOICES = 200  # entries offered for ticking, newest first
 
 
@@ -30,13 +31,14 @@ class SummaryOptions:
     day_from: dt.date
     day_to: dt.date
     entry_ids: tuple[str, ...] = ()  # none by default: only what the person ticks is printed
+    safety_plan: bool = False        # the safety plan only when the person asks (it may name a code word)
 
 
-def plan_step(library: Library | None) -> Step | None:
-    """The re-approach plan's worksheet (the summary prints its current answers)."""
+def plan_step(library: Library | None, kind: str = PLAN_KIND) -> Step | None:
+    """The worksheet of this kind (the re-approach plan; the safety plan when asked)."""
     if library is None:
         return None
-    return next((s for j in library.journeys for s in j.steps if s.kind == PLAN_KIND), None)
+    return next((s for j in library.journeys for s in j.steps if s.kind == kind), None)
 
 
 def mood_sentence(points: list[trends.DayPoint]) -> str:
@@ -81,6 +83,7 @@ class SummaryService:
         start, end = sorted((options.day_from, options.day_to))
         library = self._rt.library
         plan = plan_step(library)
+        safety = plan_step(library, SAFETY_KIND) if options.safety_plan else None
 
         def work(s: Store):
             since, until = start.isoformat(), end.isoformat()
@@ -90,9 +93,11 @@ class SummaryService:
             progress = rules.all_progress(library, journey_rows.list_step_progress(s),
                                           journey_rows.list_cursors(s)) if library else []
             answers = journey_rows.get_worksheet(s, plan.id) or {} if plan else {}
+            safety_answers = journey_rows.get_worksheet(s, safety.id) or {} if safety else {}
             chosen = [e for e in (entries.get_entry(s, i) for i in options.entry_ids) if e]
-            return points, wellbeing, progress, answers, chosen, get_settings(s).display_name, s.clock.now()
-        points, wellbeing, progress, answers, chosen, name, now = await self._rt.run(work)
+            return (points, wellbeing, progress, answers, safety_answers, chosen, get_settings(s).display_name,
+                    s.clock.now())
+        points, wellbeing, progress, answers, safety_answers, chosen, name, now = await self._rt.run(work)
         crisis = self._crisis()
         data = summary_pdf.SummaryData(
             title=_("Summary for my session"), name=name, day_from=start, day_to=end, made_on=now,
@@ -103,6 +108,8 @@ class SummaryService:
                       for p in progress],
             plan_title=plan.title if plan else _("Our re-approach plan"),
             plan=[(f.label, _answer(f, answers.get(f.id))) for f in plan.fields] if plan else [],
+            more_plans=[(safety.title, [(f.label, _answer(f, safety_answers.get(f.id))) for f in safety.fields])]
+            if safety else [],
             entries=sorted(chosen, key=lambda e: e.order),
             country=country_name(country) if country else None,
             help=crisis.for_country(country) if crisis else None,

@@ -33,6 +33,7 @@ class _Indexed:
     day: str
     text: str          # lower-cased title, body and tags
     tags: frozenset[str]
+    custom: tuple[str, ...] = ()  # the person's own tags as they typed them (for the Tag filter)
 
 
 @dataclass
@@ -191,7 +192,19 @@ def _index(store: Store) -> dict[str, _Indexed]:
 def _indexed(e: JournalEntry) -> _Indexed:
     text = "\n".join([e.title or "", e.body, *e.tags, *e.custom_tags]).casefold()
     return _Indexed(order=e.order, day=e.local_day, text=text, tags=frozenset(e.tags) | frozenset(
-        t.casefold() for t in e.custom_tags))
+        t.casefold() for t in e.custom_tags), custom=tuple(e.custom_tags))
+
+
+def list_custom_tags(store: Store) -> list[str]:
+    """The person's own tags on live entries, once each (case-insensitively), sorted; from the in-memory
+    index, since the tags are encrypted on disk. The most recent spelling of a tag wins."""
+    found: dict[str, tuple[int, str]] = {}
+    for item in _index(store).values():
+        for tag in item.custom:
+            key = tag.casefold()
+            if key not in found or item.order > found[key][0]:
+                found[key] = (item.order, tag)
+    return sorted((tag for _, tag in found.values()), key=str.casefold)
 
 
 def build_index(store: Store) -> int:

@@ -60,9 +60,9 @@ def open_phone(browser, request):
     """A fresh browser context at phone size; fails the test if anything reached the network."""
     contexts, phones = [], []
 
-    def open_(url, *, locale="en-US", viewport=PHONE, color_scheme="light"):
+    def open_(url, *, locale="en-US", viewport=PHONE, color_scheme="light", reduced_motion="no-preference"):
         ctx = browser.new_context(viewport=viewport, locale=locale, color_scheme=color_scheme,
-                                  service_workers="block")
+                                  reduced_motion=reduced_motion, service_workers="block")
         contexts.append(ctx)
         phone = Phone(ctx.new_page(), request.node.name.removeprefix("test_"))
         phones.append(phone)

@@ -206,10 +206,16 @@ class Phone:
         semantics rectangles can be a few pixels tighter than the padded tap target)."""
         small = []
         view = self.page.viewport_size
+        bottom = view["height"]
+        tabs = self.page.get_by_role("tablist")
+        if tabs.count():  # a control scrolled half under the tab bar is clipped there, not small
+            bar = tabs.first.bounding_box()
+            bottom = bar["y"] if bar else bottom
         for role in ("button", "tab", "textbox"):
             for loc in self.page.get_by_role(role).all():
                 box = loc.bounding_box()
-                inside = box and box["y"] > 2 and box["y"] + box["height"] < view["height"] - 2  # not clipped
+                limit = view["height"] if role == "tab" else bottom
+                inside = box and box["y"] > 2 and box["y"] + box["height"] < limit - 2  # not clipped
                 if inside and box["height"] < minimum:
                     small.append(f"{role} {loc.get_attribute('aria-label') or loc.inner_text()!r}: "
                                  f"{box['width']:.0f}x{box['height']:.0f}")

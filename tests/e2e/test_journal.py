@@ -99,8 +99,8 @@ def test_check_in_with_the_two_track_log_then_who5(tmp_path, start_app, open_pho
         phone.page.wait_for_timeout(200)
     phone.tap("button", "See my score")
     phone.see("Your score: 0 out of 100")
-    phone.see("It sounds like things have been hard lately")
-    phone.wait("button", "Get help now")
+    phone.see("You are carrying a lot")  # 50 or lower: the crisis lines, gently (the first time today)
+    phone.wait("button", "See the lines for your country")
     phone.screenshot("02-who5-low")
 
 
@@ -120,7 +120,8 @@ def test_trends_with_data_present(tmp_path, start_app, open_phone, now, tz):
     phone.goto(app.url + "trends")
     phone.see("Mood and stress")
     phone.see("Over the last 30 days your mood averaged")
-    phone.see("Chart of mood (1 to 5)")
+    phone.see("Mood, from 1 (very low) to 5 (very good)")
+    phone.see("Stress, from 0 (none) to 10 (extreme)")  # on its own scale, no longer at half height
     assert_accessible(phone)
     phone.screenshot("01-mood-30-days")
     phone.tap("button", "90 days")
@@ -131,7 +132,8 @@ def test_trends_with_data_present(tmp_path, start_app, open_phone, now, tz):
         phone.page.wait_for_timeout(500)
         phone.screenshot(name)
     text = phone.screen_text()
-    assert "Non-use days:" in text and "Days logged for each response" in text and "Mood by day this month" in text
+    assert "Mood on non-use days:" in text and "Days logged for each response" in text  # in the charts' semantics
+    assert "Mood by day this month" in text and "half height" not in text
     day = int(now[8:10])
     assert f"{day}: " in text.split("Mood by day this month", 1)[1]  # today's check-in is in this month's calendar
 

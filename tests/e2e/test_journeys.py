@@ -42,6 +42,8 @@ def test_a_whole_journey_with_reflection_worksheet_checklist_and_resume(tmp_path
     phone.see("You did not cause it")
     phone.tap("button", "Done, next step")
     phone.see("Debrief: what happened")
+    assert phone.control("textbox", "Who was there?").count() == 0  # the short version comes first
+    phone.tap("button", "Full: 9 questions")
     phone.type_into("Who was there?", "Me, his dad and his sister")
     phone.see("Saved")
     phone.tap("radio", "They walked out")
@@ -114,7 +116,8 @@ def test_quiz_scale_and_practice(tmp_path, start_app, open_phone):
     phone.see("Paused. Take your time.")
     phone.tap("button", "Resume")
     phone.tap("button", "End now")
-    phone.see("Well done.")
+    phone.see("for yourself.")  # what was done, kindly: not "Well done" and a full bar
+    assert "Well done." not in phone.screen_text()
     assert_accessible(phone)
     phone.screenshot("04-practice-ended")
     phone.tap("button", "Done for today")
@@ -145,6 +148,9 @@ def test_plan_is_exported_as_a_file_and_loved_one_tailors_safety(tmp_path, start
 
     phone.tap("button", "Done, next step")
     phone.see("Your re-approach plan")
+    phone.see("Is anyone at risk of being hurt if you do this?")  # asked before a step about consequences
+    assert phone.control("textbox", "Who will take part, and why them?").count() == 0
+    phone.tap("button", "No, we are safe")
     phone.type_into("Who will take part, and why them?", "Me and his sister, who he trusts")
     phone.see("Saved")
     phone.screenshot("03-plan")

@@ -53,7 +53,7 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
     phone.tap("button", "Back")
     phone.wait("heading", "More")
 
-    phone.tap("button", "Settings Language, country, name and theme")
+    phone.tap("button", "Settings Country, name, theme and check-in time")
     phone.wait("heading", "Settings")
     assert_accessible(phone)
     light = phone.background_luminance()
