@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -191,7 +192,9 @@ class Phone:
         self.page.keyboard.type(text, delay=20)
 
     def see(self, text: str, timeout: float = 15_000) -> None:
-        self.page.get_by_text(text, exact=False).first.wait_for(state="attached", timeout=timeout)
+        """Wait for text on screen: a text node, or a name a screen reader reads (a snack bar is a named group)."""
+        named = self.page.locator(f"[aria-label*={json.dumps(text)}]")
+        self.page.get_by_text(text, exact=False).or_(named).first.wait_for(state="attached", timeout=timeout)
 
     def unnamed_controls(self) -> list[str]:
         """Touchable controls a screen reader could not name (FLET-NOTES: icon buttons, dropdowns)."""
