@@ -245,6 +245,37 @@ def test_unpairing_asks_to_erase_or_keep_and_offline_it_waits(world):
     run(go())
 
 
+def test_unpairing_first_sends_what_was_taken_back_and_nothing_new(world):
+    """Found by the sharing model: an entry deleted just before unpairing stayed on the dashboard."""
+    down = {"on": False}
+
+    async def go():
+        phone, family = await _paired(world, fault=lambda r: "drop_request" if down["on"] else None)
+        s = phone.services
+        gone = (await s.journal.save_entry(body="deleted before leaving")).entry
+        stopped = (await s.journal.save_entry(body="unshared before leaving")).entry
+        for entry in (gone, stopped):
+            await s.sharing.set_shared("journal_entry", entry.id, True)
+        await phone.sync()
+        await s.journal.delete_entry(gone.id)
+        await s.sharing.set_shared("journal_entry", stopped.id, False)
+        late = (await s.journal.save_entry(body="shared a moment before leaving")).entry
+        await s.sharing.set_shared("journal_entry", late.id, True)
+        down["on"] = True  # offline: the unpairing waits, and so do the withdrawals
+        assert await s.sharing.unpair(erase=False) == "queued"
+        assert world.api.records(family)[gone.id]["deleted"] is False
+        down["on"] = False
+        await phone.sync()
+        held = world.api.records(family)
+        assert held[gone.id]["deleted"] and held[gone.id]["kind"] == "delete"
+        assert held[stopped.id]["deleted"] and held[stopped.id]["kind"] == "revoke"
+        assert late.id not in held  # waiting to be sent when the person left: never sent
+        assert b"shared a moment before leaving" not in b"".join(phone.transport.all_bodies)
+        assert (await s.sharing.status()).state == "none"
+        await phone.close()
+    run(go())
+
+
 @pytest.mark.parametrize("answer", [
     httpx.Response(200, text="<html>Welcome to nginx</html>"),
     httpx.Response(200, content=b'{"results": [{"op_id"'),

@@ -207,6 +207,17 @@ def set_shared(store: Store, entity: str, record_id: str, shared: bool) -> str:
         return "private"
 
 
+def worksheet_id(store: Store, step_id: str) -> str | None:
+    """The record id of a step's worksheet (a plan, a scale), if the person has filled it in."""
+    row = store.db.execute("SELECT id FROM worksheets WHERE step_id = ? AND deleted_at IS NULL", [step_id]).fetchone()
+    return row[0] if row else None
+
+
+def worksheet_steps(store: Store) -> dict[str, str]:
+    """Worksheet record id -> its step id (the specialist's feedback names the worksheet by record id)."""
+    return dict(store.db.execute("SELECT id, step_id FROM worksheets").fetchall())
+
+
 def set_journey_shared(store: Store, journey_id: str, shared: bool) -> None:
     """Share (or stop sharing) a journey's progress: its step records now, and those started later."""
     with transaction(store):
@@ -307,15 +318,17 @@ def _freeze(store: Store, row) -> dict | None:
     return op
 
 
-def prepare_batch(store: Store) -> Batch | None:
+def prepare_batch(store: Store, *, withdrawals_only: bool = False) -> Batch | None:
     """The next push: ops already sent but not answered (the same ops again), then pending ones, frozen now.
 
     A pending op waits while an op of the same record is unanswered, so it is based on the version the
-    server gives that one. At most MAX_OPS ops and MAX_BODY bytes."""
+    server gives that one. At most MAX_OPS ops and MAX_BODY bytes. `withdrawals_only` (on the way out of
+    a pairing) leaves pending upserts unsent: only what the person took back (delete, revoke) goes."""
     ops: list[dict] = []
     size = len(b'{"ops":[]}')
     with transaction(store):
-        if not _active(store):
+        status = store.db.execute(f"SELECT status FROM {CONNECTION}").fetchone()
+        if not status or status[0] not in (("active", "unpairing") if withdrawals_only else ("active",)):
             return None
         rows = store.db.execute("SELECT n, op_id, entity, entity_id, kind, hlc, state, payload_enc FROM outbox "
                                 "WHERE state IN ('sent', 'pending') ORDER BY n").fetchall()
@@ -323,7 +336,7 @@ def prepare_batch(store: Store) -> Batch | None:
         for n, op_id, entity, entity_id, kind, stamp, state, blob in rows:
             if state == "sent":
                 op = json.loads(store.cipher.decrypt("outbox", op_id, "payload", blob))
-            elif entity_id in unanswered:
+            elif entity_id in unanswered or (withdrawals_only and kind not in ("delete", "revoke")):
                 continue
             else:
                 op = _freeze(store, (n, op_id, entity, entity_id, kind, stamp))
@@ -396,8 +409,9 @@ def dismiss_refusals(store: Store) -> None:
 
 @dataclass(frozen=True)
 class Mark:
-    """A record's sharing state as the person sees it: private, shared, waiting (to be sent or to be taken
-    back), refused (with the server's code), removed (erased or deleted on the server), or closed."""
+    """A record's sharing state as the person sees it: private, shared, waiting (to be sent), unsharing (to be
+    taken back), refused (with the server's code), removed (erased or deleted on the server), revoked_elsewhere,
+    or closed."""
 
     state: str
     note: str | None = None
@@ -418,8 +432,8 @@ def marks(store: Store, entity: str, ids: list[str]) -> dict[str, Mark]:
             result[rid] = Mark("revoked_elsewhere", note)
         elif queued and queued[0] == "rejected" or (note and state == "shared"):
             result[rid] = Mark("refused", note or "?")
-        elif queued:
-            result[rid] = Mark("waiting")
+        elif queued:  # on its way: to be shared, or to be taken back
+            result[rid] = Mark("waiting" if state == "shared" else "unsharing")
         elif state == "shared_closed":
             result[rid] = Mark("closed")
         else:

@@ -121,10 +121,10 @@ class SyncEngine:
         await self._rt.run(lambda s: outbox.note_attempt(s, sent=True, pulled=True))
         return SyncReport(sent=sent, received=received, refused=refused)
 
-    async def _push(self, api: SyncHttp) -> tuple[int, int]:
+    async def _push(self, api: SyncHttp, *, withdrawals_only: bool = False) -> tuple[int, int]:
         sent = refused = 0
         for _ in range(MAX_PUSH_ROUNDS):
-            batch = await self._rt.run(outbox.prepare_batch)
+            batch = await self._rt.run(lambda s: outbox.prepare_batch(s, withdrawals_only=withdrawals_only))
             if batch is None:
                 break
             results = await api.push(batch.body, [op["op_id"] for op in batch.ops])
@@ -190,6 +190,11 @@ class SyncEngine:
 
     async def _finish_unpair(self, api: SyncHttp, erase: bool) -> None:
         try:
+            if not erase:
+                # What the person deleted or stopped sharing must leave the specialist's view before the
+                # phone goes quiet for good (found by the sharing model: a deleted entry stayed visible).
+                # Waiting upserts stay unsent: leaving is not the moment to share more.
+                await self._push(api, withdrawals_only=True)
             await api.unpair(erase)
         except AppError as exc:
             if exc.code != "connection_closed":  # 401: the server no longer knows this phone; nothing to undo
