@@ -17,6 +17,7 @@ CODES = frozenset({
     "decrypt_failed",    # one value could not be decrypted (damaged, or moved to another record)
     # what a person writes
     "empty_entry",       # an entry with no words
+    "worksheet_empty",   # sharing a worksheet before anything is written in it
     "text_too_long",     # more than 100,000 characters in one text
     "title_too_long",    # a title over 200 characters
     "tag_too_long",      # one of the person's own tags over 40 characters

@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_skeleton
 from babel.dates import format_time as _format_time
+from babel.dates import format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -125,6 +126,13 @@ def format_hhmm(value: str, *, language: str | None = None) -> str:
     """A stored "HH:MM" as the locale writes it (12 or 24 hours)."""
     hours, minutes = value.split(":")
     return format_time(dt.time(int(hours), int(minutes)), language=language)
+
+
+def format_ago(delta: dt.timedelta, *, language: str | None = None) -> str:
+    """How long ago, as the locale says it ("2 minutes ago", "hace 2 minutos"); under a minute is "just now"."""
+    if delta < dt.timedelta(minutes=1):
+        return _("just now")
+    return format_timedelta(-delta, add_direction=True, threshold=1, locale=format_locale(language))
 
 
 def format_number(value: float, *, language: str | None = None) -> str:

@@ -8,6 +8,7 @@ import flet as ft
 
 from app.i18n import _, format_date, format_time
 from screens.labels import FEELINGS, LOVED_ONE_DAY, MOODS, RESPONSES, SLEEP_WORDS, word
+from screens.share_parts import record_switch
 from screens.widgets import body, heading, small
 
 
@@ -40,6 +41,7 @@ async def open_checkin(shell, checkin_id: str) -> None:
     parts: list[ft.Control] = []
     for label, words in checkin_lines(c, shell.services.clock.to_local(c.created_at)):
         parts += [small(label), body(words)]
+    parts += await record_switch(shell, "checkin", c.id, _("Share this check-in with my specialist"))
     page.show_dialog(ft.AlertDialog(
         title=heading(_("Your check-in"), level="section"),
         content=ft.Column(parts, spacing=4, tight=True, scroll=ft.ScrollMode.AUTO, width=360),

@@ -13,6 +13,7 @@ from app.journal import clean_custom_tag
 from app.journeys import reflection_question
 from screens import messages
 from screens.labels import TAGS, toggle_chip, word
+from screens.share_parts import record_switch
 from screens.steps import Saver
 from screens.widgets import Screen, body, card, heading, page_body, small
 from screens.addresses import step_route
@@ -43,6 +44,10 @@ async def build(shell, entry_id: str) -> Screen:
     title.on_change = text.on_change = lambda e: saver.changed()
     title.on_blur = text.on_blur = lambda e: page.run_task(saver.flush)
 
+    paired = await services.sharing.is_paired()
+    share_new = ft.Switch(label=_("Share this entry with my specialist"), value=False) if paired and not entry \
+        else None
+
     async def save(e):
         error.visible = False
         try:
@@ -57,13 +62,27 @@ async def build(shell, entry_id: str) -> Screen:
             return
         note = _("This entry had been deleted, so your words were saved as a new entry.") if saved.as_new \
             else _("Entry saved")
+        if share_new is not None and share_new.value:
+            try:  # a step after the save: should it fail, the entry is kept, private, and the person is told
+                await services.sharing.set_shared("journal_entry", saved.entry.id, True)
+                note = _("Entry saved and shared with your specialist")
+            except Exception as exc:  # noqa: BLE001
+                note = _("Entry saved. It was not shared: {why}").format(
+                    why=messages.describe(exc, what="entry not shared"))
         await shell.go("/journal", message=note)
 
     controls: list[ft.Control] = []
     if not editing and not (draft or {}).get("body") and services.prompts:
         controls.append(_prompt_card(services.prompts, text, saver))
+    if share_new is not None:
+        sharing = [share_new, small(_("Off: only you can read it. On: your specialist can read it too; nobody else "
+                                      "in your family can."))]
+    elif entry is not None and paired:
+        sharing = await record_switch(shell, "journal_entry", entry.id, _("Share this entry with my specialist"))
+    else:
+        sharing = []
     controls += [*_reflection_source(shell, entry), title, text, saver.status, heading(_("Tags"), level="section"),
-                 _tag_editor(page, state, saver), error,
+                 _tag_editor(page, state, saver), *sharing, error,
                  ft.FilledButton(_("Save entry"), icon=ft.Icons.SAVE_OUTLINED, height=52, on_click=save),
                  *_entry_links(shell, entry)]
     return Screen(title=_("Edit entry") if editing else _("New entry"), controls=[page_body(controls)])

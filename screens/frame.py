@@ -6,12 +6,12 @@ from typing import Callable
 
 import flet as ft
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from screens.routes import DESTINATIONS
 from screens.widgets import Screen, help_button, icon_button
 
 
-def frame(route: str, screen: Screen, *, nav: bool, wide: bool, on_help: Callable | None, on_back: Callable | None,
+def frame(route: str, screen: Screen, *, nav: bool, wide: bool, unread: int = 0, on_help: Callable | None, on_back: Callable | None,
           on_nav: Callable, on_quick_exit: Callable | None = None) -> ft.View:
     actions = list(screen.actions)
     if on_quick_exit:  # discreet mode: one tap shows a plain notes page (and locks, with a PIN)
@@ -25,9 +25,9 @@ def frame(route: str, screen: Screen, *, nav: bool, wide: bool, on_help: Callabl
                                  horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     navigation_bar = None
     if nav and wide:
-        body = ft.Row([_rail(route, on_nav), ft.VerticalDivider(width=1), body], expand=True, spacing=0)
+        body = ft.Row([_rail(route, on_nav, unread), ft.VerticalDivider(width=1), body], expand=True, spacing=0)
     elif nav:
-        navigation_bar = _bar(route, on_nav)
+        navigation_bar = _bar(route, on_nav, unread)
     return ft.View(route=route, appbar=appbar, navigation_bar=navigation_bar, padding=0, spacing=0,
                    controls=[ft.SafeArea(body, expand=True)])
 
@@ -46,15 +46,31 @@ def _selected(route: str) -> int:
     return next(i for i, d in enumerate(DESTINATIONS) if d.route == route)
 
 
-def _bar(route: str, on_nav: Callable) -> ft.NavigationBar:
+def _icons(d, unread: int):
+    """A destination's icons; More carries the number of unread messages from the specialist."""
+    if d.route != "/more" or not unread:
+        return d.icon, d.selected_icon
+    badge = str(unread) if unread < 100 else "99+"
+    return ft.Icon(d.icon, badge=badge), ft.Icon(d.selected_icon, badge=badge)
+
+
+def _label(d, unread: int) -> str | None:
+    """The badge's meaning in words (a tooltip, read by screen readers), only when there is one."""
+    if d.route != "/more" or not unread:
+        return None
+    return ngettext("{label}, {n} new message", "{label}, {n} new messages", unread).format(label=d.label(), n=unread)
+
+
+def _bar(route: str, on_nav: Callable, unread: int = 0) -> ft.NavigationBar:
     return ft.NavigationBar(
         selected_index=_selected(route), on_change=on_nav,
-        destinations=[ft.NavigationBarDestination(icon=d.icon, selected_icon=d.selected_icon, label=d.label())
+        destinations=[ft.NavigationBarDestination(icon=_icons(d, unread)[0], selected_icon=_icons(d, unread)[1],
+                                                    label=d.label(), tooltip=_label(d, unread))
                       for d in DESTINATIONS])
 
 
-def _rail(route: str, on_nav: Callable) -> ft.NavigationRail:
+def _rail(route: str, on_nav: Callable, unread: int = 0) -> ft.NavigationRail:
     return ft.NavigationRail(
         selected_index=_selected(route), on_change=on_nav, label_type=ft.NavigationRailLabelType.ALL, min_width=88,
-        destinations=[ft.NavigationRailDestination(icon=d.icon, selected_icon=d.selected_icon, label=d.label())
-                      for d in DESTINATIONS])
+        destinations=[ft.NavigationRailDestination(icon=_icons(d, unread)[0], selected_icon=_icons(d, unread)[1],
+                                                    label=d.label()) for d in DESTINATIONS])

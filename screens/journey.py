@@ -6,6 +6,7 @@ import flet as ft
 
 from app.i18n import _
 from screens.journeys import progress_line
+from screens.share_parts import share_switch
 from screens.widgets import Screen, body, heading, page_body
 from screens.addresses import step_route
 
@@ -67,4 +68,28 @@ async def build(shell, journey_id: str) -> Screen:
     if state.started:
         controls.append(ft.OutlinedButton(_("Restart journey"), icon=ft.Icons.RESTART_ALT, height=48,
                                           on_click=confirm_restart))
+    controls += await _progress_sharing(shell, j.id)
     return Screen(title=j.title, controls=[page_body(controls)])
+
+
+class _JourneyMark:
+    """A journey's progress has no record of its own: shared or private is the whole state."""
+
+    def __init__(self, shared: bool):
+        self.state, self.note = ("shared" if shared else "private"), None
+
+
+async def _progress_sharing(shell, journey_id: str) -> list[ft.Control]:
+    """On a paired phone: let the specialist see which steps are done (never what was written in them)."""
+    sharing = shell.services.sharing
+    if not await sharing.is_paired():
+        return []
+
+    async def change(on: bool):
+        await sharing.set_journey_shared(journey_id, on)
+        return _JourneyMark(await sharing.journey_shared(journey_id))
+
+    mark = _JourneyMark(await sharing.journey_shared(journey_id))
+    return [ft.Divider(), share_switch(shell, _("Share my progress on this journey with my specialist"), mark, change),
+            ft.Text(_("Your specialist sees which steps are done, never what you wrote in them."),
+                    theme_style=ft.TextThemeStyle.BODY_SMALL, color=ft.Colors.ON_SURFACE_VARIANT)]

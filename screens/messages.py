@@ -28,6 +28,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
                            "either."),
     "decrypt_failed": lambda: _("Part of your saved data could not be read on this device. The rest is safe."),
     "empty_entry": lambda: _("Write something first: an empty entry is not saved."),
+    "worksheet_empty": lambda: _("Fill in at least one answer first; then you can share it."),
     "text_too_long": lambda: _("This is longer than {max} characters. Please split it in two.").format(
         max=format_number(100_000)),
     "title_too_long": lambda: _("The title is too long: {max} characters at most.").format(max=MAX_TITLE),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from screens.widgets import Screen, page_body
 
 
@@ -13,9 +13,22 @@ def _entry(icon, title: str, subtitle: str, on_click) -> ft.Control:
                        on_click=on_click, min_height=56)
 
 
+def _sharing_words(status) -> str:
+    if status.state == "none":
+        return _("Not paired. Nothing leaves this phone unless you choose it")
+    if status.state == "closed":
+        return _("No longer connected")
+    if status.unread:
+        return ngettext("Paired · {n} new message", "Paired · {n} new messages", status.unread).format(n=status.unread)
+    return _("Paired as {name}").format(name=status.name or "")
+
+
 async def build(shell) -> Screen:
     run = shell.page.run_task
+    status = await shell.services.sharing.status()
     return Screen(title=_("More"), controls=[page_body([
+        _entry(ft.Icons.FORUM_OUTLINED if status.paired else ft.Icons.LINK, _("Share with my specialist"),
+               _sharing_words(status), lambda e: run(shell.go, "/sharing")),
         _entry(ft.Icons.SETTINGS_OUTLINED, _("Settings"), _("Country, name, theme and check-in time"),
                lambda e: run(shell.go, "/settings")),
         _entry(ft.Icons.SHIELD_OUTLINED, _("Privacy and your data"), _("Lock, discreet mode, export, erase"),

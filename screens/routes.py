@@ -8,8 +8,8 @@ from typing import Callable
 import flet as ft
 
 from app.i18n import _
-from screens import (about, about_content, checkin, erase, exchange, journal, journeys, loved_one, more, pin,
-                     privacy, settings, summary, today, trends, wellbeing)
+from screens import (about, about_content, checkin, erase, exchange, inbox, journal, journeys, loved_one, more, pin,
+                     privacy, settings, sharing, summary, today, trends, wellbeing)
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.bu
             "/privacy": ("/more", privacy.build), "/pin": ("/privacy", pin.build_pin),
             "/passphrase": ("/privacy", pin.build_passphrase), "/protect": ("/today", pin.build_offer),
             "/export": ("/privacy", exchange.build_export), "/import": ("/privacy", exchange.build_import),
-            "/summary": ("/privacy", summary.build), "/erase": ("/privacy", erase.build)}
+            "/summary": ("/privacy", summary.build), "/erase": ("/privacy", erase.build),
+            # sharing with the specialist (issue 10)
+            "/sharing": ("/more", sharing.build), "/inbox": ("/sharing", inbox.build)}
 HELP = "/help"
 

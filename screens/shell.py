@@ -42,6 +42,8 @@ class Shell:
         self._browser_route = "/"  # what the address bar shows (discreet mode keeps it "/")
         self._stop_listening: Callable[[], None] | None = None
         self.reduce_motion = False  # the device asks for less motion: the breathing circle stays still
+        self.unread = 0  # messages from the specialist not yet read: a badge on More
+        self.pending_pair_link: str | None = None  # a pairing link the app was opened with
 
     # --- start ------------------------------------------------------------
 
@@ -54,7 +56,9 @@ class Shell:
         page.on_view_pop = self._on_view_pop
         page.on_resize = self._on_resize
         self._watch_privacy()
+        self._stop_sync_listening = self.services.sharing.listen(self._on_sync)
         self._wide = (page.width or 0) >= WIDE_LAYOUT
+        page.route = self._take_pair_link(page.route or "/")
         self._browser_route = page.route or "/"
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
@@ -274,10 +278,22 @@ class Shell:
 
     # --- routing ------------------------------------------------------------
 
+    def _take_pair_link(self, route: str) -> str:
+        """A phone opened by a regroup://pair?server=...&code=... link (pyproject's deep_linking; untested
+        here, no phone build runs on these machines): keep the link for the sharing screen's form."""
+        path, _sep, query = (route or "").partition("?")
+        if "code=" in query and "server=" in query and path.rstrip("/") in ("", "/pair", "/sharing"):
+            self.pending_pair_link = "regroup://pair?" + query
+            return "/sharing"
+        return route
+
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
         if self.start_result is None:
             return  # still starting: start() draws page.route itself once the store is open
         self._browser_route = e.route
+        if self._take_pair_link(e.route) != e.route:
+            await self.go("/sharing")
+            return
         if e.route == self._drawn:  # what go() pushed: drawn already
             self._drawn = None
             return
@@ -311,6 +327,7 @@ class Shell:
         else:
             routes = self._chain(route)
             self._base_route = route
+        self.unread = await self._unread()
         try:
             stack = [await self._view_for(r) for r in routes]
         except Exception as exc:  # noqa: BLE001 - never leave a person on a blank or raw error screen
@@ -319,6 +336,28 @@ class Shell:
             stack = [self._frame(route, self._broken_screen(), nav=False, back=False)]
         self._replace_views(stack)
         self.page.update()
+
+    async def _unread(self) -> int:
+        if self.start_result is None or self.start_result.status != StartStatus.OK:
+            return 0
+        try:
+            return (await self.services.sharing.status()).unread
+        except Exception:  # noqa: BLE001 - a badge never stops a screen
+            return 0
+
+    def _on_sync(self, report) -> None:
+        """After each sync: the badge follows what arrived; the sharing screen shows the new status. Other
+        screens are left alone (a rebuild would lose what the person is typing)."""
+        self.page.run_task(self._after_sync)
+
+    async def _after_sync(self) -> None:
+        unread = await self._unread()
+        route = self.page.route
+        # Only screens with nothing to type are redrawn (a check-in half filled in must not be lost);
+        # elsewhere the badge follows at the next screen change.
+        if route == "/sharing" or (unread != self.unread and route in ("/today", "/more", "/journeys")):
+            await self.render(route)
+        self.unread = unread
 
     def _replace_views(self, stack: list[ft.View]) -> None:
         """Keep a View object whose route stays (an open dialog belongs to it); swap only its contents."""
@@ -366,7 +405,8 @@ class Shell:
 
     def _frame(self, route: str, screen: Screen, *, nav: bool, back: bool, show_help: bool = True) -> ft.View:
         quick_exit = self.quick_exit if self.settings.discreet and route != NEUTRAL else None
-        return frame(route, screen, nav=nav, wide=self._wide, on_help=self.open_help if show_help else None,
+        return frame(route, screen, nav=nav, wide=self._wide, unread=self.unread,
+                     on_help=self.open_help if show_help else None,
                      on_back=self._back if back else None, on_nav=self._on_nav, on_quick_exit=quick_exit)
 
     async def _on_nav(self, e) -> None:

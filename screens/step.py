@@ -6,9 +6,11 @@ import flet as ft
 
 from app.content import SAFETY_PLAN_STEP, check_for, notes_for, ordered_sections
 from app.crisis import INTERNATIONAL
+from app.errors import AppError
 from app.i18n import _, country_name, current_language, format_date
 from screens import messages
 from screens import steps as kinds
+from screens.share_parts import share_switch
 from screens.widgets import Screen, body, card, heading, page_body, small, snack
 from screens.addresses import step_route
 
@@ -91,6 +93,7 @@ async def build(shell, step_id: str) -> Screen:
         content += kinds.worksheet(step, values, saver)
         if step.kind in EXPORTABLE:
             content.append(_export_button(shell, step, saver))
+        content += await _sharing(shell, step, saver)
     elif step.type == "scale":
         content += kinds.scale(step, values, saver)
     elif step.type == "checklist":
@@ -165,6 +168,30 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
         nav.append(ft.TextButton(_("Skip for now"), icon=ft.Icons.ARROW_FORWARD, height=48,
                                  on_click=lambda e: page.run_task(_leave, shell, saver, step_route(nxt.id))))
     controls.append(ft.Row(nav, alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True))
+    return controls
+
+
+async def _sharing(shell, step, saver) -> list[ft.Control]:
+    """On a paired phone: share this worksheet (the re-approach plan above all) and read the specialist's
+    feedback on it, beside the plan itself."""
+    sharing = shell.services.sharing
+    if not await sharing.is_paired():
+        return []
+    rid, mark = await sharing.worksheet_mark(step.id)
+
+    async def change(on: bool):
+        await saver.flush()  # share what is on the screen, not an older save
+        record, _mark = await sharing.worksheet_mark(step.id)
+        if record is None:
+            raise AppError("worksheet_empty")
+        return await sharing.set_shared("worksheet", record, on)
+
+    controls: list[ft.Control] = [ft.Divider(), heading(_("Your specialist"), level="section"),
+                                  share_switch(shell, _("Share this with my specialist"), mark, change)]
+    for item in await sharing.feedback_for(step.id) if rid else []:
+        when = shell.services.clock.to_local(item.data.get("created_at") or item.received_at)
+        controls.append(card(small(_("Your specialist's feedback · {date}").format(date=format_date(when.date()))),
+                             body(item.data.get("body", "")), tone="notice"))
     return controls
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import flet as ft
 
-from app.i18n import _, format_hhmm
+from app.i18n import _, format_hhmm, ngettext
 from screens.gentle import who5_words
 from screens.right_now import right_now_card
 from screens.widgets import Screen, body, card, heading, page_body, small
@@ -70,6 +70,26 @@ def _next_step_card(shell, suggestion) -> ft.Control:
                              on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))
 
 
+async def _sharing_cards(shell) -> list[ft.Control]:
+    """Word from the specialist, or the news that their server no longer knows this phone."""
+    status = await shell.services.sharing.status()
+    run = shell.page.run_task
+    if status.state == "closed":
+        return [card(heading(_("No longer connected to your specialist"), level="section"),
+                     body(_("Their server no longer knows this phone, so nothing more is sent. Everything you keep "
+                            "here stays here.")),
+                     ft.TextButton(_("What this means"), height=48, on_click=lambda e: run(shell.go, "/sharing")),
+                     tone="notice")]
+    if status.paired and status.unread:
+        return [card(heading(ngettext("Your specialist sent you {n} new message",
+                                      "Your specialist sent you {n} new messages", status.unread).format(
+                                          n=status.unread), level="section"),
+                     ft.FilledTonalButton(_("Read messages"), icon=ft.Icons.FORUM_OUTLINED, height=48,
+                                          on_click=lambda e: run(shell.go, "/inbox")),
+                     tone="notice")]
+    return []
+
+
 async def build(shell) -> Screen:
     view = await shell.services.today()
     now = shell.services.clock.local_now()
@@ -77,6 +97,7 @@ async def build(shell) -> Screen:
         heading(greeting(now, shell.settings.greeting_name), level="display"),
         body(_("Whatever happened, you are still here and still trying. That matters."), muted=True),
         *right_now_card(shell),
+        *await _sharing_cards(shell),
         *_due_cards(shell, view.status, now),
         _next_step_card(shell, view.suggestion),
         card(

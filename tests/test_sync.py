@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from app.errors import AppError
+from app.store.outbox import Mark
 from tests.sync_world import SERVER, World
 
 CANARY = "Private words 7c1d that never leave the phone"
@@ -49,7 +50,9 @@ def test_pairing_then_sharing_a_checkin_and_stopping(world):
         marks = await phone.services.sharing.marks("checkin", [checkin.id])
         assert marks[checkin.id].state == "shared"
         await phone.services.sharing.set_shared("checkin", checkin.id, False)
+        assert (await phone.services.sharing.marks("checkin", [checkin.id]))[checkin.id] == Mark("unsharing")
         await phone.sync()
+        assert (await phone.services.sharing.marks("checkin", [checkin.id]))[checkin.id] == Mark("private")
         held = world.api.records(family)
         assert held[checkin.id]["deleted"] and held[checkin.id]["kind"] == "revoke" and held[checkin.id]["data"] is None
         assert (await phone.services.checkins.overview()).recent[0].note == "A long day"  # kept on the phone
@@ -144,12 +147,17 @@ def test_messages_recommendations_and_feedback_come_down_and_replies_go_up(world
     async def go():
         phone, family = await _paired(world)
         status = await phone.services.sharing.status()
+        assert await phone.services.sharing.worksheet_mark("reapproach.plan") == (None, None)  # nothing written
         await phone.services.journeys.save_worksheet("reapproach.plan", {"who": "Me and my sister"})
         plan = (await phone.services.sharing.shared_items())
         assert plan == []
         worksheet_id = await _worksheet_id(phone, "reapproach.plan")
+        assert (await phone.services.sharing.worksheet_mark("reapproach.plan"))[1].state == "private"
         await phone.services.sharing.set_shared("worksheet", worksheet_id, True)
+        assert (await phone.services.sharing.worksheet_mark("reapproach.plan"))[1].state == "waiting"
         await phone.sync()
+        assert await phone.services.sharing.worksheet_mark("reapproach.plan") == (worksheet_id, Mark("shared"))
+        assert await phone.services.sharing.worksheet_steps() == {worksheet_id: "reapproach.plan"}
         member = world.api.records(family)[worksheet_id]["member_id"]
         world.api.send(family, "message", {"body": "How did the weekend go?", "in_reply_to": None,
                                            "sender": "Sam Rivera"}, member)

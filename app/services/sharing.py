@@ -102,6 +102,20 @@ class SharingService:
     async def marks(self, entity: str, ids: list[str]) -> dict[str, outbox.Mark]:
         return await self._rt.run(lambda s: outbox.marks(s, entity, ids))
 
+    async def worksheet_mark(self, step_id: str) -> tuple[str | None, outbox.Mark | None]:
+        """A step's worksheet record id and its sharing state (None, None before it is filled in)."""
+        def work(s: Store):
+            rid = outbox.worksheet_id(s, step_id)
+            return (rid, outbox.marks(s, "worksheet", [rid]).get(rid)) if rid else (None, None)
+        return await self._rt.run(work)
+
+    async def worksheet_steps(self) -> dict[str, str]:
+        return await self._rt.run(outbox.worksheet_steps)
+
+    def listen(self, callback) -> callable:
+        """Be told after each sync run (a screen refreshes its status); returns the way to stop listening."""
+        return self.scheduler.listen(callback)
+
     async def set_journey_shared(self, journey_id: str, shared: bool) -> None:
         await self._rt.run(lambda s: outbox.set_journey_shared(s, journey_id, shared))
 

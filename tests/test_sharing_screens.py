@@ -1,0 +1,80 @@
+"""The sharing screens' words, built without a browser: status sentences, a record's mark, the More badge,
+and a pairing link the app is opened with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import flet as ft
+
+from app.clock import FixedClock
+from app.services.sharing import SharingStatus
+from app.store.outbox import Mark
+from screens import frame, messages
+from screens.routes import DESTINATIONS
+from screens.share_parts import mark_words
+from screens.sharing import status_lines
+
+NOW = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _shell():
+    return SimpleNamespace(services=SimpleNamespace(clock=FixedClock(NOW, zone="Europe/Madrid")))
+
+
+def _status(**kw) -> SharingStatus:
+    base = dict(state="active", server="https://regroup.example.org", name="Maria", waiting=0, refused=0,
+                last_sent_at=None, last_pulled_at=None, last_error=None, retry_at=None, unread=0,
+                defaults={"checkin": False, "wellbeing": False, "journey_progress": False}, closed_at=None)
+    return SharingStatus(**{**base, **kw})
+
+
+def test_status_says_when_the_phone_was_last_in_touch_and_what_waits():
+    lines = status_lines(_shell(), _status(last_sent_at="2026-03-01T08:58:00.000Z", waiting=3))
+    assert lines == ["Last in touch with your specialist's server 2 minutes ago.", "3 items are waiting to be sent."]
+    assert status_lines(_shell(), _status(waiting=1)) == [
+        "Not in touch with your specialist's server yet.", "1 item is waiting to be sent."]
+
+
+def test_status_gives_the_next_try_in_local_time_when_the_server_asked_to_wait():
+    lines = status_lines(_shell(), _status(last_error="rate_limited", retry_at="2026-03-01T09:15:00.000Z"))
+    assert lines[-1] == "The server asked Regroup to wait a little; it tries again at 10:15\u202fAM."
+    offline = status_lines(_shell(), _status(last_error="server_unreachable", retry_at="2026-03-01T09:01:00.000Z"))
+    assert "10:01\u202fAM" in offline[-1] and "offline" in offline[-1]
+
+
+def test_an_unknown_error_code_gets_the_general_words_not_a_crash():
+    assert status_lines(_shell(), _status(last_error="something_new"))[-1] == messages.text("server_error")
+
+
+def test_every_mark_has_plain_words():
+    assert mark_words(None).startswith("Private")
+    assert mark_words(Mark("shared")) == "Shared with your specialist."
+    assert "next time this phone is online" in mark_words(Mark("waiting"))
+    assert "stop seeing it" in mark_words(Mark("unsharing"))
+    assert mark_words(Mark("refused", "too_long")) == messages.refusal("too_long")
+    assert mark_words(Mark("removed", "erased")) == messages.refusal("erased")
+    assert mark_words(Mark("revoked_elsewhere", "revoked")) == messages.refusal("revoked")
+
+
+def test_more_carries_a_badge_and_says_it_in_words_only_when_messages_wait():
+    more = next(d for d in DESTINATIONS if d.route == "/more")
+    today = next(d for d in DESTINATIONS if d.route == "/today")
+    assert frame._icons(more, 0) == (more.icon, more.selected_icon) and frame._label(more, 0) is None
+    icon, selected = frame._icons(more, 2)
+    assert isinstance(icon, ft.Icon) and icon.badge == "2" and selected.badge == "2"
+    assert frame._label(more, 2) == "More, 2 new messages" and frame._label(more, 1) == "More, 1 new message"
+    assert frame._icons(more, 250)[0].badge == "99+"
+    assert frame._label(today, 5) is None
+
+
+def test_a_pairing_link_the_app_opens_with_goes_to_the_sharing_form():
+    from screens.shell import Shell
+    shell = SimpleNamespace(pending_pair_link=None)
+    take = Shell._take_pair_link.__get__(shell)
+    assert take("/pair?server=https%3A%2F%2Fr.example.org&code=ABCD-EFGH-JKLM") == "/sharing"
+    assert shell.pending_pair_link == "regroup://pair?server=https%3A%2F%2Fr.example.org&code=ABCD-EFGH-JKLM"
+    shell.pending_pair_link = None
+    assert take("/journal?code=1&server=x") == "/journal?code=1&server=x" and shell.pending_pair_link is None
+    assert take("/today") == "/today"
