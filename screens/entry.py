@@ -65,7 +65,7 @@ async def build(shell, entry_id: str) -> Screen:
         if share_new is not None and share_new.value:
             try:  # a step after the save: should it fail, the entry is kept, private, and the person is told
                 await services.sharing.set_shared("journal_entry", saved.entry.id, True)
-                note = _("Entry saved and shared with your specialist")
+                note = _("Entry saved. It will be sent to your specialist.")
             except Exception as exc:  # noqa: BLE001
                 note = _("Entry saved. It was not shared: {why}").format(
                     why=messages.describe(exc, what="entry not shared"))

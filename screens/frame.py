@@ -58,7 +58,8 @@ def _label(d, unread: int) -> str | None:
     """The badge's meaning in words (a tooltip, read by screen readers), only when there is one."""
     if d.route != "/more" or not unread:
         return None
-    return ngettext("{label}, {n} new message", "{label}, {n} new messages", unread).format(label=d.label(), n=unread)
+    return ngettext("{label}, {n} new from your specialist", "{label}, {n} new from your specialist",
+                    unread).format(label=d.label(), n=unread)
 
 
 def _bar(route: str, on_nav: Callable, unread: int = 0) -> ft.NavigationBar:

@@ -91,7 +91,7 @@ async def build(shell) -> Screen:
             error.value, error.visible = messages.describe(exc, what="message not sent"), True
             page.update()
             return
-        await shell.go("/inbox", message=_("Your message goes to your specialist at the next sync."))
+        await shell.go("/inbox", message=_("Your message will be sent to your specialist soon."))
 
     controls: list[ft.Control] = [
         card(body(_("Your specialist reads messages when they can; they are not watched around the clock.")),
@@ -109,5 +109,8 @@ async def build(shell) -> Screen:
         controls += [_bubble(shell, direction, item) for direction, item in talk.messages]
     else:
         controls.append(body(_("No messages yet."), muted=True))
-    controls += [reply, error, ft.FilledButton(_("Send"), icon=ft.Icons.SEND, height=48, on_click=send)]
+    if status.state == "active":
+        controls += [reply, error, ft.FilledButton(_("Send"), icon=ft.Icons.SEND, height=48, on_click=send)]
+    else:  # unpairing, or the server no longer knows this phone: nothing more is sent
+        controls.append(body(_("This phone is no longer connected, so replies cannot be sent from here."), muted=True))
     return Screen(title=_("Messages"), controls=[page_body(controls)])

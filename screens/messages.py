@@ -101,12 +101,10 @@ MESSAGES: dict[str, Callable[[], str]] = {
 REFUSALS: dict[str, Callable[[], str]] = {
     "too_long": lambda: _("It is too long for your specialist's server."),
     "too_large": lambda: _("It is too large to send."),
-    "invalid_text": lambda: _("It holds a character the server cannot store."),
-    "deleted": lambda: _("It was deleted from your specialist's records and cannot be shared again."),
+    "invalid_text": lambda: _("It holds a character that cannot be sent. Try typing that part again."),
+    "deleted": lambda: _("You deleted this on another phone, so it cannot be shared again. It stays here."),
     "erased": lambda: _("Your specialist removed it from their records. It stays on this phone."),
     "revoked": lambda: _("You stopped sharing it from another phone. Share it again here if you want to."),
-    "not_owner": lambda: _("Another family member's record has the same number; it was not sent."),
-    "op_id_taken": lambda: _("It could not be sent because of a mix-up on the server."),
 }
 
 

@@ -19,7 +19,8 @@ def _sharing_words(status) -> str:
     if status.state == "closed":
         return _("No longer connected")
     if status.unread:
-        return ngettext("Paired · {n} new message", "Paired · {n} new messages", status.unread).format(n=status.unread)
+        return ngettext("Paired · {n} new thing from your specialist", "Paired · {n} new things from your specialist",
+                        status.unread).format(n=status.unread)
     return _("Paired as {name}").format(name=status.name or "")
 
 

@@ -20,15 +20,15 @@ def mark_words(mark) -> str:
         return _("Private: only you can see it.")
     state, note = mark.state, mark.note
     if state == "shared":
-        return _("Shared with your specialist.")
+        return _("Shared with your specialist. Changes you make later are shared too.")
     if state == "waiting":
         return _("Waiting to be sent to your specialist. It goes the next time this phone is online.")
     if state == "unsharing":
-        return _("Being taken back: your specialist will stop seeing it the next time this phone is online.")
+        return _("Being taken back: your specialist stops seeing it the next time this phone is online.")
     if state in ("refused", "removed", "revoked_elsewhere"):
         return messages.refusal(note)
     if state == "closed":
-        return _("Your specialist's server no longer knows this phone, so nothing more is sent.")
+        return _("Your specialist still has the copy you shared before. Nothing new is sent.")
     return _("Private: only you can see it.")
 
 
@@ -49,8 +49,7 @@ def share_switch(shell, label: str, mark, on_change: Callable[[bool], Awaitable[
             return
         switch.value = bool(new and new.state in ("shared", "waiting"))
         words.value = mark_words(new)
-        snack(shell.page, _("Shared with your specialist.") if switch.value else
-              _("No longer shared. Your specialist stops seeing it at the next sync."))
+        snack(shell.page, mark_words(new))
         shell.page.update()
 
     switch.on_change = changed

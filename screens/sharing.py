@@ -31,20 +31,18 @@ def status_lines(shell, status) -> list[str]:
     now = shell.services.clock.now()
     lines: list[str] = []
     sent = _when(shell, status.last_sent_at)
-    lines.append(_("Last in touch with your specialist's server {ago}.").format(ago=format_ago(now - sent))
-                 if sent else _("Not in touch with your specialist's server yet."))
+    lines.append(_("Last connected {ago}.").format(ago=format_ago(now - sent)) if sent else _("Not connected yet."))
     if status.waiting:
         lines.append(ngettext("{n} item is waiting to be sent.", "{n} items are waiting to be sent.",
                               status.waiting).format(n=status.waiting))
     retry = _when(shell, status.retry_at)
     at = format_time(shell.services.clock.to_local(retry.isoformat())) if retry else None
     if status.last_error == "rate_limited":
-        lines.append(_("The server asked Regroup to wait a little; it tries again at {time}.").format(time=at)
-                     if at else _("The server asked Regroup to wait a little."))
+        lines.append(_("Your specialist's service asked Regroup to wait; trying again at {time}.").format(time=at)
+                     if at else _("Your specialist's service asked Regroup to wait a little."))
     elif status.last_error == "server_unreachable":
-        lines.append(_("The server could not be reached last time (are you offline?). Regroup tries again at "
-                       "{time}, or tap Sync now.").format(time=at) if at else
-                     _("The server could not be reached last time (are you offline?)."))
+        lines.append(_("Offline: Regroup sends when you are back online (next try at {time}).").format(time=at)
+                     if at else _("Offline: Regroup sends when you are back online."))
     elif status.last_error:
         lines.append(messages.text(status.last_error) if status.last_error in messages.MESSAGES
                      else messages.text("server_error"))
@@ -53,12 +51,14 @@ def status_lines(shell, status) -> list[str]:
 
 def _what_it_means() -> ft.Control:
     points = [
-        _("Nothing leaves this phone until you choose it. You decide, record by record or kind by kind, what your "
-          "specialist can see."),
+        _("Nothing leaves this phone until you choose it. You decide, one item at a time or all of one kind, what "
+          "your specialist can see."),
         _("Your specialist sees only what you share: for example a journal entry you chose, your check-ins, your "
           "re-approach plan. They never see anything else you keep here, your drafts or your PIN."),
         _("Other people in your family never see what you share, and you never see theirs. Each person pairs "
           "their own phone."),
+        _("A shared check-in includes your note and what you wrote about your loved one's day. Changes you make "
+          "later to something shared are shared too."),
         _("You can stop sharing anything at any time, or unpair this phone."),
         _("Your specialist can send you messages and suggest steps. Messages are not watched around the clock: "
           "in a crisis, use Get help now."),
@@ -71,7 +71,7 @@ def _what_it_means() -> ft.Control:
 
 def _pair_form(shell) -> list[ft.Control]:
     page, sharing = shell.page, shell.services.sharing
-    server = ft.TextField(label=_("Server address"), hint_text="https://", keyboard_type=ft.KeyboardType.URL,
+    server = ft.TextField(label=_("Address your specialist gave you"), hint_text="https://", keyboard_type=ft.KeyboardType.URL,
                           autocorrect=False, enable_suggestions=False)
     code = ft.TextField(label=_("Pairing code"), hint_text="ABCD-EFGH-JKLM", autocorrect=False,
                         enable_suggestions=False, capitalization=ft.TextCapitalization.CHARACTERS)
@@ -81,21 +81,25 @@ def _pair_form(shell) -> list[ft.Control]:
                         enable_suggestions=False, value=shell.pending_pair_link or "")
     shell.pending_pair_link = None
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
+    link_error = ft.Text(color=ft.Colors.ERROR, visible=False)
     pair_button = ft.FilledButton(_("Pair with my specialist"), icon=ft.Icons.LINK, height=52)
     link_button = ft.OutlinedButton(_("Pair with the link"), icon=ft.Icons.CONTENT_PASTE, height=48)
 
     async def pair(use_link: bool):
-        error.visible = False
+        error.visible = link_error.visible = False
         pair_button.disabled = link_button.disabled = True
+        (link_button if use_link else pair_button).content = _("Connecting...")
         page.update()
         try:
             if use_link:
                 await sharing.pair_with_link(link.value or "", name=name.value or "")
             else:
                 await sharing.pair(server=server.value or "", code=code.value or "", name=name.value or "")
-        except Exception as exc:  # noqa: BLE001 - say why; what was typed stays
-            error.value, error.visible = messages.describe(exc, what="not paired"), True
+        except Exception as exc:  # noqa: BLE001 - say why, beside the button tapped; what was typed stays
+            shown = link_error if use_link else error
+            shown.value, shown.visible = messages.describe(exc, what="not paired"), True
             pair_button.disabled = link_button.disabled = False
+            pair_button.content, link_button.content = _("Pair with my specialist"), _("Pair with the link")
             page.update()
             return
         await shell.go("/sharing", message=_("Paired. Nothing is shared until you choose it."))
@@ -104,15 +108,14 @@ def _pair_form(shell) -> list[ft.Control]:
     link_button.on_click = lambda e: page.run_task(pair, True)
     return [
         heading(_("Pair with your specialist"), level="section"),
-        body(_("Your specialist gives you the address of their server and a pairing code. The code works once, "
-               "for 15 minutes.")),
+        body(_("Your specialist gives you an address and a pairing code. The code works once, within 15 minutes of "
+               "when your specialist made it.")),
         server, code, name,
-        small(_("If your specialist made this code for a new phone of someone already paired, the name you type "
-                "names this phone.")),
-        pair_button,
+        small(_("New phone? If your specialist made this code for your new phone, this name only labels the phone.")),
+        ft.Semantics(live_region=True, content=error), pair_button,
         heading(_("Or paste the pairing link"), level="section"),
         small(_("Your specialist's page can show a link that starts with regroup://pair")),
-        link, link_button, error,
+        link, ft.Semantics(live_region=True, content=link_error), link_button,
     ]
 
 
@@ -126,35 +129,40 @@ def _status_card(shell, status) -> ft.Control:
         if report.error:
             note = messages.text(report.error) if report.error in messages.MESSAGES else messages.text("server_error")
         elif report.skipped == "locked":
-            note = _("Regroup is locked. Unlock it to sync.")
+            note = _("Unlock Regroup to send.")
         else:
             note = _("Up to date.")
         await shell.go("/sharing", message=note)
 
     if status.state == "unpairing":
         return card(heading(_("Unpairing"), level="section"),
-                    body(_("Your specialist's server has not heard yet that you unpaired. Regroup tells it the next "
-                           "time this phone is online.")),
+                    body(_("Your specialist has not been told yet. Unpairing finishes the next time this phone is "
+                           "online; until then, your specialist can still see what you shared.")),
                     ft.FilledTonalButton(_("Try now"), icon=ft.Icons.SYNC, height=48, on_click=sync_now),
                     tone="notice")
     lines = [body(line) for line in status_lines(shell, status)]
     return card(heading(_("Paired as {name}").format(name=status.name or ""), level="section"),
                 small(status.server or ""), *lines,
-                ft.FilledTonalButton(_("Sync now"), icon=ft.Icons.SYNC, height=48, on_click=sync_now))
+                ft.FilledTonalButton(_("Send and check now"), icon=ft.Icons.SYNC, height=48, on_click=sync_now))
 
 
 def _closed_card(shell, status) -> ft.Control:
     when = _when(shell, status.closed_at)
 
     async def start_over(e):
-        await shell.services.sharing.unpair(erase=False)
+        try:
+            await shell.services.sharing.unpair(erase=False)
+        except Exception as exc:  # noqa: BLE001 - say why
+            snack(shell.page, messages.describe(exc, what="connection not reset"))
+            return
         await shell.go("/sharing")
 
     since = _(" (since {date})").format(date=format_date(shell.services.clock.to_local(when.isoformat()).date())) \
         if when else ""
     return card(heading(_("No longer connected"), level="section"),
-                body(_("Your specialist's server no longer knows this phone{since}. Perhaps your specialist unpaired "
-                       "it. Nothing more is sent; everything you keep here stays here.").format(since=since)),
+                body(_("This phone is no longer connected to your specialist{since}. Nothing more is sent. What you "
+                       "shared before stays with your specialist unless they erase it. Everything on this phone is "
+                       "kept.").format(since=since)),
                 ft.FilledTonalButton(_("Pair again"), icon=ft.Icons.LINK, height=48, on_click=start_over),
                 tone="warning")
 
@@ -169,7 +177,7 @@ def _defaults(shell, status) -> list[ft.Control]:
             _ask_existing(shell, kind, existing)
             return
         await sharing.set_default(kind, on)
-        snack(page, _("Saved"))
+        snack(page, _("Saved") if on else _("Saved. Things already shared stay shared: use Stop sharing below."))
 
     switches = [ft.Switch(label=label(), value=bool(status.defaults.get(kind)),
                           on_change=lambda e, k=kind: page.run_task(changed, e, k)) for kind, label in DEFAULTS]
@@ -215,7 +223,8 @@ def _item_words(shell, item) -> str:
         detail = _("score {n} of 100").format(n=item.number)
     elif item.entity in ("worksheet", "journey_progress") and item.ref:
         detail = _step_or_journey_title(shell, item.ref)
-    return " · ".join(p for p in (kind, day, detail) if p)
+    waiting = _("waiting to send") if item.mark and item.mark.state == "waiting" else ""
+    return " · ".join(p for p in (kind, day, detail, waiting) if p)
 
 
 def _step_or_journey_title(shell, ref: str) -> str:
@@ -241,13 +250,15 @@ def _shared_list(shell, items) -> list[ft.Control]:
             await sharing.set_journey_shared(item.ref, False)
         else:
             await sharing.set_shared(item.entity, item.record_id, False)
-        await shell.go("/sharing", message=_("No longer shared. Your specialist stops seeing it at the next sync."))
+        await shell.go("/sharing", message=_("No longer shared. It will be taken back from your specialist soon."))
 
     rows = []
     for item in items:
         words = _item_words(shell, item)
         rows.append(ft.Row([ft.Text(words, expand=True),
-                            ft.TextButton(_("Stop sharing"), height=48, tooltip=None,
+                            # one name per button for a screen reader: what it stops sharing
+                            ft.TextButton(content=ft.Text(_("Stop sharing"), semantics_label=_(
+                                "Stop sharing: {what}").format(what=words)), height=48,
                                           on_click=lambda e, i=item: page.run_task(stop, i))],
                            vertical_alignment=ft.CrossAxisAlignment.CENTER))
     return [heading(_("What your specialist sees"), level="section"),
@@ -283,18 +294,21 @@ def _unpair(shell) -> list[ft.Control]:
             page.update()
             return
         note = _("Unpaired. Everything you keep here stays on this phone.") if outcome == "done" else \
-            _("You are offline, so Regroup will tell your specialist's server as soon as it can.")
+            _("Unpairing will finish the next time this phone is online. Until then, your specialist can still see "
+              "what you shared.")
         await shell.go("/sharing", message=note)
 
     def ask(e):
         page.show_dialog(ft.AlertDialog(
             modal=True, title=ft.Text(_("Unpair this phone?")),
             content=ft.Text(_("Nothing more is sent or received. What you deleted or stopped sharing is taken back "
-                              "first. Your journal and everything else stay on this phone. Do you also want your "
-                              "specialist to stop seeing what you already shared?")),
+                              "first; anything still waiting to be sent is not sent. Your journal and everything else "
+                              "stay on this phone. Do you also want your specialist to stop seeing what you already "
+                              "shared?")),
             actions=[ft.TextButton(_("Cancel"), on_click=lambda e: page.pop_dialog()),
-                     ft.TextButton(_("Unpair, keep what I shared"), on_click=lambda e: page.run_task(unpair, False)),
-                     ft.TextButton(_("Unpair and erase what I shared"),
+                     ft.TextButton(_("Unpair, leave what I shared with my specialist"),
+                                   on_click=lambda e: page.run_task(unpair, False)),
+                     ft.TextButton(_("Unpair and remove it from my specialist"),
                                    on_click=lambda e: page.run_task(unpair, True))]))
 
     return [ft.Divider(), heading(_("Unpair"), level="section"),
@@ -311,6 +325,9 @@ async def build(shell) -> Screen:
         return Screen(title=_("Sharing"), controls=[page_body(controls)])
     if status.state == "closed":
         controls += [_closed_card(shell, status), _what_it_means()]
+        return Screen(title=_("Sharing"), controls=[page_body(controls)])
+    if status.state == "unpairing":
+        controls += [_status_card(shell, status)]
         return Screen(title=_("Sharing"), controls=[page_body(controls)])
     items, refused = await sharing.shared_items(), await sharing.refused_items()
     inbox_label = ngettext("Messages from your specialist ({n} new)", "Messages from your specialist ({n} new)",

@@ -187,7 +187,7 @@ async def _sharing(shell, step, saver) -> list[ft.Control]:
         return await sharing.set_shared("worksheet", record, on)
 
     controls: list[ft.Control] = [ft.Divider(), heading(_("Your specialist"), level="section"),
-                                  share_switch(shell, _("Share this with my specialist"), mark, change)]
+                                  share_switch(shell, _("Share my answers on this page with my specialist"), mark, change)]
     for item in await sharing.feedback_for(step.id) if rid else []:
         when = shell.services.clock.to_local(item.data.get("created_at") or item.received_at)
         controls.append(card(small(_("Your specialist's feedback · {date}").format(date=format_date(when.date()))),

@@ -76,14 +76,12 @@ async def _sharing_cards(shell) -> list[ft.Control]:
     run = shell.page.run_task
     if status.state == "closed":
         return [card(heading(_("No longer connected to your specialist"), level="section"),
-                     body(_("Their server no longer knows this phone, so nothing more is sent. Everything you keep "
-                            "here stays here.")),
+                     body(_("Nothing more is sent. What you shared before stays with your specialist unless they "
+                            "erase it. Everything on this phone is kept.")),
                      ft.TextButton(_("What this means"), height=48, on_click=lambda e: run(shell.go, "/sharing")),
                      tone="notice")]
     if status.paired and status.unread:
-        return [card(heading(ngettext("Your specialist sent you {n} new message",
-                                      "Your specialist sent you {n} new messages", status.unread).format(
-                                          n=status.unread), level="section"),
+        return [card(heading(_("Your specialist sent you something new"), level="section"),
                      ft.FilledTonalButton(_("Read messages"), icon=ft.Icons.FORUM_OUTLINED, height=48,
                                           on_click=lambda e: run(shell.go, "/inbox")),
                      tone="notice")]

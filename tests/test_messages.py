@@ -50,10 +50,12 @@ def test_the_log_gets_the_code_or_class_never_the_message(caplog):
 
 def test_every_refusal_a_person_can_cause_or_meet_has_words():
     from app.sync.protocol import REJECTIONS
-    personal = {"too_long", "too_large", "invalid_text", "deleted", "erased", "revoked", "not_owner", "op_id_taken"}
+    personal = {"too_long", "too_large", "invalid_text", "deleted", "erased", "revoked"}
     assert personal <= set(messages.REFUSALS) <= set(REJECTIONS)
     generic = messages.refusal("unknown_field")
     assert all(messages.refusal(c) != generic for c in personal)
+    # another member's record, an op id taken: faults in Regroup, never words that hint at someone else's data
+    assert messages.refusal("not_owner") == messages.refusal("op_id_taken") == generic
 
 
 def test_a_rate_limit_says_how_long_to_wait():

@@ -222,7 +222,8 @@ def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp
         phone.wait("heading", tab)
         check(f"02-{tab.lower()}")
     for route in ("journey/reapproach", "step/reapproach/practise-words", "step/reapproach/readiness",
-                  "step/after/keep-safe", "trends", "settings", "about", "help", "about-content", "sharing", "inbox"):
+                  "step/after/keep-safe", "trends", "settings", "about", "help", "about-content",
+                  "sharing", "inbox"):
         phone.goto(app.url + route)
         check("03-" + route.replace("/", "-"))
 

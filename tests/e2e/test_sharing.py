@@ -46,7 +46,7 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
     # Pair: the code typed as people type it (lower case, no dashes)
     phone.tap("tab", "More")
     phone.tap("button", "Share with my specialist", exact=False)
-    phone.type_into("Server address", server)
+    phone.type_into("Address your specialist gave you", server)
     phone.type_into("Pairing code", code.lower().replace("-", ""))
     phone.screenshot("01-pair-form")
     phone.tap("button", "Pair with my specialist")
@@ -66,11 +66,11 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
     phone.type_into("What is on your mind?", ENTRY)
     phone.tap("switch", "Share this entry with my specialist")
     phone.tap("button", "Save entry")
-    phone.see("Entry saved and shared with your specialist")
+    phone.see("Entry saved. It will be sent to your specialist.")
 
     phone.tap("tab", "More")
     phone.tap("button", "Share with my specialist", exact=False)
-    phone.tap("button", "Sync now")
+    phone.tap("button", "Send and check now")
     phone.see("Up to date.", timeout=30_000)
     phone.see("2 things shared.")
     phone.screenshot("03-what-the-specialist-sees")
@@ -99,14 +99,14 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
     finally:
         engine.dispose()
 
-    phone.tap("button", "Sync now")
+    phone.tap("button", "Send and check now")
     phone.see("Up to date.", timeout=30_000)
     phone.see("Messages from your specialist (2 new)")
     phone.tap("button", "Back")
-    phone.wait("tab", "More, 2 new messages", exact=False)  # the badge, in words for a screen reader
+    phone.wait("tab", "More, 2 new from your specialist", exact=False)  # the badge, in words for a screen reader
     phone.screenshot("04-more-badge")
     phone.tap("tab", "Today")
-    phone.see("Your specialist sent you 2 new messages")
+    phone.see("Your specialist sent you something new")
     phone.screenshot("05-today-word-from-the-specialist")
     phone.tap("button", "Read messages")
     phone.see("Thinking of you this week, Maria.")
@@ -114,15 +114,15 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
     phone.see("not watched around the clock")
     phone.type_into("Write to your specialist", REPLY)
     phone.tap("button", "Send")
-    phone.see("Your message goes to your specialist at the next sync.")
+    phone.see("Your message will be sent to your specialist soon.")
     phone.see("Waiting to be sent")
     phone.screenshot("06-messages")
 
     # Stop sharing the entry from the list of what the specialist sees; sync; the server holds no words
     phone.tap("button", "Back")
-    phone.tap("button", "Stop sharing")
+    phone.tap("button", "Stop sharing: Journal entry", exact=False)  # each button names what it stops
     phone.see("No longer shared")
-    phone.tap("button", "Sync now")
+    phone.tap("button", "Send and check now")
     phone.see("Up to date.", timeout=30_000)
     engine = _server_engine(tmp_path)
     try:
@@ -135,9 +135,9 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
 
     # Unpair, keeping what was shared: the form comes back, the journal stays
     phone.tap("button", "Unpair this phone...")
-    phone.tap("button", "Unpair, keep what I shared")
+    phone.tap("button", "Unpair, leave what I shared with my specialist")
     phone.see("Unpaired. Everything you keep here stays on this phone.", timeout=30_000)
-    phone.wait("textbox", "Server address")
+    phone.wait("textbox", "Address your specialist gave you")
     phone.screenshot("07-unpaired")
     phone.tap("button", "Back")
     phone.wait("tab", "More")  # everything read: no badge, the plain name again
