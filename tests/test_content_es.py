@@ -274,3 +274,94 @@ def test_no_us_only_number_in_the_spanish_journeys(library):
     if (ES / "safety.yaml").is_file():
         text += "\n".join(library.safety_notes.values())
     assert not re.search(r"\b(911|988)\b", text)
+
+
+# --- every fact issue 11 names, stated in Spanish too ---------------------------------------------------------
+
+# The Spanish words for each fact of tests/test_content.py's FACTS, in the same step. A new English fact fails
+# test_every_english_fact_has_spanish_words until its Spanish words are added here.
+FACTS_ES = {
+    "craft_engagement_1999": ("reapproach.invitation", "cerca de 2 de cada 3 familias"),
+    "craft_drug_trials": ("reapproach.invitation", "con familias de personas que usan drogas"),
+    "confrontation_not_the_way": ("reapproach.what-to-change", "repetir una confrontación sorpresa no es el camino"),
+    "al_anon_not_for_engagement": ("learn.help-for-you", "no están hechos para llevar a tu ser querido a tratamiento"),
+    "al_anon_nar_anon": ("learn.help-for-you", "nar-anon es para familias de personas que usan drogas"),
+    "alateen_narateen": ("coping.children", "narateen"),
+    "recovery_attempts": ("after.not-the-end", "dos intentos serios o menos"),
+    "methadone_buprenorphine_mortality": ("learn.treatment", "baja el riesgo de morir"),
+    "naltrexone_opioid_free_days": ("learn.treatment", "de 7 a 10 días sin opioides"),
+    "disulfiram": ("learn.treatment", "no quita las ganas de beber"),
+    "acamprosate": ("learn.treatment", "ayuda al cerebro a calmarse cuando se deja de beber"),
+    "detox_overdose_risk": ("learn.treatment", "sube el riesgo de una sobredosis mortal"),
+    "contingency_management": ("learn.treatment", "manejo de contingencias"),
+    "bad_programme_red_flags": ("learn.finding-care", "patient brokering"),
+    "finding_care": ("learn.finding-care", "findtreatment.gov"),
+    "craft_sober_regretful_moment": ("reapproach.what-to-change", "lamenta algo que causó su consumo"),
+    "craft_functional_analysis": ("learn.their-use", "lo que lo dispara"),
+    "craft_positive_communication": ("reapproach.pius", "responsabilidad compartida"),
+    "craft_rewarding_sober_time": ("reapproach.reward-and-consequences", "que el tiempo sobrio se sienta bien"),
+    "craft_problem_solving": ("coping.problem-solving", "problema"),
+    "craft_inviting_to_treatment": ("reapproach.inviting", "actúa en menos de 48 horas"),
+    "overdose_response": ("after.keep-safe", "dale una segunda dosis"),
+    "fentanyl_in_pills_and_stimulants": ("after.keep-safe", "estimulantes como la cocaína"),
+    "withdrawal_can_kill": ("after.keep-safe", "puede ser mortal"),
+    "suicide_ask_directly": ("after.suicide", "pregúntale de frente"),
+    "suicide_lethal_means": ("after.suicide", "armas de fuego"),
+    "safety_plan": ("coping.safety-plan", "palabra clave"),
+    "child_to_parent_violence": ("coping.safe-at-home", "hijo o una hija ya adulto hacia su padre o su madre"),
+    "post_release_overdose": ("reapproach.hard-decisions", "después de cualquier encierro"),
+    "involuntary_commitment": ("reapproach.hard-decisions", "tratamiento en contra de su voluntad"),
+    "breathing_slow_exhale": ("coping.breathe", "suéltalo despacio por la boca en 6"),
+    "children_and_family": ("coping.children", "tú no lo causaste"),
+    "itc_values_self_compassion": ("coping.your-life", "sé amable contigo"),
+}
+
+
+def test_every_english_fact_has_spanish_words():
+    from tests.test_content import FACTS
+    assert sorted(f for f, (step, _) in FACTS.items() if step) == sorted(FACTS_ES)
+    assert all(FACTS[f][0] == FACTS_ES[f][0] for f in FACTS_ES)
+
+
+@pytest.mark.parametrize("fact", sorted(FACTS_ES))
+def test_every_fact_is_stated_in_spanish_in_the_same_step(library, fact):
+    step_id, words = FACTS_ES[fact]
+    assert words in step_text(library.step(step_id)).lower(), f"{step_id} does not say '{words}'"
+
+
+def test_every_medicine_has_its_own_line_in_spanish(library):
+    text = library.step("learn.treatment").body.lower()
+    for name in ("metadona", "buprenorfina", "naltrexona", "acamprosato", "disulfiram"):
+        assert f"**{name}" in text, name
+    assert "de 10 a 14 después de la metadona o la buprenorfina" in text
+    assert "naloxona" in library.safety_notes["opioids"].lower()
+    assert "convulsiones" in library.safety_notes["alcohol_benzos"]
+    assert "hijo o una hija ya adulto" in library.safety_notes["violence"]
+
+
+def test_the_sober_regretful_moment_is_the_window_everywhere_in_spanish(library):
+    for step_id in ("after.why-it-failed", "reapproach.what-to-change", "reapproach.invitation",
+                    "reapproach.inviting", "coping.talk"):
+        assert "lamenta algo que causó su consumo" in step_text(library.step(step_id)).lower(), step_id
+
+
+def test_natural_consequences_and_boundaries_come_after_the_violence_check_in_spanish(library):
+    assert library.checks["violence"].question == "¿Alguien corre el riesgo de salir lastimado si haces esto?"
+    for step in (s for j in library.journeys for s in j.steps):
+        text = step_text(step).lower()
+        if "consecuencias naturales" in text or "consecuencia natural" in text or "healthy_boundaries" in step.topics:
+            assert step.check == "violence", step.id
+
+
+def test_the_boundary_example_keeps_the_crisis_exception_in_spanish(library):
+    crossed = next(f for f in library.step("coping.boundary-sheet").fields if f.id == "if_crossed")
+    assert "emergencias" in crossed.example and "buzón de voz" in crossed.example
+    assert "emergencia" in library.step("coping.boundaries").body.lower()
+    assert "toma aire en 4 y suéltalo en 6" in library.step("coping.stress").body.lower()
+
+
+@pytest.mark.parametrize("promise", ["va a entrar a tratamiento", "esto hará que", "todos se recuperan",
+                                     "la mayoría se recupera", "tu especialista"])
+def test_no_outcome_promises_and_no_assumed_specialist_in_spanish(library, promise):
+    text = "\n".join(step_text(s) for j in library.journeys for s in j.steps).lower()
+    assert promise not in text
