@@ -365,3 +365,21 @@ def test_the_boundary_example_keeps_the_crisis_exception_in_spanish(library):
 def test_no_outcome_promises_and_no_assumed_specialist_in_spanish(library, promise):
     text = "\n".join(step_text(s) for j in library.journeys for s in j.steps).lower()
     assert promise not in text
+
+
+def test_a_journey_or_step_named_in_a_text_is_named_by_its_spanish_title(library):
+    """English says "see *Understanding addiction*"; the Spanish twin must name the same journey or step by the
+    title it has in Spanish, so a reader can find it."""
+    english = c.load_library("en")
+    by_title = {j.title: j.id for j in english.journeys} | {s.title: s.id for j in english.journeys for s in j.steps}
+    spanish_title = {j.id: j.title for j in library.journeys} | {s.id: s.title for j in library.journeys
+                                                                 for s in j.steps}
+    texts_en = {s.id: s.body for j in english.journeys for s in j.steps} | {
+        f"note {k}": v for k, v in english.safety_notes.items()}
+    texts_es = {s.id: s.body for j in library.journeys for s in j.steps} | {
+        f"note {k}": v for k, v in library.safety_notes.items()}
+    for where, text in texts_en.items():
+        for named in re.findall(r"(?<!\*)\*([^*\n]+)\*(?!\*)", text):
+            if named in by_title:
+                wanted = spanish_title[by_title[named]]
+                assert f"*{wanted}*" in texts_es[where], f"{where} should name *{wanted}*"
