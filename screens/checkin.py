@@ -8,6 +8,7 @@ import flet as ft
 
 from app.domain import FEELINGS, RESPONSES
 from app.i18n import _, format_date
+from screens.share_parts import default_note
 from screens.labels import FEELINGS as FEELING_WORDS, LOVED_ONE_DAY, MOODS, RESPONSES as RESPONSE_WORDS, SLEEP
 from screens import messages
 from screens.checkin_detail import open_checkin
@@ -92,6 +93,7 @@ async def build(shell) -> Screen:
         ft.Switch(label=_("Also log my loved one's day"), on_change=show_two_track),
         two_track,
         error,
+        *await default_note(shell, "checkin"),
         ft.FilledButton(_("Save check-in"), icon=ft.Icons.CHECK, height=52, on_click=save),
         ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=TOUCH,
                           on_click=lambda e: page.run_task(shell.go, "/trends")),

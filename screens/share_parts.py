@@ -56,6 +56,20 @@ def share_switch(shell, label: str, mark, on_change: Callable[[bool], Awaitable[
     return ft.Column([switch, words], spacing=2, tight=True)
 
 
+async def default_note(shell, kind: str) -> list[ft.Control]:
+    """Under a form whose records are shared automatically: say so before the person saves."""
+    status = await shell.services.sharing.status()
+    if not (status.paired and status.defaults.get(kind)):
+        return []
+    words = {"checkin": _("New check-ins are shared with your specialist. You can change this in Share with my "
+                          "specialist, or stop sharing one from its details."),
+             "wellbeing": _("Your result is shared with your specialist. You can change this in Share with my "
+                            "specialist.")}[kind]
+    return [ft.Row([ft.Icon(ft.Icons.FORUM_OUTLINED, size=18, color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.Text(words, expand=True, theme_style=ft.TextThemeStyle.BODY_SMALL,
+                            color=ft.Colors.ON_SURFACE_VARIANT)], vertical_alignment=ft.CrossAxisAlignment.START)]
+
+
 async def record_switch(shell, entity: str, record_id: str, label: str) -> list[ft.Control]:
     """The switch for one saved record, or nothing on a phone that is not paired."""
     sharing = shell.services.sharing

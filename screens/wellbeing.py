@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.i18n import _
+from screens.share_parts import default_note
 from screens import messages
 from screens.gentle import gentle_help_card
 from screens.widgets import Screen, body, card, heading, labelled, page_body, small
@@ -70,5 +71,5 @@ async def build(shell) -> Screen:
                                                 spacing=0, tight=True),
                               on_change=lambda e, i=i: answers.__setitem__(i, int(e.control.value)))
         form.controls += [heading(f"{i + 1}. {question()}", level="section"), labelled(question(), group)]
-    form.controls += [error, ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, height=52, on_click=submit)]
+    form.controls += [error, *await default_note(shell, "wellbeing"), ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, height=52, on_click=submit)]
     return Screen(title=_("Wellbeing check"), controls=[page_body([form, result])])

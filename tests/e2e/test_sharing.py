@@ -59,8 +59,12 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
     phone.tap("button", "Share them too")
     phone.see("Saved")
 
-    # A journal entry, shared as it is saved
+    # The check-in form says so before the next one is saved
     phone.tap("button", "Back")
+    phone.tap("tab", "Check-in")
+    phone.see("New check-ins are shared with your specialist.")
+
+    # A journal entry, shared as it is saved
     phone.tap("tab", "Journal")
     phone.tap("button", "Write an entry")
     phone.type_into("What is on your mind?", ENTRY)
