@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_skeleton
 from babel.dates import format_time as _format_time
-from babel.dates import format_timedelta
+from babel.dates import format_timedelta, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -183,6 +183,13 @@ def format_number(value: float, *, language: str | None = None) -> str:
 def format_relative(delta: dt.timedelta, *, language: str | None = None) -> str:
     """A time before now (negative) or after it, in words: "2 days ago", "hace 2 días"."""
     return format_timedelta(delta, add_direction=True, threshold=1, locale=format_locale(language))
+
+
+def weekday_names(language: str | None = None) -> list[str]:
+    """Short day names in the order the locale's week runs ("Sun".."Sat" in Mexico, "lun".."dom" in Spain)."""
+    names = get_day_names("abbreviated", locale=format_locale(language))
+    first = first_weekday(language)
+    return [names[(first + i) % 7] for i in range(7)]
 
 
 def first_weekday(language: str | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Awaitable, Callable
 
 import flet as ft
@@ -17,6 +18,9 @@ from screens.widgets import body, card, choice_button, heading, labelled, set_ch
 SAVE_DELAY = 0.8  # seconds after the last keystroke
 
 
+_SAVERS: "weakref.WeakSet[Saver]" = weakref.WeakSet()
+
+
 class Saver:
     """Saves a little after typing stops, at once on blur or leave; shows its state; never drops words."""
 
@@ -24,6 +28,13 @@ class Saver:
         self.page, self._save = page, save
         self.status = small("")
         self._debounce = Debouncer(SAVE_DELAY, self._save_now)
+        _SAVERS.add(self)
+
+    @staticmethod
+    async def flush_all() -> None:
+        """Save every half-typed text now (before the whole app is redrawn, e.g. in another language)."""
+        for saver in list(_SAVERS):
+            await saver.flush()
 
     def changed(self) -> None:
         self.status.value = _("Saving…")

@@ -7,9 +7,8 @@ import datetime as dt
 
 import flet as ft
 import flet_charts as fch
-from babel.dates import get_day_names
 
-from app.i18n import _, current_language, format_date, format_day_month, format_number, ngettext
+from app.i18n import _, first_weekday, format_date, format_day_month, format_number, ngettext, weekday_names
 from screens.labels import RESPONSES, mood_color, word
 from screens.widgets import Screen, body, card, heading, page_body, small
 
@@ -107,8 +106,8 @@ def use_chart(c) -> ft.Control:
 
 
 def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
-    weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(today.year, today.month)
-    names = get_day_names("abbreviated", locale=current_language())
+    weeks = calendar.Calendar(firstweekday=first_weekday()).monthdayscalendar(today.year, today.month)
+    names = weekday_names()  # the week starts where the locale starts it (Sunday in the US and Mexico)
     rows = [ft.Row([ft.Container(small(names[i]), width=40, alignment=ft.Alignment.CENTER) for i in range(7)],
                    spacing=4)]
     for week in weeks:
