@@ -31,6 +31,8 @@ from app.paths import LOCALES_DIR as _BUNDLED_LOCALES
 LOCALES_DIR = Path(os.environ.get("REGROUP_LOCALES_DIR") or _BUNDLED_LOCALES)
 COMPILED = ".mo"  # locales/.mo/<lang>/LC_MESSAGES/messages.mo, git-ignored
 SOURCE_LANGUAGE = "en"
+# The formats for a language when the device names no region for it: Regroup's Spanish is Latin American.
+WITHOUT_REGION = {"es": "es_419"}
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
 _regions: list[str] = []  # the device's locales ("en-GB"): dates and times follow its region (12 or 24 h)
@@ -138,7 +140,7 @@ def format_locale(language: str | None = None) -> str:
             except (UnknownLocaleError, ValueError):
                 continue
             return candidate
-    return language
+    return WITHOUT_REGION.get(language, language)
 
 
 def _(message: str) -> str:
@@ -183,6 +185,17 @@ def format_number(value: float, *, language: str | None = None) -> str:
 def format_relative(delta: dt.timedelta, *, language: str | None = None) -> str:
     """A time before now (negative) or after it, in words: "2 days ago", "hace 2 días"."""
     return format_timedelta(delta, add_direction=True, threshold=1, locale=format_locale(language))
+
+
+def format_relative_day(day: dt.date, today: dt.date, *, language: str | None = None) -> str:
+    """A day near today as people say it, from CLDR: "Today", "Yesterday", "3 days ago" ("Ayer", "Hace 3 días")."""
+    offset = (day - today).days
+    try:
+        named = Locale.parse(format_locale(language))._data["date_fields"]["day"]["relative"]
+    except (KeyError, UnknownLocaleError, ValueError):
+        named = {}
+    text = named.get(offset) or format_relative(dt.timedelta(days=offset), language=language)
+    return text[:1].upper() + text[1:]
 
 
 def weekday_names(language: str | None = None) -> list[str]:
