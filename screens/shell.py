@@ -11,7 +11,7 @@ import flet as ft
 
 from app.domain import Settings
 from app.errors import trace_without_text
-from app.i18n import _, is_rtl, language_for_device, set_device_locales, set_language
+from app.i18n import _, available_languages, is_rtl, language_for_device, set_device_locales, set_language
 from app.services import Services, StartResult, StartStatus
 from screens import entry, help as help_screen, journey, lock, messages, neutral, onboarding, problem, step
 from screens.steps import Saver
@@ -110,6 +110,9 @@ class Shell:
         self.settings = settings
         language = set_language(settings.language)
         self.page.rtl = is_rtl(language)  # the whole layout mirrors for a right-to-left language
+        # Flutter's own words (a date picker, a dialog's "Dismiss") and its text direction follow too.
+        self.page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=[ft.Locale(code) for code in available_languages()], current_locale=ft.Locale(language))
         await self.services.use_language(language)
         apply_theme(self.page, settings.theme)
         self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
