@@ -255,3 +255,33 @@ def test_each_spanish_content_file_present_mirrors_its_english_twin():
         twin = ROOT / "content" / "en" / path.relative_to(spanish)
         assert twin.exists(), f"{path.name} has no English twin"
         assert shape(path) == shape(twin), path.name
+
+
+# --- the printable summary ---------------------------------------------------------------------------
+
+def test_the_summary_pdf_speaks_spanish_with_mexican_formats_and_help_lines(tmp_path):
+    import asyncio
+    import pypdfium2 as pdfium
+    from app.clock import FixedClock
+    from app.services import Services
+    from app.services.summary import SummaryOptions
+
+    async def go():
+        services = Services(tmp_path / "data", clock=FixedClock("2026-11-26T18:30:00Z", zone="America/Mexico_City"))
+        await services.start()
+        await services.update_settings(language="es", country="MX")
+        i18n.set_language("es")
+        for mood in (2, 3, 4):
+            await services.checkins.add(mood=mood, stress=5)
+        day_from, day_to = services.summary.default_range()
+        made = await services.summary.make_pdf(SummaryOptions(day_from, day_to), country="MX")
+        await services.close()
+        return made
+    i18n.set_device_locales(["es-MX"])
+    made = asyncio.run(go())
+    doc = pdfium.PdfDocument(made.data)
+    text = " ".join(" ".join(page.get_textpage().get_text_range() for page in doc).split())
+    for words in ("Resumen para mi sesión", "Ánimo y estrés", "Bienestar (WHO-5)", "Recorridos",
+                  "Si necesitas ayuda ahora: México", "Página 1 de", "Del 29 ago 2026 al 26 nov 2026"):
+        assert words in text, words
+    assert "Mood and stress" not in text and "Page 1 of" not in text
