@@ -64,6 +64,7 @@ class Shell:
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
         self.reduce_motion = await self._read_reduce_motion()
+        self._speak(language_for_device(self.device_locales))  # until settings are read (or cannot be)
         self.start_result = await self.services.start()
         if self.start_result.status in (StartStatus.OK, StartStatus.LOCKED):
             await self.adopt(self.start_result.settings)  # locked: only the plain settings (theme, discreet)
@@ -100,6 +101,7 @@ class Shell:
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
         if self.start_result is not None:
+            await Saver.flush_all()
             await self.adopt(self.settings)
             await self.refresh()
 
@@ -108,14 +110,18 @@ class Shell:
             settings = replace(settings, language=self._language_choice
                                or language_for_device(self.device_locales))
         self.settings = settings
-        language = set_language(settings.language)
+        await self.services.use_language(self._speak(settings.language))
+        apply_theme(self.page, settings.theme)
+        self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
+
+    def _speak(self, language: str) -> str:
+        """Words, formats and layout direction in the language (English when it has no catalog)."""
+        language = set_language(language)
         self.page.rtl = is_rtl(language)  # the whole layout mirrors for a right-to-left language
         # Flutter's own words (a date picker, a dialog's "Dismiss") and its text direction follow too.
         self.page.locale_configuration = ft.LocaleConfiguration(
             supported_locales=[ft.Locale(code) for code in available_languages()], current_locale=ft.Locale(language))
-        await self.services.use_language(language)
-        apply_theme(self.page, settings.theme)
-        self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
+        return language
 
     def _landing_route(self) -> str:
         if self.start_result is None or self.start_result.status is not StartStatus.OK:

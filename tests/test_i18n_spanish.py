@@ -285,3 +285,19 @@ def test_the_summary_pdf_speaks_spanish_with_mexican_formats_and_help_lines(tmp_
                   "Si necesitas ayuda ahora: México", "Página 1 de", "Del 29 ago 2026 al 26 nov 2026"):
         assert words in text, words
     assert "Mood and stress" not in text and "Page 1 of" not in text
+
+
+def test_half_typed_words_are_saved_before_the_app_is_redrawn_in_another_language():
+    import asyncio
+    from screens.steps import Saver
+    saved = []
+
+    async def go():
+        async def keep():
+            saved.append("draft")
+        saver = Saver(None, keep)
+        saver.changed()  # typing: the save would wait for a pause
+        await Saver.flush_all()  # what Shell.choose_language does first
+        return saver
+    asyncio.run(go())
+    assert saved == ["draft"]
