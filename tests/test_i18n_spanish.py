@@ -301,3 +301,24 @@ def test_half_typed_words_are_saved_before_the_app_is_redrawn_in_another_languag
         return saver
     asyncio.run(go())
     assert saved == ["draft"]
+
+
+def test_strings_added_later_go_out_as_json_and_come_back_translated(tmp_path):
+    """The lead's path after a merge: make messages, export what lacks words, fill it in, import it."""
+    import json
+    from app.i18n_check import export_todo, import_todo
+    po = tmp_path / "es" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+                  'msgid "Today"\nmsgstr "Hoy"\n\nmsgid "Inbox"\nmsgstr ""\n\n'
+                  'msgid "{n} message"\nmsgid_plural "{n} messages"\nmsgstr[0] ""\nmsgstr[1] ""\n', encoding="utf-8")
+    todo = tmp_path / "todo.json"
+    assert export_todo("es", todo, tmp_path) == 2
+    items = json.loads(todo.read_text(encoding="utf-8"))
+    assert [i["msgid"] for i in items] == ["Inbox", "{n} message"]
+    items[0]["msgstr"], items[1]["msgstr"] = "Bandeja de entrada", ["{n} mensaje", "{n} mensajes"]
+    todo.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    assert import_todo("es", todo, tmp_path) == 2
+    assert problems("es", tmp_path) == []
+    assert i18n.load_translations("es", tmp_path).ngettext("{n} message", "{n} messages", 4) == "{n} mensajes"
