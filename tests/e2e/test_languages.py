@@ -42,6 +42,11 @@ def test_a_mexican_browser_starts_in_spanish_and_the_welcome_switches_language_k
     phone.see("Lupita")
     phone.wait("tab", "Diario")
     phone.screenshot("es-today")
+    phone.tap("button", "Ayuda ahora")
+    phone.wait("button", "Llamar al 911")
+    phone.see("Apoyo gratuito y confidencial en crisis emocional")  # the line's Spanish description
+    phone.see("Horario: 24/7")
+    phone.screenshot("es-help-mexico")
 
 
 def test_switching_language_in_settings_redraws_everything_and_keeps_a_half_written_entry(start_app, open_phone,
