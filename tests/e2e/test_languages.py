@@ -80,7 +80,8 @@ def test_switching_language_in_settings_redraws_everything_and_keeps_a_half_writ
 WRAPPED = re.compile(r"\[!! (?:(?!\[!! ).)*? !!\]", re.S)
 ROUTES = ["/today", "/journeys", "/journal", "/checkin", "/more", "/settings", "/privacy", "/about", "/help",
           "/trends", "/who5", "/summary", "/export", "/import", "/erase", "/loved-one", "/about-content",
-          "/entry/new", "/pin"]
+          "/entry/new", "/pin", "/journey/after", "/step/after/not-the-end", "/step/after/keep-safe",
+          "/step/after/debrief", "/step/learn/myths"]
 # Words that are the same in every language: the app's name, and units shown beside numbers.
 ALLOWED = {"Regroup", "PIN", "PDF", "WHO", "min", "https", "www", "org", "com"}
 
@@ -100,7 +101,7 @@ def _content_texts() -> str:
                 walk(v)
     for path in (ROOT / "content").rglob("*.yaml"):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
-    return "\n".join(found)
+    return re.sub(r"\*+|__|^#+ |^- ", "", "\n".join(found), flags=re.M)  # as Markdown shows it
 
 
 def unwrapped_english(text: str, content: str) -> list[str]:
