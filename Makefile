@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-unit test-e2e test-deep server mutants chromium i18n clean help
+.PHONY: run test test-unit test-e2e test-deep server mutants chromium i18n messages messages-todo clean help
 
 help:
 	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
@@ -50,7 +50,20 @@ mutants: $(STAMP)
 	$(VENV)/bin/mutmut run --max-children 2 $(ONLY) || true
 	$(VENV)/bin/mutmut results
 
-# Refresh the translators' template after changing visible strings.
+# Translations (docs/translating.md): `make messages` extracts every _() and ngettext() string into
+# locales/messages.pot and merges it into each locales/<lang>/LC_MESSAGES/messages.po (new strings arrive
+# empty, never guessed: no fuzzy matching); `make messages-todo` lists what still needs words.
+# Catalogs compile themselves at start-up (app/i18n.py), into the git-ignored locales/.mo/.
+messages: i18n
+	@for po in locales/*/LC_MESSAGES/messages.po; do \
+		lang=$$(echo $$po | cut -d/ -f2); \
+		$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	done
+	-$(PY) -m app.i18n_check
+
+messages-todo: $(STAMP)
+	-$(PY) -m app.i18n_check
+
 i18n: $(STAMP)
 	$(VENV)/bin/pybabel extract -F locales/babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output \
 		--project Regroup --version 0.1.0 -o locales/messages.pot .

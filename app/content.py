@@ -365,15 +365,26 @@ def load_right_now(path: Path, steps: dict[str, d.Step]) -> d.RightNow:
                       note_title=nr.text("title"), note_fields=fields)
 
 
+FALLBACK_LANGUAGE = "en"
+
+
+def localized(relative: str, language: str, content_dir: Path = CONTENT_DIR) -> Path:
+    """content/<language>/<relative> when that twin exists, else the English file: content/es/ mirrors
+    content/en/ file for file with the same ids, so a language can arrive one file at a time."""
+    own = content_dir / language / relative
+    return own if own.is_file() else content_dir / FALLBACK_LANGUAGE / relative
+
+
 def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Library:
-    """Load everything for one language, falling back to English for a missing language folder."""
-    base = content_dir / language if (content_dir / language / "journeys").is_dir() else content_dir / "en"
-    topics = load_topics(base / "topics.yaml")
+    """Load everything for one language, file by file, falling back to English for a file not translated."""
+    at = lambda relative: localized(relative, language, content_dir)  # noqa: E731
+    topics = load_topics(at("topics.yaml"))
     topic_ids = {t.id for t in topics}
-    sources = load_sources(base / "sources.yaml")
+    sources = load_sources(at("sources.yaml"))
     source_ids = {s["id"] for s in sources}
     journeys, owner = [], {}
-    for path in sorted((base / "journeys").glob("*.yaml")):
+    english = content_dir / FALLBACK_LANGUAGE / "journeys"
+    for path in [at(f"journeys/{p.name}") for p in sorted(english.glob("*.yaml"))]:
         journey = load_journey(path, topic_ids, source_ids)
         for step in journey.steps:
             if step.id in owner:
@@ -383,10 +394,10 @@ def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Lib
             raise ContentError(path.name, "journey", "id", f"'{journey.id}' is used by another file")
         journeys.append(journey)
     if not journeys:
-        raise ContentError(str(base / "journeys"), "folder", None, "holds no journey files")
-    notes, checks, gentle = load_safety(base / "safety.yaml")
+        raise ContentError(str(english), "folder", None, "holds no journey files")
+    notes, checks, gentle = load_safety(at("safety.yaml"))
     steps = {s.id: s for j in journeys for s in j.steps}
-    right_now = load_right_now(base / "right_now.yaml", steps)
+    right_now = load_right_now(at("right_now.yaml"), steps)
     return d.Library(journeys=tuple(sorted(journeys, key=lambda j: j.order)), topics=topics,
                      safety_notes=notes, sources=sources, checks=checks, gentle_help=gentle, right_now=right_now)
 
@@ -440,9 +451,7 @@ def check_for(library: d.Library, step: d.Step) -> d.Check | None:
 
 def load_prompts(language: str = "en", content_dir: Path = CONTENT_DIR) -> tuple[str, ...]:
     """Journal writing prompts for a blank page."""
-    path = content_dir / language / "journal_prompts.yaml"
-    if not path.exists():
-        path = content_dir / "en" / "journal_prompts.yaml"
+    path = localized("journal_prompts.yaml", language, content_dir)
     raw = _load_yaml(path)
     r = _Reader(raw, path.name, "top level", {"prompts"})
     prompts = r.items("prompts")

@@ -49,9 +49,18 @@ class HelpLine:
     source: Source
     compiled: dt.date
     serves: tuple[str, ...] = ("anyone",)
+    names: dict[str, str] | None = None  # a generic name ("Emergency services") in other languages
+    hours_texts: dict[str, str] | None = None  # hours in words ("Office hours") in other languages
 
     def description(self, language: str) -> str:
         return self.descriptions.get(language) or self.descriptions["en"]
+
+    def name_in(self, language: str) -> str:
+        """The line's name: a proper name stays as it is; a generic one is translated in the file."""
+        return (self.names or {}).get(language) or self.name
+
+    def hours_in(self, language: str) -> str:
+        return (self.hours_texts or {}).get(language) or self.hours
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,16 @@ class CrisisDirectory:
         return sorted(self.countries)
 
 
+def _words(raw: dict, field: str, file: str, where: str) -> tuple[str, dict[str, str]]:
+    """A field that is either one text for every language ("24/7", a proper name) or texts by language."""
+    value = raw.get(field)
+    if isinstance(value, dict):
+        texts = _texts(value, file, where, field)
+        return texts["en"], texts
+    text = _text(raw, field, file, where)
+    return text, {"en": text}
+
+
 def _text(raw: dict, field: str, file: str, where: str, *, required: bool = True) -> str | None:
     value = raw.get(field)
     if value is None:
@@ -150,11 +169,13 @@ def _line(raw: Any, file: str, where: str) -> HelpLine:
     if not isinstance(compiled, dt.date):
         raise ContentError(file, where, "compiled", "must be a date like 2026-11-26")
     serves = _serves(raw, file, where) or ("anyone",)
+    name, names = _words(raw, "name", file, where)
+    hours, hours_texts = _words(raw, "hours", file, where)
     return HelpLine(
-        kind=kind, name=_text(raw, "name", file, where), phone=phone,
+        kind=kind, name=name, names=names, hours_texts=hours_texts, phone=phone,
         display=_text(raw, "display", file, where, required=False) or phone,
         sms=_text(raw, "sms", file, where, required=False), url=url,
-        hours=_text(raw, "hours", file, where), descriptions=dict(desc),
+        hours=hours, descriptions=dict(desc),
         source=Source(org=str(src["org"]), url=str(src["url"])), compiled=compiled, serves=serves,
     )
 

@@ -19,7 +19,7 @@ from fpdf.enums import XPos, YPos
 
 from app.crisis import CountryHelp
 from app.domain import JournalEntry, Wellbeing
-from app.i18n import _, current_language, format_date
+from app.i18n import _, format_date, format_locale, ngettext
 from app.paths import ASSETS_DIR
 from app.trends import DayPoint
 
@@ -72,7 +72,7 @@ def printable(text: str | None) -> str:
 
 def short_date(day: dt.date, span_days: int) -> str:
     """An axis label: "3 Sep" within a year, "Sep 2026" beyond, in the person's language."""
-    return format_skeleton("MMMd" if span_days <= 370 else "yMMM", day, locale=current_language())
+    return format_skeleton("MMMd" if span_days <= 370 else "yMMM", day, locale=format_locale())
 
 
 class _Document(FPDF):
@@ -213,7 +213,8 @@ def _wellbeing(pdf: _Document, data: SummaryData) -> None:
     pdf.chart(_("Wellbeing score (0 to 100)"), points, low=0, high=100, ticks=[0, 25, 50, 75, 100], colour=WHO5,
               height=34)
     latest = data.wellbeing[-1]
-    pdf.para(_("{count} checks. The latest, on {date}: {score} out of 100.").format(
+    pdf.para(ngettext("{count} check. The latest, on {date}: {score} out of 100.",
+                      "{count} checks. The latest, on {date}: {score} out of 100.", len(data.wellbeing)).format(
         count=len(data.wellbeing), date=format_date(dt.date.fromisoformat(latest.local_day)), score=latest.score))
 
 
@@ -221,7 +222,8 @@ def _journeys(pdf: _Document, data: SummaryData) -> None:
     pdf.heading(_("Journeys"))
     for line in data.journeys:
         pdf.para(line.title, bold=True, gap=0)
-        text = _("{done} of {total} steps done").format(done=line.done, total=line.total)
+        text = ngettext("{done} of {total} step done", "{done} of {total} steps done", line.total).format(
+            done=line.done, total=line.total)
         if line.current:
             text += " · " + _("now at: {step}").format(step=line.current)
         pdf.para(text, muted=True)
@@ -256,5 +258,5 @@ def _help(pdf: _Document, data: SummaryData) -> None:
         return
     for line in data.help.lines:
         number = line.display or line.phone or line.sms or line.url or ""
-        pdf.para(f"{line.name}: {number}", bold=True, size=10, gap=0)
-        pdf.para(" · ".join(x for x in (line.hours, line.description(data.language)) if x), size=9, muted=True)
+        pdf.para(f"{line.name_in(data.language)}: {number}", bold=True, size=10, gap=0)
+        pdf.para(" · ".join(x for x in (line.hours_in(data.language), line.description(data.language)) if x), size=9, muted=True)

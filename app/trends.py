@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain import Wellbeing
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 
 MIN_DAYS = 5
 MIN_DIFF = 0.5
@@ -115,13 +115,16 @@ def summarize_series(points: list[DayPoint], days: int) -> str:
     if len(points) < 3:
         return _("Check in a few times to see your trends.")
     mean, trend = mean_and_trend(points)
-    return _("Over the last {days} days your mood averaged {mean} out of 5, {trend}.").format(
+    return ngettext("Over the last {days} day your mood averaged {mean} out of 5, {trend}.",
+                    "Over the last {days} days your mood averaged {mean} out of 5, {trend}.", days).format(
         days=days, mean=mean, trend=trend)
 
 
 def summarize_use(c: Comparison) -> str:
     if not c.enough:
-        return _("Log your loved one's day on at least {n} use days and {n} non-use days to compare them.").format(
+        return ngettext("Log your loved one's day on at least {n} use day and {n} non-use day to compare them.",
+                        "Log your loved one's day on at least {n} use days and {n} non-use days to compare them.",
+                        MIN_DAYS).format(
             n=MIN_DAYS)
     if not c.clear:
         return _("There is no clear difference yet between your mood on use days and on non-use days.")

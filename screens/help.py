@@ -53,10 +53,10 @@ def _line_card(line: HelpLine) -> ft.Control:
         buttons.append(ft.TextButton(domain, icon=ft.Icons.OPEN_IN_NEW, url=line.url, height=48))
     who = serves_text(line.serves)
     return card(
-        ft.Text(line.name, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
+        ft.Text(line.name_in(current_language()), theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
         *([small(who)] if who else []),
         body(line.description(current_language())),
-        small(_("Hours: {hours}").format(hours=line.hours)),
+        small(_("Hours: {hours}").format(hours=line.hours_in(current_language()))),
         ft.Row(buttons, wrap=True, spacing=8, run_spacing=8),
         small(_("Source: {org}, {url}. Compiled {date}.").format(
             org=line.source.org, url=line.source.url, date=format_date(line.compiled))),

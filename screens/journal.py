@@ -9,7 +9,7 @@ import flet as ft
 
 from app.debounce import Debouncer
 from app.domain import SUGGESTED_TAGS, JournalEntry
-from app.i18n import _, format_date, format_time
+from app.i18n import _, format_date, format_relative_day, format_time
 from app.journeys import reflection_question
 from screens.labels import TAGS, word
 from screens.widgets import Screen, body, card, empty_state, heading, page_body, small
@@ -79,13 +79,18 @@ class JournalScreen:
         for entry in found.entries:
             if entry.local_day != self.last_day:
                 self.last_day = entry.local_day
-                self.results.controls.append(
-                    heading(format_date(dt.date.fromisoformat(entry.local_day), format="full"), level="section"))
+                self.results.controls.append(heading(self._day_heading(entry.local_day), level="section"))
             self.results.controls.append(_entry_card(self.shell, entry))
         if not self.results.controls:
             self.results.controls.append(self._nothing())
         self.more.visible = self.cursor is not None
         self.page.update()
+
+    def _day_heading(self, local_day: str) -> str:
+        """The day in full, led by "Today", "Yesterday" or "3 days ago" within the last week."""
+        day, today = dt.date.fromisoformat(local_day), self.services.clock.today()
+        full = format_date(day, format="full")
+        return f"{format_relative_day(day, today)} · {full}" if 0 <= (today - day).days < 7 else full
 
     def _nothing(self) -> ft.Control:
         if self.query or self.tag or self.period != "all" or self.range:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from screens.journeys import progress_line
 from screens.share_parts import share_switch
 from screens.widgets import Screen, body, heading, page_body
@@ -58,7 +58,8 @@ async def build(shell, journey_id: str) -> Screen:
     controls = [
         heading(j.title, level="display"),
         body(j.summary),
-        body(_("About {minutes} minutes in all, in short steps.").format(minutes=j.minutes), muted=True),
+        body(ngettext("About {minutes} minute in all, in short steps.", "About {minutes} minutes in all, in short steps.",
+                      j.minutes).format(minutes=j.minutes), muted=True),
         progress_line(state),
         ft.FilledButton(main_label, icon=ft.Icons.PLAY_ARROW, height=52,
                         on_click=lambda e: page.run_task(shell.go, step_route(target))),

@@ -6,7 +6,7 @@ import asyncio
 
 import flet as ft
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from screens import messages
 from screens.pin import secret_field
 from screens.widgets import Screen, body, page_body, small
@@ -14,8 +14,11 @@ from screens.widgets import Screen, body, page_body, small
 
 def _wait_text(seconds: int) -> str:
     if seconds >= 120:
-        return _("You can try again in {minutes} minutes.").format(minutes=(seconds + 59) // 60)
-    return _("You can try again in {seconds} seconds.").format(seconds=seconds)
+        minutes = (seconds + 59) // 60
+        return ngettext("You can try again in {minutes} minute.", "You can try again in {minutes} minutes.",
+                        minutes).format(minutes=minutes)
+    return ngettext("You can try again in {seconds} second.", "You can try again in {seconds} seconds.",
+                    seconds).format(seconds=seconds)
 
 
 async def build(shell) -> Screen:

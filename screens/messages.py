@@ -11,7 +11,7 @@ from typing import Callable
 
 from app.domain import MAX_CUSTOM_TAG, MAX_TAGS, MAX_TITLE
 from app.errors import AppError
-from app.i18n import _, format_number
+from app.i18n import _, format_number, ngettext
 
 log = logging.getLogger("regroup.ui")
 
@@ -128,8 +128,10 @@ def describe(exc: BaseException, *, what: str) -> str:
         log.info("%s: %s", what, exc.code)
         wait = getattr(exc, "retry_after", None)
         if exc.code == "rate_limited" and wait:
-            return _("There have been too many tries. Please try again in about {minutes} minutes.").format(
-                minutes=max(1, round(wait / 60)))
+            minutes = max(1, round(wait / 60))
+            return ngettext("There have been too many tries. Please try again in about {minutes} minute.",
+                            "There have been too many tries. Please try again in about {minutes} minutes.",
+                            minutes).format(minutes=minutes)
         return text(exc.code)
     log.error("%s: %s", what, exc.__class__.__name__)
     return _("Something went wrong. Nothing you saved before has been lost; please try again.")

@@ -30,16 +30,17 @@ async def build(shell) -> Screen:
         value=state["language"],
         content=ft.Column([ft.Radio(value=code, label=language_name(code)) for code in available_languages()],
                           tight=True),
-        on_change=lambda e: state.update(language=e.control.value),
+        on_change=lambda e: page.run_task(shell.choose_language, e.control.value),  # the screen redraws at once
     )
-    name = ft.TextField(label=_("Your first name (optional)"), max_length=80,
-                        capitalization=ft.TextCapitalization.WORDS, autocorrect=False)
+    name = ft.TextField(label=_("Your first name (optional)"), max_length=80, value=shell.welcome.get("name", ""),
+                        capitalization=ft.TextCapitalization.WORDS, autocorrect=False,
+                        on_change=lambda e: shell.welcome.update(name=e.control.value))
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
 
     async def finish(e):
         e.control.disabled = True
         page.update()
-        ok = await shell.update_settings(language=state["language"], country=state["country"],
+        ok = await shell.update_settings(language=shell.settings.language, country=state["country"],
                                          display_name=name.value, onboarded=True)
         if ok:
             await shell.go("/protect")  # the lock is offered once, at the end of the welcome

@@ -17,6 +17,10 @@ async def build(shell) -> Screen:
             await shell.refresh()
             snack(page, _("Saved"))
 
+    async def switch_language(code: str):
+        if await shell.choose_language(code):  # the whole app redraws in the new language
+            snack(page, _("Saved"))
+
     theme = ft.SegmentedButton(
         selected=[s.theme],
         style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=14)),
@@ -28,7 +32,7 @@ async def build(shell) -> Screen:
     languages = ft.RadioGroup(
         value=s.language,
         content=ft.Column([ft.Radio(value=c, label=language_name(c)) for c in available_languages()], tight=True),
-        on_change=lambda e: page.run_task(save, language=e.control.value),
+        on_change=lambda e: page.run_task(switch_language, e.control.value),
     )
     name = ft.TextField(label=_("Your first name (optional)"), value=s.display_name or "", max_length=80,
                         capitalization=ft.TextCapitalization.WORDS, autocorrect=False,

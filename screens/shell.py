@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Callable
 
 import flet as ft
 
 from app.domain import Settings
 from app.errors import trace_without_text
-from app.i18n import _, set_device_locales, set_language
+from app.i18n import _, available_languages, is_rtl, language_for_device, set_device_locales, set_language
 from app.services import Services, StartResult, StartStatus
 from screens import entry, help as help_screen, journey, lock, messages, neutral, onboarding, problem, step
+from screens.steps import Saver
 from screens.frame import frame
 from screens.routes import DESTINATIONS, HELP, SUBPAGES
 from screens.theme import WIDE_LAYOUT, apply_theme
@@ -34,6 +36,8 @@ class Shell:
         self.start_result: StartResult | None = None
         self._base_route = "/today"
         self._country_override: str | None = None  # picked on the help screen before onboarding
+        self._language_choice: str | None = None  # picked on the welcome screen, before it can be saved
+        self.welcome: dict = {}  # what the welcome screen holds while it is redrawn (a typed name)
         self._wide = False
         self._drawn: str | None = None  # drawn by go() before the browser's route event arrives
         self.flash: dict | None = None  # a one-time note for the next screen (e.g. "Entry deleted, Undo")
@@ -55,6 +59,7 @@ class Shell:
         page.on_route_change = self._on_route_change
         page.on_view_pop = self._on_view_pop
         page.on_resize = self._on_resize
+        page.on_locale_change = self._on_locale_change
         self._watch_privacy()
         self._stop_sync_listening = self.services.sharing.listen(self._on_sync)
         self._wide = (page.width or 0) >= WIDE_LAYOUT
@@ -63,6 +68,7 @@ class Shell:
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
         self.reduce_motion = await self._read_reduce_motion()
+        self._speak(language_for_device(self.device_locales))  # until settings are read (or cannot be)
         self.start_result = await self.services.start()
         if self.start_result.status in (StartStatus.OK, StartStatus.LOCKED):
             await self.adopt(self.start_result.settings)  # locked: only the plain settings (theme, discreet)
@@ -94,11 +100,32 @@ class Shell:
             return False
         return bool(features.disable_animations or features.reduce_motion)
 
+    async def _on_locale_change(self, e) -> None:
+        """The device's languages changed: formats follow at once; so does the language before onboarding."""
+        self.device_locales = await self._read_device_locales()
+        set_device_locales(self.device_locales)
+        if self.start_result is not None:
+            await Saver.flush_all()
+            await self.adopt(self.settings)
+            await self.refresh()
+
     async def adopt(self, settings: Settings) -> None:
+        if not settings.onboarded:  # a first run speaks the device's language until the person picks one
+            settings = replace(settings, language=self._language_choice
+                               or language_for_device(self.device_locales))
         self.settings = settings
-        set_language(settings.language)
+        await self.services.use_language(self._speak(settings.language))
         apply_theme(self.page, settings.theme)
         self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
+
+    def _speak(self, language: str) -> str:
+        """Words, formats and layout direction in the language (English when it has no catalog)."""
+        language = set_language(language)
+        self.page.rtl = is_rtl(language)  # the whole layout mirrors for a right-to-left language
+        # Flutter's own words (a date picker, a dialog's "Dismiss") and its text direction follow too.
+        self.page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=[ft.Locale(code) for code in available_languages()], current_locale=ft.Locale(language))
+        return language
 
     def _landing_route(self) -> str:
         if self.start_result is None or self.start_result.status is not StartStatus.OK:
@@ -158,6 +185,19 @@ class Shell:
         self._country_override = code
         if self.settings.onboarded and await self.update_settings(country=code):
             self._country_override = None
+
+    async def choose_language(self, code: str) -> bool:
+        """Switch the whole app now, without a restart: words, formats, direction and content.
+        Half-typed words are saved as drafts first, so the redrawn screens bring them back."""
+        await Saver.flush_all()
+        if self.settings.onboarded:
+            if not await self.update_settings(language=code):
+                return False
+        else:
+            self._language_choice = code
+            await self.adopt(self.settings)
+        await self.refresh()
+        return True
 
     async def update_settings(self, **changes) -> bool:
         try:

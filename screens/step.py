@@ -7,7 +7,7 @@ import flet as ft
 from app.content import SAFETY_PLAN_STEP, check_for, notes_for, ordered_sections
 from app.crisis import INTERNATIONAL
 from app.errors import AppError
-from app.i18n import _, country_name, current_language, format_date
+from app.i18n import _, country_name, current_language, format_date, ngettext
 from screens import messages
 from screens import steps as kinds
 from screens.share_parts import share_switch
@@ -152,7 +152,9 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
     controls: list[ft.Control] = []
     if done and progress.completed_at:
         when = format_date(shell.services.clock.to_local(progress.completed_at).date())
-        text = (_("You have done this practice {count} times. Last time: {date}.").format(
+        text = (ngettext("You have done this practice {count} time. Last time: {date}.",
+                          "You have done this practice {count} times. Last time: {date}.",
+                          progress.completed_count).format(
                     count=progress.completed_count, date=when)
                 if step.repeatable and progress.completed_count > 1
                 else _("You finished this step on {date}.").format(date=when))

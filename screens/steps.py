@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Awaitable, Callable
 
 import flet as ft
 
 from app.debounce import Debouncer
 from app.domain import Step, WorksheetField
-from app.i18n import _
+from app.i18n import _, ngettext
 from screens import messages
 from screens.theme import TOUCH
 from screens.widgets import body, card, choice_button, heading, labelled, set_chosen, small
 
 SAVE_DELAY = 0.8  # seconds after the last keystroke
+
+
+_SAVERS: "weakref.WeakSet[Saver]" = weakref.WeakSet()
 
 
 class Saver:
@@ -24,6 +28,13 @@ class Saver:
         self.page, self._save = page, save
         self.status = small("")
         self._debounce = Debouncer(SAVE_DELAY, self._save_now)
+        _SAVERS.add(self)
+
+    @staticmethod
+    async def flush_all() -> None:
+        """Save every half-typed text now (before the whole app is redrawn, e.g. in another language)."""
+        for saver in list(_SAVERS):
+            await saver.flush()
 
     def changed(self) -> None:
         self.status.value = _("Saving…")
@@ -136,8 +147,9 @@ def worksheet(step: Step, values: dict, saver: Saver) -> list[ft.Control]:
         placed.append(ft.SegmentedButton(
             selected=[first], show_selected_icon=False, on_change=switch,
             style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14)),
-            segments=[ft.Segment(value="short", label=ft.Text(_("Short: {n} questions").format(n=len(short)))),
-                      ft.Segment(value="full", label=ft.Text(_("Full: {n} questions").format(
+            segments=[ft.Segment(value="short", label=ft.Text(ngettext("Short: {n} question", "Short: {n} questions",
+                                                                        len(short)).format(n=len(short)))),
+                      ft.Segment(value="full", label=ft.Text(ngettext("Full: {n} question", "Full: {n} questions", len(step.fields)).format(
                           n=len(step.fields))))]))
     return [*placed, *controls.values(), saver.status]
 
@@ -310,8 +322,10 @@ def quiz(step: Step) -> list[ft.Control]:
         area.controls.clear()
         if state["index"] >= len(step.cards):
             area.controls += [heading(_("All done"), level="section"),
-                              body(_("You matched the evidence on {right} of {total} cards. What matters is "
-                                     "what you take from the explanations.").format(
+                              body(ngettext("You matched the evidence on {right} of {total} card. What matters is "
+                                            "what you take from the explanations.",
+                                            "You matched the evidence on {right} of {total} cards. What matters is "
+                                            "what you take from the explanations.", len(step.cards)).format(
                                   right=state["right"], total=len(step.cards))),
                               ft.OutlinedButton(_("Go through the cards again"), height=TOUCH,
                                                 on_click=lambda e: restart())]

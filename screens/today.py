@@ -64,7 +64,8 @@ def _next_step_card(shell, suggestion) -> ft.Control:
     return card(
         heading(_("Your next step"), level="section"),
         body(lead, muted=True),
-        ft.Text(f"{state.journey.title}: {step.title}", weight=ft.FontWeight.W_600),
+        ft.Text(_("{journey}: {step}").format(journey=state.journey.title, step=step.title),
+                weight=ft.FontWeight.W_600),
         small(_("About {minutes} min").format(minutes=step.minutes)),
         ft.FilledTonalButton(_("Open next step"), icon=ft.Icons.PLAY_ARROW, height=48,
                              on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))

@@ -7,9 +7,8 @@ import datetime as dt
 
 import flet as ft
 import flet_charts as fch
-from babel.dates import get_day_names
 
-from app.i18n import _, current_language, format_date, format_day_month, format_number
+from app.i18n import _, first_weekday, format_date, format_day_month, format_number, ngettext, weekday_names
 from screens.labels import RESPONSES, mood_color, word
 from screens.widgets import Screen, body, card, heading, page_body, small
 
@@ -74,14 +73,16 @@ def mood_and_stress(series, days: int, today: dt.date) -> list[ft.Control]:
 def _mood_alt(series) -> str:
     low = min(series, key=lambda p: p.mood)
     high = max(series, key=lambda p: p.mood)
-    return _("Mood on {n} days: lowest {low} on {low_day}, highest {high} on {high_day}.").format(
+    return ngettext("Mood on {n} day: lowest {low} on {low_day}, highest {high} on {high_day}.",
+                    "Mood on {n} days: lowest {low} on {low_day}, highest {high} on {high_day}.", len(series)).format(
         n=len(series), low=format_number(low.mood), low_day=format_date(dt.date.fromisoformat(low.day)),
         high=format_number(high.mood), high_day=format_date(dt.date.fromisoformat(high.day)))
 
 
 def _stress_alt(points: list[tuple[int, float]]) -> str:
     stresses = [y for _x, y in points]
-    return _("Stress on {n} days, averaging {stress} out of 10.").format(
+    return ngettext("Stress on {n} day, averaging {stress} out of 10.",
+                    "Stress on {n} days, averaging {stress} out of 10.", len(stresses)).format(
         n=len(stresses), stress=format_number(round(sum(stresses) / len(stresses), 1)))
 
 
@@ -105,8 +106,8 @@ def use_chart(c) -> ft.Control:
 
 
 def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
-    weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(today.year, today.month)
-    names = get_day_names("abbreviated", locale=current_language())
+    weeks = calendar.Calendar(firstweekday=first_weekday()).monthdayscalendar(today.year, today.month)
+    names = weekday_names()  # the week starts where the locale starts it (Sunday in the US and Mexico)
     rows = [ft.Row([ft.Container(small(names[i]), width=40, alignment=ft.Alignment.CENTER) for i in range(7)],
                    spacing=4)]
     for week in weeks:

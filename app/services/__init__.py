@@ -107,6 +107,8 @@ class Services:
         self.crisis: CrisisDirectory | None = None
         self.crisis_error: str | None = None
         self.prompts: tuple[str, ...] = ()
+        self.content_language = "en"
+        self._libraries: dict[str, tuple] = {}  # language -> (library, prompts), each loaded once
         self.journal = JournalService(self._rt)
         self.checkins = CheckInService(self._rt)
         self.journeys = JourneyService(self._rt)
@@ -166,12 +168,22 @@ class Services:
         except ContentError as exc:
             self.crisis_error = exc.detail
             log.error("crisis lines not loaded: %s", exc.detail)
+        self._load_library(self.content_language)
+
+    def _load_library(self, language: str) -> None:
         try:
-            self._rt.library = load_library()
-            self.prompts = load_prompts()
+            if language not in self._libraries:
+                self._libraries[language] = (load_library(language), load_prompts(language))
+            (self._rt.library, self.prompts), self.content_language = self._libraries[language], language
+            self._rt.library_error = None
         except ContentError as exc:
             self._rt.library_error = exc.detail
             log.error("journeys not loaded: %s", exc.detail)
+
+    async def use_language(self, language: str) -> None:
+        """Journeys, prompts and safety notes in the person's language (English for a file not translated)."""
+        if language != self.content_language or self._rt.library is None:
+            await self._rt.thread.run(self._load_library, language)
 
     def _open(self, keystore: crypto.KeyStore | None = None) -> StartResult:
         """Open the store (with the key unwrapped in memory, after unlocking with a PIN)."""

@@ -11,7 +11,7 @@ from app import journeys as rules
 from app import summary_pdf, trends
 from app.crisis import CrisisDirectory
 from app.domain import JournalEntry, Library, Step
-from app.i18n import _, country_name, current_language
+from app.i18n import _, country_name, current_language, ngettext
 from app.services.exchange import ExportFile
 from app.runtime import Runtime
 from app.store import Store
@@ -46,7 +46,9 @@ def mood_sentence(points: list[trends.DayPoint]) -> str:
     if len(points) < 3:
         return _("Too few check-ins in these dates to say how things went.")
     mean, trend = trends.mean_and_trend(points)
-    return _("On the {days} days with a check-in, mood averaged {mean} out of 5, {trend}.").format(
+    return ngettext("On the {days} day with a check-in, mood averaged {mean} out of 5, {trend}.",
+                    "On the {days} days with a check-in, mood averaged {mean} out of 5, {trend}.",
+                    len(points)).format(
         days=len(points), mean=mean, trend=trend)
 
 

@@ -44,8 +44,8 @@ def start_app(tmp_path):
     """Start the app; the test may seed its data folder first."""
     started = []
 
-    def start(data_dir=None, *, now: str = E2E_NOW, tz: str = E2E_TZ):
-        app = AppProcess(data_dir or tmp_path / "data", now=now, tz=tz)
+    def start(data_dir=None, *, now: str = E2E_NOW, tz: str = E2E_TZ, env: dict | None = None):
+        app = AppProcess(data_dir or tmp_path / "data", now=now, tz=tz, env=env or {})
         app.data_dir.mkdir(parents=True, exist_ok=True)
         started.append(app)
         return app.start()

@@ -68,6 +68,7 @@ class AppProcess:
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
     started_in: float = 0.0
+    env: dict[str, str] = field(default_factory=dict)  # more environment (REGROUP_LOCALES_DIR for pseudo-locales)
 
     @property
     def url(self) -> str:
@@ -75,7 +76,7 @@ class AppProcess:
 
     def start(self, timeout: float = 60) -> "AppProcess":
         env = {**os.environ, "REGROUP_DATA_DIR": str(self.data_dir), "REGROUP_PORT": str(self.port),
-               "PYTHONUNBUFFERED": "1", CLOCK_ENV: self.now, "TZ": self.tz}
+               "PYTHONUNBUFFERED": "1", CLOCK_ENV: self.now, "TZ": self.tz, **self.env}
         self.log_path = self.data_dir.parent / f"app-{self.port}.log"
         began = time.monotonic()
         self.proc = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env,
