@@ -1,0 +1,99 @@
+"""Item 5: 50 devices in 10 families push 100-op batches for a fixed time, against the server on SQLite
+(one process), on PostgreSQL (two processes and Redis) and against the bare ceiling (issue 16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from server import db
+from tests.bench import servers
+
+FAMILIES, MEMBERS = 10, 5
+
+
+def _load(devices: list[dict], work: Path, seconds: float, warmup: float, cycle: bool = False) -> dict:
+    spec = work / "devices.json"
+    spec.write_text(json.dumps(devices))
+    now = db.iso(db.utcnow() - dt.timedelta(minutes=1))
+    bodies = 8 if cycle else max(4, int((warmup + seconds) * 10_000 / 100 / len(devices)) + 2)
+    out = subprocess.run([sys.executable, "-m", "tests.bench.load", "--devices", str(spec), "--seconds", str(seconds),
+                          "--warmup", str(warmup), "--bodies", str(bodies), "--now", now]
+                         + (["--cycle"] if cycle else []), cwd=servers.ROOT, capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median(runs: list[dict]) -> dict:
+    keys = ("ops_s", "rps", "p50_ms", "p99_ms")
+    merged = {k: statistics.median(r[k] for r in runs) for k in keys}
+    merged["runs"] = runs
+    return merged
+
+
+def measure(kind: str, work: Path, *, runs: int = 3, seconds: float = 8, warmup: float = 2,
+            profile: str | None = None) -> dict:
+    """kind: sqlite, postgres or bare. Median of `runs` loads (each a fixed time after a warm-up)."""
+    log = work / f"{kind}.log"
+    procs = []
+    with (servers.pg_database() if kind == "postgres" else _nothing()) as pg_url:
+        try:
+            if kind == "bare":
+                url, proc = servers.start_bare(log)
+                procs.append(proc)
+                devices = [{"url": url, "token": "x", "device_id": f"d{i}"} for i in range(FAMILIES * MEMBERS)]
+            else:
+                env = servers.server_env(work / kind, pg_url, servers.REDIS if kind == "postgres" else None)
+                if kind == "postgres":  # both processes start on a migrated database
+                    subprocess.run([sys.executable, "-m", "server", "migrate"], cwd=servers.ROOT, env=env,
+                                   check=True, capture_output=True)
+                urls = []
+                for _ in range(2 if kind == "postgres" else 1):
+                    url, proc = servers.start_server(env, log)
+                    urls.append(url)
+                    procs.append(proc)
+                devices = servers.populate(env, urls, FAMILIES, MEMBERS)
+            spy = _profile(procs[0], profile) if profile else None
+            results = [_load(devices, work, seconds, warmup, cycle=kind == "bare") for _ in range(runs)]
+            if spy:
+                spy.wait(timeout=120)
+            return _median(results)
+        finally:
+            servers.stop(procs)
+
+
+def _profile(proc: subprocess.Popen, into: str) -> subprocess.Popen:
+    return subprocess.Popen(["py-spy", "record", "-p", str(proc.pid), "-o", into, "-f", "speedscope",
+                             "--duration", "25", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def main() -> None:
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kinds", nargs="*", default=["sqlite", "postgres", "bare"])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--profile", help="py-spy output file (the first server process)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.kinds:
+            r = measure(kind, Path(tmp), runs=args.runs, seconds=args.seconds, profile=args.profile)
+            print(kind, json.dumps({k: v for k, v in r.items() if k != "runs"}),
+                  [x["statuses"] for x in r["runs"]], flush=True)
+
+
+if __name__ == "__main__":
+    main()
