@@ -1,20 +1,20 @@
 """The device's side of SYNC.md: pair, push, pull, unpair, and the erasure of a member's shared records.
 
 Every query is scoped by the family (and member) of the caller. A push is applied in one transaction
-under the family's row lock, each op in its own savepoint together with its op_id, its result and the
-next seq of the family's counter. The specialist's writes live in `server.admin`.
+under the family's row lock: each op with its op_id, its result and the next seq of the family's counter. The specialist's writes live in `server.admin`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from server import db, queries
@@ -117,65 +117,97 @@ def _result(op_id, status, version=None, seq=None, error=None) -> dict:
 
 
 def push(engine: Engine, device: Device, raw_ops: list[dict]) -> list[dict]:
-    """Apply a batch in one transaction, each op under its own savepoint; raises NoLongerPaired once the device
-    or family is gone. The family's row is locked first, so the batch's seqs are gap-free and in commit order
-    and pushes never deadlock on each other; a batch that lost a race runs again from the start."""
+    """Apply a batch in one transaction; raises NoLongerPaired once the device or family is gone. The family's
+    row is locked first, so the batch's seqs are gap-free and in commit order and pushes never deadlock on each
+    other; a batch that lost a race runs again from the start, so its results are those of what committed."""
     def work(conn):
         batch = _Batch(conn, device, raw_ops)
-        results = [batch.apply(raw) for raw in raw_ops]
-        batch.finish()
+        results = [_apply(batch, raw["op_id"], parsed) for raw, parsed in zip(raw_ops, batch.parsed)]
+        batch.write()
         return results
     return db.retrying(engine, work)
 
 
+_INSERT_OP, _INSERT_CHANGE, _INSERT_RECORD = insert(db.ops), insert(db.changes), insert(db.records)
+_INSERT_REVISION = insert(db.revisions)
+_UPDATE_RECORD = update(db.records).where(db.records.c.family_id == bindparam("k_family"),
+                                          db.records.c.entity_id == bindparam("k_entity"))
+_DELETE_REVISIONS = delete(db.revisions).where(db.revisions.c.family_id == bindparam("k_family"),
+                                               db.revisions.c.entity_id == bindparam("k_entity"))
+_RECORD_VALUES = ("version", "seq", "data", "hlc", "deleted", "tomb_kind", "device_id", "updated_at")
+
+
 class _Batch:
     """One push's transaction. Under the family's row lock nobody else writes the family's ops, records or
-    counter, so the ops and records the batch names are read in two queries, the counter is kept here and
-    written back once, and each op's writes go in its own savepoint (an op that fails leaves no trace)."""
+    counter: the ops and records the batch names are read in two queries, each op is decided in memory in
+    order (a later op of the batch sees what an earlier one did), and the writes go out at the end, a few
+    statements for the whole batch. An op writes nothing that could fail on its own, so one failure fails
+    the batch, whose results are then never sent: per-op results and idempotency stay exact."""
 
     def __init__(self, conn: Connection, device: Device, raw_ops: list[dict]):
         self.conn, self.device, fam = conn, device, device.family_id
         self.first_seq = self.seq = db.lock_family(conn, fam)
         _still_paired(conn, device)
+        self.now = db.now()
         self.parsed: list[Op | Rejected] = []
         for raw in raw_ops:
             try:
                 self.parsed.append(parse_op(raw))
             except Rejected as rej:
                 self.parsed.append(rej)
-        self.done: dict[str, dict] = {}
         op_ids = list(dict.fromkeys(raw["op_id"] for raw in raw_ops))
-        for row in conn.execute(select(db.ops).where(db.ops.c.family_id == fam, db.ops.c.op_id.in_(op_ids))).mappings():
-            self.done[row["op_id"]] = dict(row)
+        self.done = {row["op_id"]: dict(row) for row in conn.execute(
+            select(db.ops).where(db.ops.c.family_id == fam, db.ops.c.op_id.in_(op_ids))).mappings()}
         entity_ids = list(dict.fromkeys(op.entity_id for op in self.parsed if isinstance(op, Op)))
         self.records: dict[str, dict | None] = dict.fromkeys(entity_ids)
         if entity_ids:
             for row in conn.execute(select(db.records).where(db.records.c.family_id == fam,
                                                              db.records.c.entity_id.in_(entity_ids))).mappings():
                 self.records[row["entity_id"]] = dict(row)
-        self.index = 0
+        self.new_records: dict[str, dict] = {}   # entity_id -> the row to insert (its latest values)
+        self.changed_records: dict[str, dict] = {}  # entity_id -> the values to set on a stored row
+        self.revisions: list[tuple[str, dict]] = []  # ("insert", row) or ("delete", key), in the ops' order
+        self.changes: list[dict] = []
+        self.ops: list[dict] = []
 
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
 
-    def apply(self, raw: dict) -> dict:
-        parsed, self.index = self.parsed[self.index], self.index + 1
-        seq_before = self.seq
-        savepoint = self.conn.begin_nested()
-        try:
-            result = _apply(self, raw["op_id"], parsed)
-        except BaseException:
-            savepoint.rollback()
-            self.seq = seq_before
-            raise
-        savepoint.commit()
-        return result
+    def set_record(self, op: Op, values: dict) -> None:
+        """The record's new state (values: _RECORD_VALUES), seen by the batch's later ops and written at the end."""
+        rec = self.records[op.entity_id]
+        if rec is None or op.entity_id in self.new_records:
+            row = {**(rec or dict(family_id=self.device.family_id, entity_id=op.entity_id, entity=op.entity,
+                                  member_id=self.device.member_id)), **values}
+            self.new_records[op.entity_id] = row
+        else:
+            row = {**rec, **values}
+            self.changed_records[op.entity_id] = {k: row[k] for k in _RECORD_VALUES}
+        self.records[op.entity_id] = row
 
-    def finish(self) -> None:
+    def keep_revision(self, entity_id: str, version: int, data: str, hlc: str | None) -> None:
+        self.revisions.append(("insert", dict(family_id=self.device.family_id, entity_id=entity_id, version=version,
+                                              data=data, hlc=hlc, created_at=self.now)))
+
+    def drop_revisions(self, entity_id: str) -> None:
+        self.revisions.append(("delete", dict(k_family=self.device.family_id, k_entity=entity_id)))
+
+    def write(self) -> None:
+        conn, fam = self.conn, self.device.family_id
+        for kind, run in itertools.groupby(self.revisions, key=lambda r: r[0]):
+            conn.execute(_INSERT_REVISION if kind == "insert" else _DELETE_REVISIONS, [r[1] for r in run])
+        if self.new_records:
+            conn.execute(_INSERT_RECORD, list(self.new_records.values()))
+        if self.changed_records:
+            conn.execute(_UPDATE_RECORD, [{**v, "k_family": fam, "k_entity": k}
+                                          for k, v in self.changed_records.items()])
+        if self.changes:
+            conn.execute(_INSERT_CHANGE, self.changes)
+        if self.ops:
+            conn.execute(_INSERT_OP, self.ops)
         if self.seq != self.first_seq:
-            self.conn.execute(update(db.families).where(db.families.c.id == self.device.family_id)
-                              .values(latest_seq=self.seq))
+            conn.execute(update(db.families).where(db.families.c.id == fam).values(latest_seq=self.seq))
 
 
 def _apply(batch: _Batch, op_id: str, parsed: Op | Rejected) -> dict:
@@ -196,7 +228,7 @@ def _apply(batch: _Batch, op_id: str, parsed: Op | Rejected) -> dict:
     row = dict(family_id=device.family_id, op_id=op_id, member_id=device.member_id, status=result["status"],
                version=result["version"], seq=result["seq"],
                error=json.dumps(result["error"]) if result["error"] else None)
-    batch.conn.execute(insert(db.ops).values(**row))
+    batch.ops.append(row)
     batch.done[op_id] = row
     return result
 
@@ -231,11 +263,8 @@ def _apply_valid(batch: _Batch, op: Op) -> dict:
     data = json.dumps(op.data, ensure_ascii=False)
     if rec is None:
         seq = batch.next_seq()
-        row = dict(family_id=device.family_id, entity_id=op.entity_id, entity=op.entity, member_id=device.member_id,
-                   device_id=device.id, version=1, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
-                   updated_at=db.now())
-        batch.conn.execute(insert(db.records).values(**row))
-        batch.records[op.entity_id] = row
+        batch.set_record(op, dict(version=1, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
+                                  device_id=device.id, updated_at=batch.now))
         _log_up(batch, op, 1, seq)
         return _result(op.op_id, "applied", 1, seq)
     if rec["deleted"] or op.base_version == rec["version"]:
@@ -244,13 +273,8 @@ def _apply_valid(batch: _Batch, op: Op) -> dict:
     now_dt = db.utcnow()
     if hlc_key(op.hlc, now_dt) > hlc_key(rec["hlc"] or op.hlc, now_dt):
         return _replace(batch, op, rec, data, "conflict")
-    _keep_revision(batch.conn, device.family_id, op.entity_id, rec["version"], data, op.hlc)
+    batch.keep_revision(op.entity_id, rec["version"], data, op.hlc)
     return _result(op.op_id, "conflict", rec["version"], rec["seq"])
-
-
-def _keep_revision(conn, family_id, entity_id, version, data, hlc) -> None:
-    conn.execute(insert(db.revisions).values(family_id=family_id, entity_id=entity_id, version=version,
-                                             data=data, hlc=hlc, created_at=db.now()))
 
 
 def _replace(batch, op, rec, data, status) -> dict:
@@ -258,13 +282,10 @@ def _replace(batch, op, rec, data, status) -> dict:
     write that won a conflict never vanishes under a later edit from the phone that lost it."""
     device = batch.device
     if not rec["deleted"] and (status == "conflict" or rec["device_id"] != device.id):
-        _keep_revision(batch.conn, device.family_id, op.entity_id, rec["version"], rec["data"], rec["hlc"])
+        batch.keep_revision(op.entity_id, rec["version"], rec["data"], rec["hlc"])
     seq, version = batch.next_seq(), rec["version"] + 1
-    values = dict(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
-                  device_id=device.id, updated_at=db.now())
-    batch.conn.execute(update(db.records).where(db.records.c.family_id == device.family_id,
-                                                db.records.c.entity_id == op.entity_id).values(**values))
-    batch.records[op.entity_id] = {**rec, **values}
+    batch.set_record(op, dict(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
+                              device_id=device.id, updated_at=batch.now))
     _log_up(batch, op, version, seq)
     return _result(op.op_id, status, version, seq)
 
@@ -275,23 +296,13 @@ FINAL = ("delete", "erased")  # tombstones nothing changes again (a revoke can b
 def _tombstone(batch, op, rec, kind) -> dict:
     """Delete or revoke: erase content and revisions, leave a tombstone. A delete or erasure is final:
     a later delete or revoke of it, or a second revoke, changes nothing and answers the tombstone."""
-    device, conn = batch.device, batch.conn
-    fam = device.family_id
     if rec is not None and rec["deleted"] and (rec["tomb_kind"] in FINAL or kind == rec["tomb_kind"]):
         return _result(op.op_id, "applied", rec["version"], rec["seq"])
     seq = batch.next_seq()
     version = (rec["version"] + 1) if rec else 1
-    conn.execute(delete(db.revisions).where(db.revisions.c.family_id == fam, db.revisions.c.entity_id == op.entity_id))
-    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc,
-                  device_id=device.id)
-    if rec:
-        conn.execute(update(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
-                     .values(**values))
-        batch.records[op.entity_id] = {**rec, **values}
-    else:
-        row = dict(family_id=fam, entity_id=op.entity_id, entity=op.entity, member_id=device.member_id, **values)
-        conn.execute(insert(db.records).values(**row))
-        batch.records[op.entity_id] = row
+    batch.drop_revisions(op.entity_id)
+    batch.set_record(op, dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, hlc=op.hlc,
+                              device_id=batch.device.id, updated_at=batch.now))
     _log_up(batch, op, version, seq, deleted=True)
     return _result(op.op_id, "applied", version, seq)
 
@@ -299,10 +310,9 @@ def _tombstone(batch, op, rec, kind) -> dict:
 def _log_up(batch, op, version, seq, deleted=False) -> None:
     """An up change in the log: which record moved to which version; never its content (DESIGN.md)."""
     device = batch.device
-    batch.conn.execute(insert(db.changes).values(family_id=device.family_id, seq=seq, direction="up",
-                                                 entity=op.entity, entity_id=op.entity_id, version=version,
-                                                 deleted=deleted, data=None, member_id=device.member_id,
-                                                 created_at=db.now()))
+    batch.changes.append(dict(family_id=device.family_id, seq=seq, direction="up", entity=op.entity,
+                              entity_id=op.entity_id, version=version, deleted=deleted, data=None,
+                              member_id=device.member_id, created_at=batch.now))
 
 
 # --- pull -------------------------------------------------------------------------------
