@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import statistics
 import time
 import uuid
@@ -49,14 +50,31 @@ def make_op(rng: random.Random, device_id: str, counter: int, now: str) -> dict:
             "base_version": 0, "hlc": f"{now}-{counter:04d}-{device_id}", "data": data}
 
 
+PLACE = re.compile(r"@(\d{3})([OEC])@")
+
+
 def make_bodies(device_id: str, count: int, seed: int, now: str) -> list[bytes]:
-    rng, counter, bodies = random.Random(seed), 0, []
-    for _ in range(count):
+    """count batches of new records. Three batches' worth of records are made, then each body takes one of
+    them with fresh op ids, entity ids and hlc counters (cheap: the generator must not need the CPU the
+    server is measured with)."""
+    rng, shapes = random.Random(seed), []
+    for _ in range(min(count, 3)):
         ops = []
-        for _ in range(OPS_PER_BATCH):
-            counter += 1
-            ops.append(make_op(rng, device_id, counter, now))
-        bodies.append(json.dumps({"ops": ops}, ensure_ascii=False).encode())
+        for k in range(OPS_PER_BATCH):
+            op = make_op(rng, device_id, 0, now)
+            op.update(op_id=f"@{k:03d}O@", entity_id=f"@{k:03d}E@", hlc=f"{now}-@{k:03d}C@-{device_id}")
+            ops.append(op)
+        shapes.append(json.dumps({"ops": ops}, ensure_ascii=False))
+    run, bodies = uuid.uuid4().hex, []
+    for b in range(count):
+        def fill(m: re.Match, b=b) -> str:
+            k, what = int(m.group(1)), m.group(2)
+            if what == "O":
+                return f"{run}-{b}-{k}"
+            if what == "E":
+                return f"{run[:8]}-{run[8:12]}-{run[12:16]}-{b:04x}-{k:012x}"
+            return f"{b * OPS_PER_BATCH + k + 1:04d}"
+        bodies.append(PLACE.sub(fill, shapes[b % len(shapes)]).encode())
     return bodies
 
 
@@ -69,10 +87,10 @@ async def run(devices: list[dict], seconds: float, warmup: float, bodies_each: i
                for url in {d["url"] for d in devices}}
     start = time.perf_counter() + 0.2
     measure_from, stop = start + warmup, start + warmup + seconds
-    latencies, ops, statuses, ran_out = [], 0, {}, 0
+    latencies, ops, statuses, ran_out, every_op = [], 0, {}, 0, 0
 
     async def device(d: dict, pool: list[bytes]) -> None:
-        nonlocal ops, ran_out
+        nonlocal ops, ran_out, every_op
         client, headers = clients[d["url"]], {"Authorization": f"Bearer {d['token']}", "Regroup-Protocol": "1",
                                               "Content-Type": "application/json"}
         await asyncio.sleep(max(0.0, start - time.perf_counter()))
@@ -84,6 +102,8 @@ async def run(devices: list[dict], seconds: float, warmup: float, bodies_each: i
                 return
             r = await client.post("/api/v1/sync/push", content=body, headers=headers)
             done = time.perf_counter()
+            if r.status_code == 200:
+                every_op += OPS_PER_BATCH
             if measure_from <= done <= stop:
                 statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
                 latencies.append((done - sent) * 1000)
@@ -99,7 +119,8 @@ async def run(devices: list[dict], seconds: float, warmup: float, bodies_each: i
     return {"ops_s": round(ops / seconds, 1), "rps": round(ok / seconds, 1), "p50_ms": round(q[49], 1),
             "p99_ms": round(q[98], 1), "statuses": {str(k): v for k, v in statuses.items()},
             "devices": len(devices), "seconds": seconds, "bodies_made_s": round(made_s, 2),
-            "devices_out_of_bodies": ran_out}
+            "devices_out_of_bodies": ran_out,
+            "ops_all": every_op}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,8 +30,18 @@ def _load(devices: list[dict], work: Path, seconds: float, warmup: float, cycle:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (all their threads), from /proc."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _median(runs: list[dict]) -> dict:
-    keys = ("ops_s", "rps", "p50_ms", "p99_ms")
+    keys = ("ops_s", "rps", "p50_ms", "p99_ms", "ops_per_cpu_s", "requests_per_cpu_s")
     merged = {k: statistics.median(r[k] for r in runs) for k in keys}
     merged["runs"] = runs
     return merged
@@ -59,7 +70,17 @@ def measure(kind: str, work: Path, *, runs: int = 3, seconds: float = 8, warmup:
                     procs.append(proc)
                 devices = servers.populate(env, urls, FAMILIES, MEMBERS)
             spy = _profile(procs[0], profile) if profile else None
-            results = [_load(devices, work, seconds, warmup, cycle=kind == "bare") for _ in range(runs)]
+            results = []
+            for _ in range(runs):
+                cpu_before = cpu_seconds([p.pid for p in procs])
+                r = _load(devices, work, seconds, warmup, cycle=kind == "bare")
+                r["server_cpu_s"] = round(cpu_seconds([p.pid for p in procs]) - cpu_before, 2)
+                # Load-independent: what one core of the server's own processes got done (PostgreSQL's and
+                # Redis's own CPU not counted)
+                r["ops_per_cpu_s"] = round(r["ops_all"] / r["server_cpu_s"], 1) if r["server_cpu_s"] else None
+                r["requests_per_cpu_s"] = round(r["ops_all"] / 100 / r["server_cpu_s"], 1) if r["server_cpu_s"] \
+                    else None
+                results.append(r)
             if spy:
                 spy.wait(timeout=120)
             return _median(results)
