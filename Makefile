@@ -45,7 +45,7 @@ server: $(STAMP)
 
 # Issue 16's figures against baselines measured in the same run (about 10 minutes on 2 cores): a table, and
 # .bench/results.json. Needs the local PostgreSQL and Redis for the two-process load. ONLY=data10y,pin,... narrows it.
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	$(PY) -m tests.bench $(if $(ONLY),--only $(ONLY))
 
 # Mutation testing of the server's auth, sessions, sync, validation and rate limits (mutmut; outside CI,
