@@ -47,8 +47,7 @@ def _median(runs: list[dict]) -> dict:
     return merged
 
 
-def measure(kind: str, work: Path, *, runs: int = 3, seconds: float = 8, warmup: float = 2,
-            profile: str | None = None) -> dict:
+def measure(kind: str, work: Path, *, runs: int = 3, seconds: float = 8, warmup: float = 2) -> dict:
     """kind: sqlite, postgres or bare. Median of `runs` loads (each a fixed time after a warm-up)."""
     log = work / f"{kind}.log"
     procs = []
@@ -69,7 +68,6 @@ def measure(kind: str, work: Path, *, runs: int = 3, seconds: float = 8, warmup:
                     urls.append(url)
                     procs.append(proc)
                 devices = servers.populate(env, urls, FAMILIES, MEMBERS)
-            spy = _profile(procs[0], profile) if profile else None
             results = []
             for _ in range(runs):
                 cpu_before = cpu_seconds([p.pid for p in procs])
@@ -81,16 +79,9 @@ def measure(kind: str, work: Path, *, runs: int = 3, seconds: float = 8, warmup:
                 r["requests_per_cpu_s"] = round(r["ops_all"] / 100 / r["server_cpu_s"], 1) if r["server_cpu_s"] \
                     else None
                 results.append(r)
-            if spy:
-                spy.wait(timeout=120)
             return _median(results)
         finally:
             servers.stop(procs)
-
-
-def _profile(proc: subprocess.Popen, into: str) -> subprocess.Popen:
-    return subprocess.Popen(["py-spy", "record", "-p", str(proc.pid), "-o", into, "-f", "speedscope",
-                             "--duration", "25", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class _nothing:
@@ -107,11 +98,10 @@ def main() -> None:
     parser.add_argument("kinds", nargs="*", default=["sqlite", "postgres", "bare"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--profile", help="py-spy output file (the first server process)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.kinds:
-            r = measure(kind, Path(tmp), runs=args.runs, seconds=args.seconds, profile=args.profile)
+            r = measure(kind, Path(tmp), runs=args.runs, seconds=args.seconds)
             print(kind, json.dumps({k: v for k, v in r.items() if k != "runs"}),
                   [x["statuses"] for x in r["runs"]], flush=True)
 
