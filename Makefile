@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-unit test-e2e test-deep server mutants chromium i18n messages messages-todo clean help
+.PHONY: run test test-unit test-e2e test-deep server bench mutants chromium i18n messages messages-todo clean help
 
 help:
 	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
@@ -42,6 +42,11 @@ test-deep: $(STAMP)
 
 server: $(STAMP)
 	$(PY) -m server serve
+
+# Issue 16's figures against baselines measured in the same run (about 10 minutes on 2 cores): a table, and
+# .bench/results.json. Needs the local PostgreSQL and Redis for the two-process load. ONLY=data10y,pin,... narrows it.
+bench: $(STAMP) chromium
+	$(PY) -m tests.bench $(if $(ONLY),--only $(ONLY))
 
 # Mutation testing of the server's auth, sessions, sync, validation and rate limits (mutmut; outside CI,
 # hours for every mutant on two cores). ONLY narrows it: make mutants ONLY='server.auth.* server.accounts.*'

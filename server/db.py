@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, MetaData, PrimaryKeyConstraint, String,
-                        Table, Text, create_engine, event, false, insert, inspect, text, update)
+                        Table, Text, create_engine, event, false, insert, inspect, select, text, update)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -212,6 +212,15 @@ def next_seq(conn: Connection, family_id: str) -> int:
     seq = conn.execute(update(families).where(families.c.id == family_id)
                        .values(latest_seq=families.c.latest_seq + 1)
                        .returning(families.c.latest_seq)).scalar()
+    if seq is None:
+        raise NoLongerPaired(family_id)
+    return seq
+
+
+def lock_family(conn: Connection, family_id: str) -> int:
+    """Lock the family's row for the rest of the transaction and read its counter: a push batch then numbers
+    its own changes and writes the counter back once (a write lock on SQLite already, BEGIN IMMEDIATE)."""
+    seq = conn.execute(select(families.c.latest_seq).where(families.c.id == family_id).with_for_update()).scalar()
     if seq is None:
         raise NoLongerPaired(family_id)
     return seq

@@ -1,20 +1,20 @@
 """The device's side of SYNC.md: pair, push, pull, unpair, and the erasure of a member's shared records.
 
-Every query is scoped by the family (and member) of the caller. Each op is applied in its own
-transaction together with its op_id, its result and the next seq of the family's counter. The
-specialist's writes live in `server.admin`.
+Every query is scoped by the family (and member) of the caller. A push is applied in one transaction
+under the family's row lock: each op with its op_id, its result and the next seq of the family's counter. The specialist's writes live in `server.admin`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from server import db, queries
@@ -116,29 +116,103 @@ def _result(op_id, status, version=None, seq=None, error=None) -> dict:
     return {"op_id": op_id, "status": status, "version": version, "seq": seq, "error": error}
 
 
-def _store_result(conn, device: Device, result: dict) -> dict:
-    conn.execute(insert(db.ops).values(family_id=device.family_id, op_id=result["op_id"], member_id=device.member_id,
-                                       status=result["status"], version=result["version"], seq=result["seq"],
-                                       error=json.dumps(result["error"]) if result["error"] else None))
-    return result
-
-
 def push(engine: Engine, device: Device, raw_ops: list[dict]) -> list[dict]:
-    """Apply each op in its own transaction; raises NoLongerPaired once the device or family is gone."""
-    results = []
-    for i, raw in enumerate(raw_ops):
-        touch = device if i == 0 else Device(device.id, device.family_id, device.member_id)
+    """Apply a batch in one transaction; raises NoLongerPaired once the device or family is gone. The family's
+    row is locked first, so the batch's seqs are gap-free and in commit order and pushes never deadlock on each
+    other; a batch that lost a race runs again from the start, so its results are those of what committed."""
+    def work(conn):
+        batch = _Batch(conn, device, raw_ops)
+        results = [_apply(batch, raw["op_id"], parsed) for raw, parsed in zip(raw_ops, batch.parsed)]
+        batch.write()
+        return results
+    return db.retrying(engine, work)
 
-        def work(conn, raw=raw, touch=touch):
-            _still_paired(conn, touch)
-            return _apply(conn, device, raw["op_id"], raw)
-        results.append(db.retrying(engine, work))
-    return results
+
+_INSERT_OP, _INSERT_CHANGE, _INSERT_RECORD = insert(db.ops), insert(db.changes), insert(db.records)
+_INSERT_REVISION = insert(db.revisions)
+_UPDATE_RECORD = update(db.records).where(db.records.c.family_id == bindparam("k_family"),
+                                          db.records.c.entity_id == bindparam("k_entity"))
+_DELETE_REVISIONS = delete(db.revisions).where(db.revisions.c.family_id == bindparam("k_family"),
+                                               db.revisions.c.entity_id == bindparam("k_entity"))
+_RECORD_VALUES = ("version", "seq", "data", "hlc", "deleted", "tomb_kind", "device_id", "updated_at")
 
 
-def _apply(conn: Connection, device: Device, op_id: str, raw: dict) -> dict:
-    fam = device.family_id
-    done = conn.execute(select(db.ops).where(db.ops.c.family_id == fam, db.ops.c.op_id == op_id)).mappings().first()
+class _Batch:
+    """One push's transaction. Under the family's row lock nobody else writes the family's ops, records or
+    counter: the ops and records the batch names are read in two queries, each op is decided in memory in
+    order (a later op of the batch sees what an earlier one did), and the writes go out at the end, a few
+    statements for the whole batch. An op writes nothing that could fail on its own, so one failure fails
+    the batch, whose results are then never sent: per-op results and idempotency stay exact."""
+
+    def __init__(self, conn: Connection, device: Device, raw_ops: list[dict]):
+        self.conn, self.device, fam = conn, device, device.family_id
+        self.first_seq = self.seq = db.lock_family(conn, fam)
+        _still_paired(conn, device)
+        self.now = db.now()
+        self.parsed: list[Op | Rejected] = []
+        for raw in raw_ops:
+            try:
+                self.parsed.append(parse_op(raw))
+            except Rejected as rej:
+                self.parsed.append(rej)
+        op_ids = list(dict.fromkeys(raw["op_id"] for raw in raw_ops))
+        self.done = {row["op_id"]: dict(row) for row in conn.execute(
+            select(db.ops).where(db.ops.c.family_id == fam, db.ops.c.op_id.in_(op_ids))).mappings()}
+        entity_ids = list(dict.fromkeys(op.entity_id for op in self.parsed if isinstance(op, Op)))
+        self.records: dict[str, dict | None] = dict.fromkeys(entity_ids)
+        if entity_ids:
+            for row in conn.execute(select(db.records).where(db.records.c.family_id == fam,
+                                                             db.records.c.entity_id.in_(entity_ids))).mappings():
+                self.records[row["entity_id"]] = dict(row)
+        self.new_records: dict[str, dict] = {}   # entity_id -> the row to insert (its latest values)
+        self.changed_records: dict[str, dict] = {}  # entity_id -> the values to set on a stored row
+        self.revisions: list[tuple[str, dict]] = []  # ("insert", row) or ("delete", key), in the ops' order
+        self.changes: list[dict] = []
+        self.ops: list[dict] = []
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def set_record(self, op: Op, values: dict) -> None:
+        """The record's new state (values: _RECORD_VALUES), seen by the batch's later ops and written at the end."""
+        rec = self.records[op.entity_id]
+        if rec is None or op.entity_id in self.new_records:
+            row = {**(rec or dict(family_id=self.device.family_id, entity_id=op.entity_id, entity=op.entity,
+                                  member_id=self.device.member_id)), **values}
+            self.new_records[op.entity_id] = row
+        else:
+            row = {**rec, **values}
+            self.changed_records[op.entity_id] = {k: row[k] for k in _RECORD_VALUES}
+        self.records[op.entity_id] = row
+
+    def keep_revision(self, entity_id: str, version: int, data: str, hlc: str | None) -> None:
+        self.revisions.append(("insert", dict(family_id=self.device.family_id, entity_id=entity_id, version=version,
+                                              data=data, hlc=hlc, created_at=self.now)))
+
+    def drop_revisions(self, entity_id: str) -> None:
+        self.revisions.append(("delete", dict(k_family=self.device.family_id, k_entity=entity_id)))
+
+    def write(self) -> None:
+        conn, fam = self.conn, self.device.family_id
+        for kind, run in itertools.groupby(self.revisions, key=lambda r: r[0]):
+            conn.execute(_INSERT_REVISION if kind == "insert" else _DELETE_REVISIONS, [r[1] for r in run])
+        if self.new_records:
+            conn.execute(_INSERT_RECORD, list(self.new_records.values()))
+        if self.changed_records:
+            conn.execute(_UPDATE_RECORD, [{**v, "k_family": fam, "k_entity": k}
+                                          for k, v in self.changed_records.items()])
+        if self.changes:
+            conn.execute(_INSERT_CHANGE, self.changes)
+        if self.ops:
+            conn.execute(_INSERT_OP, self.ops)
+        if self.seq != self.first_seq:
+            conn.execute(update(db.families).where(db.families.c.id == fam).values(latest_seq=self.seq))
+
+
+def _apply(batch: _Batch, op_id: str, parsed: Op | Rejected) -> dict:
+    device = batch.device
+    done = batch.done.get(op_id)
     if done is not None:
         if done["member_id"] != device.member_id:
             return _result(op_id, "rejected", error={"code": "op_id_taken", "field": "op_id",
@@ -146,10 +220,17 @@ def _apply(conn: Connection, device: Device, op_id: str, raw: dict) -> dict:
         first = _result(op_id, done["status"], done["version"], done["seq"], _stored_error(done["error"]))
         return first if done["status"] == "rejected" else {**first, "status": "duplicate"}
     try:
-        op = parse_op(raw)
-        return _store_result(conn, device, _apply_valid(conn, device, op))
+        if isinstance(parsed, Rejected):
+            raise parsed
+        result = _apply_valid(batch, parsed)
     except Rejected as rej:
-        return _store_result(conn, device, _result(op_id, "rejected", error=rej.as_dict()))
+        result = _result(op_id, "rejected", error=rej.as_dict())
+    row = dict(family_id=device.family_id, op_id=op_id, member_id=device.member_id, status=result["status"],
+               version=result["version"], seq=result["seq"],
+               error=json.dumps(result["error"]) if result["error"] else None)
+    batch.ops.append(row)
+    batch.done[op_id] = row
+    return result
 
 
 def _stored_error(stored: str | None) -> dict | None:
@@ -161,17 +242,16 @@ def _stored_error(stored: str | None) -> dict | None:
             "detail": printable(error.get("detail") or "")}
 
 
-def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
-    fam = device.family_id
-    rec = conn.execute(select(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
-                       .with_for_update()).mappings().first()
+def _apply_valid(batch: _Batch, op: Op) -> dict:
+    device = batch.device
+    rec = batch.records[op.entity_id]
     if rec is not None:
         if rec["member_id"] != device.member_id:
             raise Rejected("not_owner", "entity_id", "this record belongs to another member")
         if rec["entity"] != op.entity:
             raise Rejected("invalid_value", "entity", "differs from the stored record's entity")
     if op.kind in ("delete", "revoke"):
-        return _tombstone(conn, device, op, rec, op.kind)
+        return _tombstone(batch, op, rec, op.kind)
     if rec is not None and rec["deleted"]:
         kind = rec["tomb_kind"]
         if kind == "delete":
@@ -181,71 +261,58 @@ def _apply_valid(conn: Connection, device: Device, op: Op) -> dict:
         if op.base_version != rec["version"]:
             raise Rejected("revoked", "base_version", "sharing was stopped; share it again from this device")
     data = json.dumps(op.data, ensure_ascii=False)
-    now_dt = db.utcnow()
     if rec is None:
-        seq = db.next_seq(conn, fam)
-        conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
-                                               member_id=device.member_id, device_id=device.id, version=1,
-                                               seq=seq, data=data, hlc=op.hlc, updated_at=db.now()))
-        _log_up(conn, device, op, 1, seq)
+        seq = batch.next_seq()
+        batch.set_record(op, dict(version=1, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
+                                  device_id=device.id, updated_at=batch.now))
+        _log_up(batch, op, 1, seq)
         return _result(op.op_id, "applied", 1, seq)
     if rec["deleted"] or op.base_version == rec["version"]:
-        return _replace(conn, device, op, rec, data, "applied")
+        return _replace(batch, op, rec, data, "applied")
     # Stale base: two devices of one member wrote the same record. Later hlc wins; nothing is dropped.
+    now_dt = db.utcnow()
     if hlc_key(op.hlc, now_dt) > hlc_key(rec["hlc"] or op.hlc, now_dt):
-        return _replace(conn, device, op, rec, data, "conflict")
-    _keep_revision(conn, fam, op.entity_id, rec["version"], data, op.hlc)
+        return _replace(batch, op, rec, data, "conflict")
+    batch.keep_revision(op.entity_id, rec["version"], data, op.hlc)
     return _result(op.op_id, "conflict", rec["version"], rec["seq"])
 
 
-def _keep_revision(conn, family_id, entity_id, version, data, hlc) -> None:
-    conn.execute(insert(db.revisions).values(family_id=family_id, entity_id=entity_id, version=version,
-                                             data=data, hlc=hlc, created_at=db.now()))
-
-
-def _replace(conn, device, op, rec, data, status) -> dict:
+def _replace(batch, op, rec, data, status) -> dict:
     """A new version of the record. Content that another device wrote is kept as a revision, so a
     write that won a conflict never vanishes under a later edit from the phone that lost it."""
+    device = batch.device
     if not rec["deleted"] and (status == "conflict" or rec["device_id"] != device.id):
-        _keep_revision(conn, device.family_id, op.entity_id, rec["version"], rec["data"], rec["hlc"])
-    seq, version = db.next_seq(conn, device.family_id), rec["version"] + 1
-    conn.execute(update(db.records).where(db.records.c.family_id == device.family_id,
-                                          db.records.c.entity_id == op.entity_id)
-                 .values(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
-                         device_id=device.id, updated_at=db.now()))
-    _log_up(conn, device, op, version, seq)
+        batch.keep_revision(op.entity_id, rec["version"], rec["data"], rec["hlc"])
+    seq, version = batch.next_seq(), rec["version"] + 1
+    batch.set_record(op, dict(version=version, seq=seq, data=data, hlc=op.hlc, deleted=False, tomb_kind=None,
+                              device_id=device.id, updated_at=batch.now))
+    _log_up(batch, op, version, seq)
     return _result(op.op_id, status, version, seq)
 
 
 FINAL = ("delete", "erased")  # tombstones nothing changes again (a revoke can be shared again)
 
 
-def _tombstone(conn, device, op, rec, kind) -> dict:
+def _tombstone(batch, op, rec, kind) -> dict:
     """Delete or revoke: erase content and revisions, leave a tombstone. A delete or erasure is final:
     a later delete or revoke of it, or a second revoke, changes nothing and answers the tombstone."""
-    fam = device.family_id
     if rec is not None and rec["deleted"] and (rec["tomb_kind"] in FINAL or kind == rec["tomb_kind"]):
         return _result(op.op_id, "applied", rec["version"], rec["seq"])
-    seq = db.next_seq(conn, fam)
+    seq = batch.next_seq()
     version = (rec["version"] + 1) if rec else 1
-    conn.execute(delete(db.revisions).where(db.revisions.c.family_id == fam, db.revisions.c.entity_id == op.entity_id))
-    values = dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, updated_at=db.now(), hlc=op.hlc,
-                  device_id=device.id)
-    if rec:
-        conn.execute(update(db.records).where(db.records.c.family_id == fam, db.records.c.entity_id == op.entity_id)
-                     .values(**values))
-    else:
-        conn.execute(insert(db.records).values(family_id=fam, entity_id=op.entity_id, entity=op.entity,
-                                               member_id=device.member_id, **values))
-    _log_up(conn, device, op, version, seq, deleted=True)
+    batch.drop_revisions(op.entity_id)
+    batch.set_record(op, dict(version=version, seq=seq, data=None, deleted=True, tomb_kind=kind, hlc=op.hlc,
+                              device_id=batch.device.id, updated_at=batch.now))
+    _log_up(batch, op, version, seq, deleted=True)
     return _result(op.op_id, "applied", version, seq)
 
 
-def _log_up(conn, device, op, version, seq, deleted=False) -> None:
+def _log_up(batch, op, version, seq, deleted=False) -> None:
     """An up change in the log: which record moved to which version; never its content (DESIGN.md)."""
-    conn.execute(insert(db.changes).values(family_id=device.family_id, seq=seq, direction="up", entity=op.entity,
-                                           entity_id=op.entity_id, version=version, deleted=deleted,
-                                           data=None, member_id=device.member_id, created_at=db.now()))
+    device = batch.device
+    batch.changes.append(dict(family_id=device.family_id, seq=seq, direction="up", entity=op.entity,
+                              entity_id=op.entity_id, version=version, deleted=deleted, data=None,
+                              member_id=device.member_id, created_at=batch.now))
 
 
 # --- pull -------------------------------------------------------------------------------

@@ -24,14 +24,17 @@ def printable(text: str, limit: int = 200) -> str:
 
 
 def nesting(value) -> int:
-    """How deeply lists and objects nest in a parsed JSON value (a scalar is 0), without recursion."""
-    deepest, stack = 0, [(value, 1)]
+    """How deeply lists and objects nest in a parsed JSON value (a scalar is 0), without recursion.
+    Only containers go on the stack: a push checks every op, and most of an op is text."""
+    if not isinstance(value, (dict, list)):
+        return 0
+    deepest, stack = 1, [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is not None:
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in children)
+        deepest = max(deepest, depth)
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
     return deepest
 
 

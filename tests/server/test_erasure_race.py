@@ -48,20 +48,24 @@ def test_erased_between_authentication_and_the_work_is_401(any_world, monkeypatc
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
 
 
-def test_erased_between_two_ops_of_one_batch_is_401(any_world, monkeypatch):
+def test_a_batch_is_one_transaction_so_an_erase_lands_before_or_after_all_of_it(any_world, monkeypatch):
+    """A push applies its batch in one transaction (issue 16): there is no moment between two of its ops.
+    An erase that commits before it is a 401 (above); one that commits after it leaves the answer whole."""
     family = any_world.family("sam@practice.test")
     device = any_world.pair(family)
     real, calls = db.retrying, []
 
     def then_erase(engine, work, *args):
         result = real(engine, work, *args)
-        if not calls:  # the first op has committed; the erase commits before the second begins
+        if not calls:  # the whole batch has committed; the erase commits before the answer is sent
             calls.append(1)
             admin.erase_family(engine, family, "test")
         return result
     monkeypatch.setattr(db, "retrying", then_erase)
     r = REQUESTS["push"](any_world.client, device["token"])
-    assert r.status_code == 401 and calls == [1]
+    assert r.status_code == 200 and calls == [1]
+    assert [(x["status"], x["seq"]) for x in r.json()["results"]] == [("applied", 1), ("applied", 2)]
+    assert REQUESTS["push"](any_world.client, device["token"]).status_code == 401
 
 
 def test_phones_syncing_while_their_family_is_erased_get_200_or_401_only(any_world):
