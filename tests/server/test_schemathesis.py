@@ -9,6 +9,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import missing_required_header, positive_data_acceptance
+from schemathesis.core.parameters import ParameterLocation
 
 from server.settings import Settings
 from tests.server.conftest import make_world
@@ -27,7 +28,11 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _world.app)
 @settings(max_examples=EXAMPLES, derandomize=True, deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_api_never_errors_and_matches_its_schema(case):
-    auth = {} if case.path == "/api/v1/device" else {"Authorization": f"Bearer {TOKEN}"}  # keep the token alive
+    # Keep the token alive (never use it on DELETE /device), and send no token for a case whose invalid part
+    # is the missing Authorization header itself: adding one would make it valid and the server rightly
+    # answers it (found when the generator's order changed: a 410 for a cursor past the family's end).
+    negative_header = bool(case.meta and case.meta.is_negative_at(ParameterLocation.HEADER))
+    auth = {} if case.path == "/api/v1/device" or negative_header else {"Authorization": f"Bearer {TOKEN}"}
     # Two generic checks do not fit this API: a schema-valid pairing code is still almost always
     # wrong (400 invalid_code, as SYNC.md says), and the 401 for a missing token is proven by
     # tests/server/test_contract.py. Every other check runs: no 5xx, answers match the schema.
