@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import desc, select
 from sqlalchemy.engine import Connection
 
-from server import db
+from server import db, triage
 
 
 @dataclass(frozen=True)
@@ -157,9 +157,11 @@ def worksheet_owner(conn: Connection, family_id: str, entity_id: str) -> str | N
         db.records.c.entity == "worksheet", db.records.c.deleted.is_(False))).scalar()
 
 
-def audit_entries(conn: Connection, family_id: str) -> list[dict]:
+def audit_entries(conn: Connection, family_id: str, *, limit: int = 1_000_000, offset: int = 0) -> list[dict]:
+    """A family's audit entries, newest first (a page of them with limit and offset)."""
     return [dict(r) for r in conn.execute(select(db.audit_log).where(db.audit_log.c.family_id == family_id)
-                                          .order_by(db.audit_log.c.id.desc())).mappings()]
+                                          .order_by(db.audit_log.c.id.desc()).limit(limit).offset(offset))
+            .mappings()]
 
 
 def members_of(conn: Connection, family_id: str) -> list[dict]:
@@ -199,13 +201,16 @@ def sent_down(conn: Connection, family_id: str) -> list[dict]:
 
 
 def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
-    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items."""
+    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items,
+    and the reasons (in words) the family may need the specialist first."""
     fid = family.id
     members = members_of(conn, fid)
     records = records_of(conn, fid)
+    down = sent_down(conn, fid)
     seen = conn.execute(select(db.views.c.seen_seq).where(db.views.c.family_id == fid,
                                                           db.views.c.specialist_id == specialist_id)).scalar()
-    per_member = []
+    now = db.utcnow()
+    per_member, reasons = [], []
     for m in members:
         mine = [r for r in records if r["member_id"] == m["id"]]
         checkins = sorted((r for r in mine if r["entity"] == "checkin"), key=lambda r: r["data"]["created_at"])
@@ -217,11 +222,38 @@ def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
             "who5_trend": who5_trend([w["data"]["score"] for w in who5]), "steps_done": done,
             "who5_low": bool(who5) and who5[-1]["data"]["score"] <= 28,
         })
+        reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now)
     seen_at = [d["last_seen_at"] for m in members for d in m["devices"] if d["last_seen_at"]]
     updated = [r["updated_at"] for r in records]
     return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
             "new_items": sum(1 for r in records if seen is None or r["seq"] > seen),
-            "flag": any(p["who5_low"] for p in per_member)}
+            "flag": any(p["who5_low"] for p in per_member), "reasons": reasons, "need": triage.score(reasons)}
+
+
+def triage_list(conn: Connection, specialist_id: str) -> list[dict]:
+    """The specialist's families, the ones that need them first (by the weight of their reasons), then by new
+    activity since they last looked, then the most recent activity, then by name."""
+    rows = [summary(conn, f, specialist_id) for f in families_of(conn, specialist_id)]
+    rows.sort(key=lambda r: r["family"].name.lower())
+    rows.sort(key=lambda r: r["last_activity"] or "", reverse=True)
+    rows.sort(key=lambda r: (r["need"], r["new_items"]), reverse=True)
+    return rows
+
+
+def names_in_family(conn: Connection, family_id: str | None) -> dict[str, str]:
+    """Member and device ids of a family (None: of every family, and the families' own ids) to the words the
+    dashboard shows for them."""
+    members, devices = select(db.members.c.id, db.members.c.name), select(db.devices.c.id, db.devices.c.name,
+                                                                           db.devices.c.member_id)
+    if family_id is not None:
+        members, devices = members.where(db.members.c.family_id == family_id), devices.where(
+            db.devices.c.family_id == family_id)
+    names = {m["id"]: m["name"] for m in conn.execute(members).mappings()}
+    if family_id is None:
+        names.update({f.id: f.name for f in conn.execute(select(db.families.c.id, db.families.c.name))})
+    for d in conn.execute(devices).mappings():
+        names[d["id"]] = f"{names.get(d['member_id'], 'a member')}'s phone \u201c{d['name']}\u201d"
+    return names
 
 
 def who5_trend(scores: list[int]) -> str | None:
@@ -256,21 +288,43 @@ def export_family(conn: Connection, family_id: str) -> dict:
             "tombstones": tombstones, "messages": {"from_members": messages_up, "to_family": down}}
 
 
-def family_page(conn: Connection, family_id: str) -> dict:
-    """What the family page shows: each member with their shared records by kind, and what was sent."""
+def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None) -> dict:
+    """What the family page shows: each member with their shared records by kind (journal newest first, the
+    first `journal_limit` with their revisions), a thread of messages each way, and what was sent."""
     members = members_of(conn, family_id)
     records = records_of(conn, family_id)
-    for r in records:
-        r["revisions"] = revisions_of(conn, family_id, r["entity_id"]) if r["entity"] == "journal_entry" else []
     down = sent_down(conn, family_id)
     for m in members:
         mine = [r for r in records if r["member_id"] == m["id"]]
-        m["journal"] = [r for r in mine if r["entity"] == "journal_entry"]
+        journal = sorted((r for r in mine if r["entity"] == "journal_entry"),
+                         key=lambda r: (r["data"].get("created_at") or "", r["seq"]), reverse=True)
+        m["journal_count"] = len(journal)
+        m["journal"] = journal[:journal_limit] if journal_limit is not None else journal
+        for r in m["journal"]:
+            r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
         m["worksheets"] = sorted((r for r in mine if r["entity"] == "worksheet"),
                                  key=lambda r: (r["data"]["kind"] != "reapproach_plan", r["data"]["kind"]))
         m["progress"] = [r for r in mine if r["entity"] == "journey_progress"]
         m["messages"] = [r for r in mine if r["entity"] == "message"]
         m["who5"] = sorted((r["data"] for r in mine if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
         m["checkins"] = sorted((r["data"] for r in mine if r["entity"] == "checkin"), key=lambda d: d["created_at"])
+        m["thread"] = sorted([{"from_member": True, "seq": r["seq"], "entity": "message", "data": r["data"]}
+                              for r in m["messages"]] +
+                             [{"from_member": False, "seq": c["seq"], "entity": c["entity"], "data": c["data"],
+                               "to_family": c["member_id"] is None}
+                              for c in down if c["entity"] in ("message", "recommendation")
+                              and c["member_id"] in (None, m["id"])], key=lambda t: t["seq"])
+        replied = max((t["seq"] for t in m["thread"] if not t["from_member"]), default=0)
+        m["waiting"] = sum(1 for t in m["thread"] if t["from_member"] and t["seq"] > replied)
     feedback = {c["data"].get("worksheet_id"): c for c in down if c["entity"] == "feedback"}
     return {"members": members, "sent": down, "feedback": feedback}
+
+
+def member_journal(conn: Connection, family_id: str, member_id: str, *, limit: int, offset: int) -> tuple[int, list]:
+    """One page of a member's shared journal entries, newest first, with their revisions; and how many in all."""
+    rows = [r for r in records_of(conn, family_id, "journal_entry") if r["member_id"] == member_id]
+    rows.sort(key=lambda r: (r["data"].get("created_at") or "", r["seq"]), reverse=True)
+    page = rows[offset:offset + limit]
+    for r in page:
+        r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
+    return len(rows), page
