@@ -386,7 +386,7 @@ def _charts(request: Request, member: dict) -> None:
     member["chart"] = svg.mood_chart([(day(c["created_at"]), c["mood"], c["stress"]) for c in checkins])
     member["chart_rows"] = list(reversed(checkins))
     member["who5_chart"] = svg.who5_chart([(day(w["created_at"]), w["score"]) for w in member["who5"][-CHART_POINTS:]])
-    member["checkin_count"] = len(member["checkins"])
+    member["checkin_count"] = member["checkin_total"]
 
 
 def _family_view(request: Request, family: Family, status: int = 200, **shown) -> HTMLResponse:

@@ -201,17 +201,48 @@ def sent_down(conn: Connection, family_id: str) -> list[dict]:
 
 
 def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
-    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items,
-    and the reasons (in words) the family may need the specialist first."""
-    fid = family.id
-    members = members_of(conn, fid)
-    records = records_of(conn, fid)
-    down = sent_down(conn, fid)
-    seen = conn.execute(select(db.views.c.seen_seq).where(db.views.c.family_id == fid,
-                                                          db.views.c.specialist_id == specialist_id)).scalar()
+    """What the family list shows for one family (see `summaries`)."""
+    return summaries(conn, [family], specialist_id)[0]
+
+
+def _grouped(rows, key: str) -> dict:
+    out: dict = {}
+    for r in rows:
+        out.setdefault(r[key], []).append(r)
+    return out
+
+
+def summaries(conn: Connection, families: list[Family], specialist_id: str) -> list[dict]:
+    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, and the
+    reasons (in words) a family may need the specialist first. A handful of queries for any number of families."""
+    ids = [f.id for f in families]
+    if not ids:
+        return []
+    members = _grouped([dict(m) for m in conn.execute(select(db.members).where(db.members.c.family_id.in_(ids))
+                                                      .order_by(db.members.c.joined_at)).mappings()], "family_id")
+    devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
+                                                      .order_by(db.devices.c.created_at)).mappings()], "member_id")
+    r = db.records.c
+    records = _grouped([{**dict(row), "data": json.loads(row["data"])} for row in conn.execute(
+        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at)
+        .where(r.family_id.in_(ids), r.deleted.is_(False))).mappings()], "family_id")
+    c = db.changes.c
+    down = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["data"] else None} for row in conn.execute(
+        select(c.family_id, c.seq, c.entity, c.member_id, c.data).where(
+            c.family_id.in_(ids), c.direction == "down", c.entity.in_(("message", "recommendation", "feedback"))))
+        .mappings()], "family_id")
+    seen = dict(conn.execute(select(db.views.c.family_id, db.views.c.seen_seq).where(
+        db.views.c.specialist_id == specialist_id, db.views.c.family_id.in_(ids))).all())
     now = db.utcnow()
+    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), down.get(f.id, []), seen.get(f.id), now)
+            for f in families]
+
+
+def _summary(family: Family, members: list, devices: dict, records: list, down: list, seen: int | None,
+             now) -> dict:
     per_member, reasons = [], []
     for m in members:
+        m["devices"] = devices.get(m["id"], [])
         mine = [r for r in records if r["member_id"] == m["id"]]
         checkins = sorted((r for r in mine if r["entity"] == "checkin"), key=lambda r: r["data"]["created_at"])
         who5 = sorted((r for r in mine if r["entity"] == "wellbeing"), key=lambda r: r["data"]["created_at"])
@@ -233,7 +264,7 @@ def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
 def triage_list(conn: Connection, specialist_id: str) -> list[dict]:
     """The specialist's families, the ones that need them first (by the weight of their reasons), then by new
     activity since they last looked, then the most recent activity, then by name."""
-    rows = [summary(conn, f, specialist_id) for f in families_of(conn, specialist_id)]
+    rows = summaries(conn, families_of(conn, specialist_id), specialist_id)
     rows.sort(key=lambda r: r["family"].name.lower())
     rows.sort(key=lambda r: r["last_activity"] or "", reverse=True)
     rows.sort(key=lambda r: (r["need"], r["new_items"]), reverse=True)
@@ -288,28 +319,41 @@ def export_family(conn: Connection, family_id: str) -> dict:
             "tombstones": tombstones, "messages": {"from_members": messages_up, "to_family": down}}
 
 
+CHECKINS_SHOWN = 60  # the newest check-ins a member's chart draws
+
+
 def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None) -> dict:
     """What the family page shows: each member with their shared records by kind (journal newest first, the
-    first `journal_limit` with their revisions), a thread of messages each way, and what was sent."""
+    first `journal_limit` with their revisions; the newest CHECKINS_SHOWN check-ins), a thread of messages each
+    way, and what was sent. Only the rows shown are decoded, so a year of data stays fast."""
     members = members_of(conn, family_id)
-    records = records_of(conn, family_id)
+    r = db.records.c
+    rows = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at).where(
+        r.family_id == family_id, r.deleted.is_(False)).order_by(desc(r.seq))).mappings().all()
     down = sent_down(conn, family_id)
+    mine_by_member = _grouped(rows, "member_id")
     for m in members:
-        mine = [r for r in records if r["member_id"] == m["id"]]
-        journal = sorted((r for r in mine if r["entity"] == "journal_entry"),
-                         key=lambda r: (r["data"].get("created_at") or "", r["seq"]), reverse=True)
-        m["journal_count"] = len(journal)
+        mine = mine_by_member.get(m["id"], [])
+        kinds = _grouped(mine, "entity")
+
+        def decoded(entity: str, limit: int | None = None) -> list[dict]:
+            return [{**dict(x), "data": json.loads(x["data"])} for x in kinds.get(entity, [])[:limit]]
+        # newest first by the date written; the newest by seq (a few more than shown) hold the newest by date
+        journal = sorted(decoded("journal_entry", None if journal_limit is None else journal_limit * 4),
+                         key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
+        m["journal_count"] = len(kinds.get("journal_entry", []))
         m["journal"] = journal[:journal_limit] if journal_limit is not None else journal
-        for r in m["journal"]:
-            r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
-        m["worksheets"] = sorted((r for r in mine if r["entity"] == "worksheet"),
-                                 key=lambda r: (r["data"]["kind"] != "reapproach_plan", r["data"]["kind"]))
-        m["progress"] = [r for r in mine if r["entity"] == "journey_progress"]
-        m["messages"] = [r for r in mine if r["entity"] == "message"]
-        m["who5"] = sorted((r["data"] for r in mine if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
-        m["checkins"] = sorted((r["data"] for r in mine if r["entity"] == "checkin"), key=lambda d: d["created_at"])
-        m["thread"] = sorted([{"from_member": True, "seq": r["seq"], "entity": "message", "data": r["data"]}
-                              for r in m["messages"]] +
+        for e in m["journal"]:
+            e["revisions"] = revisions_of(conn, family_id, e["entity_id"])
+        m["worksheets"] = sorted(decoded("worksheet"),
+                                 key=lambda x: (x["data"]["kind"] != "reapproach_plan", x["data"]["kind"]))
+        m["progress"] = decoded("journey_progress")
+        m["messages"] = decoded("message")
+        m["who5"] = sorted((x["data"] for x in decoded("wellbeing")), key=lambda d: d["created_at"])
+        m["checkin_total"] = len(kinds.get("checkin", []))
+        m["checkins"] = sorted((x["data"] for x in decoded("checkin", CHECKINS_SHOWN)), key=lambda d: d["created_at"])
+        m["thread"] = sorted([{"from_member": True, "seq": x["seq"], "entity": "message", "data": x["data"]}
+                              for x in m["messages"]] +
                              [{"from_member": False, "seq": c["seq"], "entity": c["entity"], "data": c["data"],
                                "to_family": c["member_id"] is None}
                               for c in down if c["entity"] in ("message", "recommendation")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-PAD_L, PAD_R, PAD_T, PAD_B = 74, 40, 12, 30
+PAD_L, PAD_R, PAD_T, PAD_B = 92, 34, 14, 34
 
 
 def _x(i: int, n: int, width: int) -> float:
@@ -20,18 +20,18 @@ def _frame(width: int, height: int, days: list[str], label: str) -> list[str]:
     """The accessible name, the x axis with the first, middle and last dates."""
     n = len(days)
     parts = [f'<svg role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" class="chart" '
-             f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="11">'
+             f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="15">'
              f'<title>{escape(label)}</title>',
              f'<line x1="{PAD_L}" y1="{height - PAD_B}" x2="{width - PAD_R}" y2="{height - PAD_B}" stroke="#6b7574"/>']
     ticks = sorted({0, (n - 1) // 2, n - 1}) if n > 2 else list(range(n))
     for i in ticks:
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
-        parts.append(f'<text x="{_x(i, n, width):.0f}" y="{height - 10}" text-anchor="{anchor}" '
+        parts.append(f'<text x="{_x(i, n, width):.0f}" y="{height - 8}" text-anchor="{anchor}" '
                      f'fill="#1b1f1f">{escape(days[i])}</text>')
     return parts
 
 
-def mood_chart(points: list[tuple[str, int, int | None]], width: int = 560, height: int = 190) -> str:
+def mood_chart(points: list[tuple[str, int, int | None]], width: int = 460, height: int = 200) -> str:
     """points: (day, mood 1-5, stress 0-10 or None), oldest first. Mood words on the left, stress 0-10 on the right."""
     if len(points) < 2:
         return ""
@@ -54,7 +54,7 @@ def mood_chart(points: list[tuple[str, int, int | None]], width: int = 560, heig
     return "".join(parts) + "</svg>"
 
 
-def who5_chart(points: list[tuple[str, int]], width: int = 560, height: int = 150) -> str:
+def who5_chart(points: list[tuple[str, int]], width: int = 460, height: int = 170) -> str:
     """points: (day, WHO-5 score 0-100), oldest first; the line at 28 marks a low score."""
     if not points:
         return ""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from server import content
+
 LOW_WHO5 = 28
 WHO5_DROP = 10
 VERY_LOW_MOOD, VERY_LOW_TIMES, LAST_CHECKINS = 1, 3, 7
@@ -62,8 +64,9 @@ def member_reasons(name: str, records: list[dict], devices: list[dict], down: li
     feedback = {c["data"].get("worksheet_id"): c["seq"] for c in down if c["entity"] == "feedback" and c["data"]}
     for plan in (r for r in records if r["entity"] == "worksheet" and str(r["data"].get("kind", "")).endswith("_plan")):
         if feedback.get(plan["entity_id"], 0) < plan["seq"]:
-            out.append(Reason("plan_waiting", f"{name}'s {plan['data']['kind'].replace('_', ' ')} is waiting for "
-                                              "your feedback", 1))
+            step = content.load().by_kind.get(plan["data"]["kind"])
+            title = step.title if step else plan["data"]["kind"].replace("_", " ")
+            out.append(Reason("plan_waiting", f"{name} is waiting for your feedback on \u201c{title}\u201d", 1))
             break
     out += _quiet(name, records, devices, now)
     return out
