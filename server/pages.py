@@ -280,8 +280,11 @@ def admin_home(request: Request, me: AdminDep):
 
 def _admin_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
     engine = _engine(request)
-    return render(request, "admin.html", status=status, specialists=queries.read(engine, queries.specialists),
-                  families=queries.read(engine, queries.all_families), error=error)
+    specialists = queries.read(engine, queries.specialists)
+    who = next((s.name for s in specialists if s.id == as_uuid(request.query_params.get("who"))), None)
+    return render(request, "admin.html", status=status, specialists=specialists,
+                  families=queries.read(engine, queries.all_families), error=error,
+                  done=request.query_params.get("done") if who else None, done_who=who)
 
 
 @router.post("/admin/specialists")
@@ -294,12 +297,22 @@ def add_specialist(request: Request, me: AdminDep, email: str = Form(""), name: 
     return RedirectResponse("/admin#specialists", status_code=303)
 
 
+@router.get("/admin/specialists/{specialist_id}/active", response_class=HTMLResponse)
+def confirm_deactivate(request: Request, me: AdminDep, specialist_id: str):
+    """Deactivating asks first, on its own page, and says what happens to their families."""
+    who = queries.read(_engine(request), queries.specialist_by_id, as_uuid(specialist_id) or "")
+    if who is None or who.id == me.id or not who.active:
+        raise NotFound()
+    return render(request, "confirm_deactivate.html", who=who)
+
+
 @router.post("/admin/specialists/{specialist_id}/active")
 def set_active(request: Request, me: AdminDep, specialist_id: str, active: str = Form("")):
     if as_uuid(specialist_id) == me.id:
         return _admin_page(request, "You cannot deactivate yourself.", 400)
     admin.set_active(_engine(request), as_uuid(specialist_id) or "", active == "1", me.email)
-    return RedirectResponse("/admin#specialists", status_code=303)
+    done = "reactivated" if active == "1" else "deactivated"
+    return RedirectResponse(f"/admin?done={done}&who={as_uuid(specialist_id)}#specialists", status_code=303)
 
 
 @router.post("/admin/families/{family_id}/move")

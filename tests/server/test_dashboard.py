@@ -162,6 +162,7 @@ ADMIN = {
     ("/admin", "GET"): None, ("/admin/audit", "GET"): None, ("/admin/audit.csv", "GET"): None,
     ("/admin/specialists", "POST"): {"email": "new@practice.test", "name": "New", "password": "a long password"},
     ("/admin/specialists/{specialist_id}/active", "POST"): {"active": "0"},
+    ("/admin/specialists/{specialist_id}/active", "GET"): None,
     ("/admin/families/{family_id}/move", "POST"): {"specialist_id": ""},
 }
 

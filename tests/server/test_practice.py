@@ -129,6 +129,17 @@ def test_the_admin_cannot_deactivate_themselves(practice):
     assert r.status_code == 400 and signed_in(boss)
 
 
+def test_deactivating_asks_first_on_its_own_page_then_says_what_was_done(practice):
+    boss = browser(practice)
+    sign_in(boss, "boss@practice.test")
+    assert f'href="/admin/specialists/{practice.sam_id}/active"' in boss.get("/admin").text
+    ask = boss.get(f"/admin/specialists/{practice.sam_id}/active").text
+    assert "What will happen" in ask and "can no longer sign in" in ask and "Their families stay" in ask
+    assert boss.get(f"/admin/specialists/{practice.admin_id}/active").status_code == 404  # not oneself
+    done = boss.post(f"/admin/specialists/{practice.sam_id}/active", data={"active": "0", "csrf": csrf(boss, "/admin")})
+    assert "is deactivated: they can no longer sign in" in done.text
+
+
 def test_the_admin_moves_a_family_to_another_specialist(practice):
     kim = practice.specialist("kim@practice.test", "Kim")
     boss = browser(practice)
