@@ -29,7 +29,8 @@ ACTIONS = {
 }
 PAGES = {"audit_log": "the audit log", "member_journal": "a member's journal entries",
          "confirm_erase_member": "the erase page", "confirm_erase_family": "the erase page",
-         "confirm_unpair": "the unpair page", "summary": "a session summary"}
+         "confirm_unpair": "the unpair page", "summary": "the session summary page",
+         "summary_pdf": "a session summary (PDF)"}
 
 
 def zone(name: str) -> dt.tzinfo:

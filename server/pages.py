@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from server import accounts, admin, auth, content, humane, queries, svg
+from server import accounts, admin, auth, content, db, humane, queries, svg
+from server import summary as summary_module
 from server.api import client_address
 from server.queries import Family, Specialist, as_uuid
 from server.validation import text_fault
@@ -29,7 +30,7 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "dashboa
 humane.install(templates)
 JOURNAL_ON_FAMILY_PAGE, JOURNAL_PAGE, AUDIT_PAGE, CHART_POINTS = 3, 20, 50, 60
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-AUDITED_AS = {"export": "exported"}  # a GET of a family route is audited as "viewed" unless named here
+AUDITED_AS = {"export": "exported", "summary_pdf": "exported"}  # a GET of a family route is audited as "viewed" unless named here
 
 
 class NotFound(Exception):
@@ -436,6 +437,41 @@ def _member_or_404(request: Request, family: Family, member_id: str) -> dict:
     if member is None:
         raise NotFound()
     return member
+
+
+def _summary_dates(since: str, until: str) -> tuple[dt.date, dt.date]:
+    today = db.utcnow().date()
+    try:
+        end = dt.date.fromisoformat(until) if until else today
+        start = dt.date.fromisoformat(since) if since else end - dt.timedelta(days=30)
+    except ValueError:
+        raise admin.Invalid("Choose the dates from the calendar, or write them as YYYY-MM-DD.") from None
+    if start > end:
+        raise admin.Invalid("The first day comes after the last one.")
+    return start, end
+
+
+@router.get("/families/{family_id}/members/{member_id}/summary", response_class=HTMLResponse)
+def summary(request: Request, family: FamilyDep, member_id: str):
+    member = _member_or_404(request, family, member_id)
+    start, end = _summary_dates("", "")
+    return render(request, "summary.html", family=family, member=member, since=start.isoformat(),
+                  until=end.isoformat())
+
+
+@router.get("/families/{family_id}/members/{member_id}/summary.pdf")
+def summary_pdf(request: Request, family: FamilyDep, member_id: str, since: str = "", until: str = ""):
+    member = _member_or_404(request, family, member_id)
+    try:
+        start, end = _summary_dates(since, until)
+    except admin.Invalid as exc:
+        return render(request, "summary.html", status=400, family=family, member=member, since=since, until=until,
+                      error=str(exc))
+    records, down = queries.read(_engine(request), queries.member_shared, family.id, member["id"])
+    pdf = summary_module.member_summary(family.name, member, records, down, start, end,
+                                        request.app.state.settings.timezone, db.utcnow())
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="regroup-summary-{start}-{end}.pdf"'})
 
 
 @router.post("/families/{family_id}/pairing-code", response_class=HTMLResponse)

@@ -372,3 +372,10 @@ def member_journal(conn: Connection, family_id: str, member_id: str, *, limit: i
     for r in page:
         r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
     return len(rows), page
+
+
+def member_shared(conn: Connection, family_id: str, member_id: str) -> tuple[list[dict], list[dict]]:
+    """A member's live shared records (decoded), and what was sent down to them or to the whole family."""
+    records = [r for r in records_of(conn, family_id) if r["member_id"] == member_id]
+    down = [c for c in sent_down(conn, family_id) if c["member_id"] in (None, member_id)]
+    return records, down

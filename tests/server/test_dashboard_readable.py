@@ -184,3 +184,26 @@ def test_audit_rows_of_an_erased_family_say_a_removed_member(shared):
     text = visible_text(world.login("boss@practice.test").get("/admin/audit").text)
     assert "a removed member" in text and "a removed device" in text and "a removed family" in text
     assert not UUID.search(text) and not ISO.search(text)
+
+
+def test_a_session_summary_is_a_pdf_of_what_was_shared_in_the_dates_and_is_audited(shared):
+    import pypdfium2
+    world, family, ana = shared["world"], shared["family"], shared["ana"]
+    c = world.login("s@practice.test")
+    form = c.get(f"/families/{family}/members/{ana['member_id']}/summary")
+    assert form.status_code == 200 and 'type="date"' in form.text
+    r = c.get(f"/families/{family}/members/{ana['member_id']}/summary.pdf",
+              params={"since": "2026-11-01", "until": "2026-11-30"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    doc = pypdfium2.PdfDocument(r.content)
+    text = " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    assert "Ana (The Byrnes)" in text and "Who will take part, and why them?: me; dad" in text
+    assert "Can we talk this week?" in text and "mood Low" in text and "60 of 100" in text
+    empty = c.get(f"/families/{family}/members/{ana['member_id']}/summary.pdf",
+                  params={"since": "2026-10-01", "until": "2026-10-31"})
+    doc = pypdfium2.PdfDocument(empty.content)
+    assert "Can we talk this week?" not in " ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    bad = c.get(f"/families/{family}/members/{ana['member_id']}/summary.pdf", params={"since": "2026-12-01",
+                                                                                     "until": "2026-11-01"})
+    assert bad.status_code == 400 and "The first day comes after the last one." in bad.text
+    assert "a session summary (PDF)" in visible_text(c.get(f"/families/{family}/audit").text)
