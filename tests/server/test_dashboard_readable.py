@@ -37,7 +37,11 @@ def visible_text(html: str) -> str:
 
 @pytest.fixture
 def shared(tmp_path):
-    world = make_world(Settings(data_dir=tmp_path / "server", secret_key="test-secret", timezone="America/New_York"))
+    return build_shared(Settings(data_dir=tmp_path / "server", secret_key="test-secret", timezone="America/New_York"))
+
+
+def build_shared(settings: Settings) -> dict:
+    world = make_world(settings)
     world.specialist("s@practice.test", "Sam Rivera")
     family = world.family("s@practice.test", "The Byrnes")
     ana = world.pair(family, "Ana")
@@ -62,6 +66,20 @@ def shared(tmp_path):
 
 
 def test_no_page_shows_an_iso_time_or_an_id(shared):
+    pages_read_like_a_letter(shared)
+
+
+def test_the_pages_read_the_same_on_postgresql(pg_url, tmp_path):
+    shared = build_shared(Settings(data_dir=tmp_path / "srv", secret_key="k", database_url=pg_url,
+                                   timezone="Europe/Dublin"))
+    try:
+        pages_read_like_a_letter(shared)
+        assert "Ana sent a message not answered yet" not in shared["world"].login("s@practice.test").get("/").text
+    finally:
+        shared["world"].engine.dispose()
+
+
+def pages_read_like_a_letter(shared: dict) -> None:
     world, family = shared["world"], shared["family"]
     c = world.login("s@practice.test")
     c.get(f"/families/{family}")
