@@ -385,8 +385,13 @@ def new_family(request: Request, me: MeDep, name: str = Form("")):
         family_id = admin.add_family(_engine(request), name, me.email)
     except admin.Invalid:
         return render(request, "new_family.html", status=400, error="Give the family a name (1 to 200 characters).",
-                      name=name)
+                      typed=echo(name))
     return RedirectResponse(f"/families/{family_id}", status_code=303)
+
+
+def echo(text: str) -> str:
+    """What was typed, safe to show again in a form: no NUL, no lone surrogate (they could not be sent as UTF-8)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:200_000]
 
 
 def _charts(request: Request, member: dict) -> None:
@@ -513,7 +518,7 @@ def send_message(request: Request, family: FamilyDep, me: MeDep, body: str = For
     try:
         admin.send_message(_engine(request), family.id, member_id, body, me.name, me.email)
     except admin.Invalid as exc:
-        return _family_view(request, family, 400, message_error=str(exc), message_form={"body": body,
+        return _family_view(request, family, 400, message_error=str(exc), message_form={"body": echo(body),
                                                                                         "member_id": member_id})
     return _back(family, f"?done=message&who={as_uuid(member_id) or ''}#" + (f"thread-{member_id}" if as_uuid(member_id)
                                                                            else "messages"))
@@ -528,12 +533,12 @@ def recommend(request: Request, family: FamilyDep, me: MeDep, step_id: str = For
     journey = catalogue.journey(step.journey_id if step else journey_id)
     if journey is None:
         return _family_view(request, family, 400, recommend_error="Choose a journey step from the list.",
-                            recommend_form={"step_id": step_id, "note": note, "member_id": member_id})
+                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
     try:
         admin.recommend(_engine(request), family.id, member_id, journey.id, step.id if step else None, note, me.email)
     except admin.Invalid as exc:
         return _family_view(request, family, 400, recommend_error=str(exc),
-                            recommend_form={"step_id": step_id, "note": note, "member_id": member_id})
+                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
     return _back(family, f"?done=recommended&who={as_uuid(member_id) or ''}#messages")
 
 
@@ -588,7 +593,7 @@ def confirm_erase_family(request: Request, family: FamilyDep):
 def erase_family(request: Request, family: FamilyDep, me: MeDep, confirm: str = Form("")):
     if confirm.strip() != family.name:
         return _confirm_family_erase(request, family, 400, "That is not the family's name, so nothing was erased. "
-                                     "Type it exactly as it is shown above.", confirm)
+                                     "Type it exactly as it is shown above.", echo(confirm))
     admin.erase_family(_engine(request), family.id, me.email)
     return RedirectResponse("/?done=erased_family", status_code=303)
 

@@ -136,6 +136,19 @@ def test_a_message_that_cannot_be_sent_keeps_what_was_typed_and_says_why(shared)
     assert r.status_code == 400 and 'role="alert"' in r.text and "x" * 100_001 in r.text
 
 
+@pytest.mark.parametrize("raw", ["hello%00", "hello%ED%B3%BF", "hello%FF"])
+def test_odd_text_sent_back_to_the_form_never_breaks_the_page(shared, raw):
+    world, family = shared["world"], shared["family"]
+    c = world.login("s@practice.test")
+    csrf = csrf_of(c.get(f"/families/{family}").text)
+    for url, body in ((f"/families/{family}/message", f"body={raw}&member_id="),
+                      (f"/families/{family}/recommend", f"step_id=made.up&note={raw}&member_id="),
+                      (f"/families/{family}/erase", f"confirm={raw}"), ("/families/new", f"name={raw}")):
+        r = c.post(url, content=f"{body}&csrf={csrf}", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                   follow_redirects=False)
+        assert r.status_code in (303, 400), (url, raw, r.status_code)
+
+
 def test_a_recommendation_is_made_by_choosing_a_step_from_the_content(shared):
     world, family = shared["world"], shared["family"]
     c = world.login("s@practice.test")
