@@ -211,6 +211,14 @@ def test_the_family_that_needs_a_call_is_first_and_every_action_asks_first(brows
     assert [(c["data"]["journey_id"], c["data"]["step_id"]) for c in pulled if c["entity"] == "recommendation"] == [
         ("reapproach", "reapproach.plan")]
 
+    page.get_by_role("link", name="Session summary (PDF)").click()
+    page.get_by_role("heading", name="Session summary for Zoe").wait_for()
+    readable(page, "summary", width)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.go_back()
+
     page.get_by_role("link", name="Erase what Zoe shared").click()
     page.get_by_role("heading", name="Erase what Zoe shared?").wait_for()
     readable(page, "erase-member", width)
