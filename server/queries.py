@@ -212,6 +212,9 @@ def _grouped(rows, key: str) -> dict:
     return out
 
 
+LIST_NEEDS = ("checkin", "wellbeing", "journey_progress", "worksheet", "message")  # decoded for the family list
+
+
 def summaries(conn: Connection, families: list[Family], specialist_id: str) -> list[dict]:
     """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, and the
     reasons (in words) a family may need the specialist first. A handful of queries for any number of families."""
@@ -223,7 +226,8 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
                                                       .order_by(db.devices.c.created_at)).mappings()], "member_id")
     r = db.records.c
-    records = _grouped([{**dict(row), "data": json.loads(row["data"])} for row in conn.execute(
+    records = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["entity"] in LIST_NEEDS else None}
+                        for row in conn.execute(
         select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at)
         .where(r.family_id.in_(ids), r.deleted.is_(False))).mappings()], "family_id")
     c = db.changes.c
