@@ -332,20 +332,26 @@ def family_page(conn: Connection, family_id: str, *, journal_limit: int | None =
     way, and what was sent. Only the rows shown are decoded, so a year of data stays fast."""
     members = members_of(conn, family_id)
     r = db.records.c
-    rows = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at).where(
-        r.family_id == family_id, r.deleted.is_(False)).order_by(desc(r.seq))).mappings().all()
+    light = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq).where(
+        r.family_id == family_id, r.deleted.is_(False)).order_by(desc(r.seq))).all()  # no content: cheap
+    kinds: dict = {}
+    for row in light:
+        kinds.setdefault((row.member_id, row.entity), []).append(row)
+    wanted = {"checkin": CHECKINS_SHOWN, "journal_entry": None if journal_limit is None else journal_limit * 4}
+    pick = [row.entity_id for rows in kinds.values() for row in rows[:wanted.get(rows[0].entity)]]
+    data: dict = {}
+    for chunk in range(0, len(pick), 500):  # decode only what the page shows
+        data.update(conn.execute(select(r.entity_id, r.data).where(
+            r.family_id == family_id, r.entity_id.in_(pick[chunk:chunk + 500]))).all())
     down = sent_down(conn, family_id)
-    mine_by_member = _grouped(rows, "member_id")
     for m in members:
-        mine = mine_by_member.get(m["id"], [])
-        kinds = _grouped(mine, "entity")
-
         def decoded(entity: str, limit: int | None = None) -> list[dict]:
-            return [{**dict(x), "data": json.loads(x["data"])} for x in kinds.get(entity, [])[:limit]]
+            return [{"entity_id": x.entity_id, "entity": x.entity, "member_id": x.member_id, "seq": x.seq,
+                     "data": json.loads(data[x.entity_id])} for x in kinds.get((m["id"], entity), [])[:limit]]
         # newest first by the date written; the newest by seq (a few more than shown) hold the newest by date
-        journal = sorted(decoded("journal_entry", None if journal_limit is None else journal_limit * 4),
+        journal = sorted(decoded("journal_entry", wanted["journal_entry"]),
                          key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
-        m["journal_count"] = len(kinds.get("journal_entry", []))
+        m["journal_count"] = len(kinds.get((m["id"], "journal_entry"), []))
         m["journal"] = journal[:journal_limit] if journal_limit is not None else journal
         for e in m["journal"]:
             e["revisions"] = revisions_of(conn, family_id, e["entity_id"])
@@ -354,7 +360,7 @@ def family_page(conn: Connection, family_id: str, *, journal_limit: int | None =
         m["progress"] = decoded("journey_progress")
         m["messages"] = decoded("message")
         m["who5"] = sorted((x["data"] for x in decoded("wellbeing")), key=lambda d: d["created_at"])
-        m["checkin_total"] = len(kinds.get("checkin", []))
+        m["checkin_total"] = len(kinds.get((m["id"], "checkin"), []))
         m["checkins"] = sorted((x["data"] for x in decoded("checkin", CHECKINS_SHOWN)), key=lambda d: d["created_at"])
         m["thread"] = sorted([{"from_member": True, "seq": x["seq"], "entity": "message", "data": x["data"]}
                               for x in m["messages"]] +
