@@ -5,16 +5,19 @@ value that reaches HTML is escaped here or by the templates' autoescape."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel import Locale
+from babel.dates import format_date, format_timedelta, parse_pattern
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from server import content, db
 
 LOCALE = "en_GB"
+BABEL_LOCALE = Locale.parse(LOCALE)
 UUID = re.compile(r"\b(member|device)?\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b", re.I)
 ACTIONS = {
     "viewed": "viewed the family's page", "exported": "exported the shared data", "paired": "paired a phone",
@@ -33,6 +36,7 @@ PAGES = {"audit_log": "the audit log", "member_journal": "a member's journal ent
          "summary_pdf": "a session summary (PDF)"}
 
 
+@functools.lru_cache(maxsize=16)
 def zone(name: str) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
@@ -51,12 +55,23 @@ def parse(moment) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+@functools.lru_cache(maxsize=32)
+def _pattern(pattern: str):
+    """A Babel pattern parsed once (a page formats hundreds of times)."""
+    return parse_pattern(pattern)
+
+
+def local_format(value: dt.datetime, pattern: str, tz: str) -> str:
+    """An aware datetime in the practice's time zone, with a Babel pattern ('EEE d MMM y')."""
+    return _pattern(pattern).apply(value.astimezone(zone(tz)), BABEL_LOCALE)
+
+
 def exact(moment, tz: str) -> str:
     """'Tuesday 1 December 2026 at 09:15' in the practice's time zone."""
     value = parse(moment)
     if value is None:
         return ""
-    return format_datetime(value, "EEEE d MMMM y 'at' HH:mm", tzinfo=zone(tz), locale=LOCALE)
+    return local_format(value, "EEEE d MMMM y 'at' HH:mm", tz)
 
 
 def relative(moment, now: dt.datetime, tz: str) -> str:
@@ -69,7 +84,7 @@ def relative(moment, now: dt.datetime, tz: str) -> str:
         return "just now"
     if abs(delta) < dt.timedelta(days=7):
         return format_timedelta(delta, add_direction=True, locale=LOCALE, threshold=1.0)
-    return format_datetime(value, "EEE d MMM y, HH:mm", tzinfo=zone(tz), locale=LOCALE)
+    return local_format(value, "EEE d MMM y, HH:mm", tz)
 
 
 @pass_context
@@ -86,7 +101,7 @@ def when(ctx, moment, fallback: str = "never") -> Markup:
 @pass_context
 def day(ctx, moment) -> str:
     value = parse(moment)
-    return format_date(value.astimezone(zone(ctx.get("tz", "UTC"))), "EEE d MMM y", locale=LOCALE) if value else ""
+    return local_format(value, "EEE d MMM y", ctx.get("tz", "UTC")) if value else ""
 
 
 def action_words(action: str) -> str:

@@ -396,11 +396,11 @@ def echo(text: str) -> str:
 
 def _charts(request: Request, member: dict) -> None:
     """The member's mood and WHO-5 charts with days in the practice's time zone (the newest CHART_POINTS)."""
-    tz = humane.zone(request.app.state.settings.timezone)
+    tz = request.app.state.settings.timezone
 
     def day(moment: str) -> str:
         value = humane.parse(moment)
-        return humane.format_date(value.astimezone(tz), "d MMM", locale=humane.LOCALE) if value else ""
+        return humane.local_format(value, "d MMM", tz) if value else ""
     checkins = member["checkins"][-CHART_POINTS:]
     member["chart"] = svg.mood_chart([(day(c["created_at"]), c["mood"], c["stress"]) for c in checkins])
     member["chart_rows"] = list(reversed(checkins))
@@ -417,7 +417,8 @@ def _family_view(request: Request, family: Family, status: int = 200, **shown) -
     done = request.query_params.get("done")
     return render(request, "family.html", status=status, family=family, names=names, journeys=content.load().journeys,
                   done=done, done_who=names.get(as_uuid(request.query_params.get("who")) or "", "a member"),
-                  done_count=request.query_params.get("n", ""), **page, **shown)
+                  done_count=count if (count := request.query_params.get("n", "")).isdigit() else "some",
+                  **page, **shown)
 
 
 @router.get("/families/{family_id}", response_class=HTMLResponse)
@@ -520,8 +521,8 @@ def send_message(request: Request, family: FamilyDep, me: MeDep, body: str = For
     except admin.Invalid as exc:
         return _family_view(request, family, 400, message_error=str(exc), message_form={"body": echo(body),
                                                                                         "member_id": member_id})
-    return _back(family, f"?done=message&who={as_uuid(member_id) or ''}#" + (f"thread-{member_id}" if as_uuid(member_id)
-                                                                           else "messages"))
+    to = as_uuid(member_id)
+    return _back(family, f"?done=message&who={to}#thread-{to}" if to else "?done=message#messages")
 
 
 @router.post("/families/{family_id}/recommend")

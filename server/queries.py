@@ -226,10 +226,11 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
                                                       .order_by(db.devices.c.created_at)).mappings()], "member_id")
     r = db.records.c
-    records = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["entity"] in LIST_NEEDS else None}
-                        for row in conn.execute(
+    records = _grouped([{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
+                         "data": json.loads(data) if kind in LIST_NEEDS else None}
+                        for f, e, kind, m, seq, data, at in conn.execute(
         select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at)
-        .where(r.family_id.in_(ids), r.deleted.is_(False))).mappings()], "family_id")
+        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()], "family_id")
     c = db.changes.c
     down = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["data"] else None} for row in conn.execute(
         select(c.family_id, c.seq, c.entity, c.member_id, c.data).where(

@@ -198,7 +198,7 @@ def test_unpairing_asks_first_and_the_audit_log_names_people_and_phones(shared):
     ask = c.get(f"/families/{family}/devices/{ana['device_id']}/unpair").text
     assert "Unpair Ana?" in ask and "stops syncing at once" in ask
     done = c.post(f"/families/{family}/devices/{ana['device_id']}/unpair", data={"csrf": csrf_of(ask)})
-    assert "is unpaired: it can no longer sync" in done.text
+    assert "Ana&#39;s phone \u201cAna\u201d is unpaired: it can no longer sync" in done.text
     audit = visible_text(c.get(f"/families/{family}/audit").text)
     assert "unpaired a phone" in audit and "paired a phone" in audit
     assert audit.count("Ana's phone \u201cAna\u201d") == 2  # who paired, and what was unpaired
