@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from server import accounts, admin, auth, queries, svg
+from server import accounts, admin, auth, content, db, humane, queries, svg
+from server import summary as summary_module
 from server.api import client_address
 from server.queries import Family, Specialist, as_uuid
 from server.validation import text_fault
@@ -26,8 +27,10 @@ from server.validation import text_fault
 router = APIRouter(include_in_schema=False)
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "dashboard"),
                         autoescape=select_autoescape(["html"]))
+humane.install(templates)
+JOURNAL_ON_FAMILY_PAGE, JOURNAL_PAGE, AUDIT_PAGE, CHART_POINTS = 3, 20, 50, 60
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-AUDITED_AS = {"export": "exported"}  # a GET of a family route is audited as "viewed" unless named here
+AUDITED_AS = {"export": "exported", "summary_pdf": "exported"}  # a GET of a family route is audited as "viewed" unless named here
 
 
 class NotFound(Exception):
@@ -58,6 +61,7 @@ def render(request: Request, name: str, status: int = 200, **context) -> HTMLRes
     signed = getattr(request.state, "me", None) is not None
     context.setdefault("csrf", _signer(request).csrf(cookie) if cookie and signed else "")
     context.setdefault("me", getattr(request.state, "me", None))
+    context.setdefault("tz", request.app.state.settings.timezone)
     return HTMLResponse(templates.get_template(name).render(request=request, **context), status_code=status)
 
 
@@ -277,8 +281,11 @@ def admin_home(request: Request, me: AdminDep):
 
 def _admin_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
     engine = _engine(request)
-    return render(request, "admin.html", status=status, specialists=queries.read(engine, queries.specialists),
-                  families=queries.read(engine, queries.all_families), error=error)
+    specialists = queries.read(engine, queries.specialists)
+    who = next((s.name for s in specialists if s.id == as_uuid(request.query_params.get("who"))), None)
+    return render(request, "admin.html", status=status, specialists=specialists,
+                  families=queries.read(engine, queries.all_families), error=error,
+                  done=request.query_params.get("done") if who else None, done_who=who)
 
 
 @router.post("/admin/specialists")
@@ -291,12 +298,22 @@ def add_specialist(request: Request, me: AdminDep, email: str = Form(""), name: 
     return RedirectResponse("/admin#specialists", status_code=303)
 
 
+@router.get("/admin/specialists/{specialist_id}/active", response_class=HTMLResponse)
+def confirm_deactivate(request: Request, me: AdminDep, specialist_id: str):
+    """Deactivating asks first, on its own page, and says what happens to their families."""
+    who = queries.read(_engine(request), queries.specialist_by_id, as_uuid(specialist_id) or "")
+    if who is None or who.id == me.id or not who.active:
+        raise NotFound()
+    return render(request, "confirm_deactivate.html", who=who)
+
+
 @router.post("/admin/specialists/{specialist_id}/active")
 def set_active(request: Request, me: AdminDep, specialist_id: str, active: str = Form("")):
     if as_uuid(specialist_id) == me.id:
         return _admin_page(request, "You cannot deactivate yourself.", 400)
     admin.set_active(_engine(request), as_uuid(specialist_id) or "", active == "1", me.email)
-    return RedirectResponse("/admin#specialists", status_code=303)
+    done = "reactivated" if active == "1" else "deactivated"
+    return RedirectResponse(f"/admin?done={done}&who={as_uuid(specialist_id)}#specialists", status_code=303)
 
 
 @router.post("/admin/families/{family_id}/move")
@@ -325,7 +342,9 @@ def practice_audit(request: Request, me: AdminDep, family: str = "", specialist:
                    until: str = ""):
     filters = _audit_filters(family, specialist, since, until)
     entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
-    return render(request, "practice_audit.html", entries=entries, query=request.url.query,
+    names = queries.read(_engine(request), queries.names_in_family, None)
+    return render(request, "practice_audit.html", entries=entries, query=request.url.query, names=names,
+                  families=queries.read(_engine(request), queries.all_families),
                   form={"family": family, "specialist": specialist, "since": since, "until": until})
 
 
@@ -344,13 +363,15 @@ def end_other_sessions(request: Request, me: MeDep):
     return RedirectResponse("/account#sessions", status_code=303)
 
 
-# --- families -------------------------------------------------------------------------
+# --- families ---------------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, me: MeDep):
-    def rows(conn):
-        return [queries.summary(conn, f, me.id) for f in queries.families_of(conn, me.id)]
-    return render(request, "families.html", rows=queries.read(_engine(request), rows))
+def home(request: Request, me: MeDep, show: str = ""):
+    rows = queries.read(_engine(request), queries.triage_list, me.id)
+    attention = sum(1 for r in rows if r["reasons"])
+    shown = [r for r in rows if r["reasons"]] if show == "attention" else rows
+    return render(request, "families.html", rows=shown, total=len(rows), attention=attention,
+                  only_attention=show == "attention", erased=request.query_params.get("done") == "erased_family")
 
 
 @router.get("/families/new", response_class=HTMLResponse)
@@ -363,18 +384,100 @@ def new_family(request: Request, me: MeDep, name: str = Form("")):
     try:
         family_id = admin.add_family(_engine(request), name, me.email)
     except admin.Invalid:
-        return render(request, "new_family.html", status=400, error="Give the family a name (1 to 200 characters).")
+        return render(request, "new_family.html", status=400, error="Give the family a name (1 to 200 characters).",
+                      typed=echo(name))
     return RedirectResponse(f"/families/{family_id}", status_code=303)
+
+
+def echo(text: str) -> str:
+    """What was typed, safe to show again in a form: no NUL, no lone surrogate (they could not be sent as UTF-8)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:200_000]
+
+
+def _charts(request: Request, member: dict) -> None:
+    """The member's mood and WHO-5 charts with days in the practice's time zone (the newest CHART_POINTS)."""
+    tz = request.app.state.settings.timezone
+
+    def day(moment: str) -> str:
+        value = humane.parse(moment)
+        return humane.local_format(value, "d MMM", tz) if value else ""
+    checkins = member["checkins"][-CHART_POINTS:]
+    member["chart"] = svg.mood_chart([(day(c["created_at"]), c["mood"], c["stress"]) for c in checkins])
+    member["chart_rows"] = list(reversed(checkins))
+    member["who5_chart"] = svg.who5_chart([(day(w["created_at"]), w["score"]) for w in member["who5"][-CHART_POINTS:]])
+    member["checkin_count"] = member["checkin_total"]
+
+
+def _family_view(request: Request, family: Family, status: int = 200, **shown) -> HTMLResponse:
+    engine = _engine(request)
+    page = queries.read(engine, lambda conn: queries.family_page(conn, family.id, journal_limit=JOURNAL_ON_FAMILY_PAGE))
+    for m in page["members"]:
+        _charts(request, m)
+    names = queries.read(engine, queries.names_in_family, family.id)
+    done = request.query_params.get("done")
+    return render(request, "family.html", status=status, family=family, names=names, journeys=content.load().journeys,
+                  done=done, done_who=names.get(as_uuid(request.query_params.get("who")) or "", "a member"),
+                  done_count=count if (count := request.query_params.get("n", "")).isdigit() else "some",
+                  **page, **shown)
 
 
 @router.get("/families/{family_id}", response_class=HTMLResponse)
 def family_page(request: Request, family: FamilyDep):
-    page = queries.read(_engine(request), queries.family_page, family.id)
-    for m in page["members"]:
-        checkins = m["checkins"]
-        m["chart"] = svg.mood_chart([(c["created_at"][:10], c["mood"], c["stress"]) for c in checkins[-60:]])
-        m["checkin_count"] = len(checkins)
-    return render(request, "family.html", family=family, **page)
+    return _family_view(request, family)
+
+
+@router.get("/families/{family_id}/members/{member_id}/journal", response_class=HTMLResponse)
+def member_journal(request: Request, family: FamilyDep, member_id: str, page: int = 1):
+    member = _member_or_404(request, family, member_id)
+    page = max(1, page)
+    total, entries = queries.read(_engine(request), lambda conn: queries.member_journal(
+        conn, family.id, member["id"], limit=JOURNAL_PAGE, offset=(page - 1) * JOURNAL_PAGE))
+    pages = max(1, -(-total // JOURNAL_PAGE))
+    return render(request, "journal.html", family=family, member=member, entries=entries, page=min(page, pages),
+                  pages=pages, total=total)
+
+
+def _member_or_404(request: Request, family: Family, member_id: str) -> dict:
+    member = next((m for m in queries.read(_engine(request), queries.members_of, family.id)
+                   if m["id"] == as_uuid(member_id)), None)
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def _summary_dates(since: str, until: str) -> tuple[dt.date, dt.date]:
+    today = db.utcnow().date()
+    try:
+        end = dt.date.fromisoformat(until) if until else today
+        start = dt.date.fromisoformat(since) if since else end - dt.timedelta(days=30)
+    except ValueError:
+        raise admin.Invalid("Choose the dates from the calendar, or write them as YYYY-MM-DD.") from None
+    if start > end:
+        raise admin.Invalid("The first day comes after the last one.")
+    return start, end
+
+
+@router.get("/families/{family_id}/members/{member_id}/summary", response_class=HTMLResponse)
+def summary(request: Request, family: FamilyDep, member_id: str):
+    member = _member_or_404(request, family, member_id)
+    start, end = _summary_dates("", "")
+    return render(request, "summary.html", family=family, member=member, since=start.isoformat(),
+                  until=end.isoformat())
+
+
+@router.get("/families/{family_id}/members/{member_id}/summary.pdf")
+def summary_pdf(request: Request, family: FamilyDep, member_id: str, since: str = "", until: str = ""):
+    member = _member_or_404(request, family, member_id)
+    try:
+        start, end = _summary_dates(since, until)
+    except admin.Invalid as exc:
+        return render(request, "summary.html", status=400, family=family, member=member, since=since, until=until,
+                      error=str(exc))
+    records, down = queries.read(_engine(request), queries.member_shared, family.id, member["id"])
+    pdf = summary_module.member_summary(family.name, member, records, down, start, end,
+                                        request.app.state.settings.timezone, db.utcnow())
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="regroup-summary-{start}-{end}.pdf"'})
 
 
 @router.post("/families/{family_id}/pairing-code", response_class=HTMLResponse)
@@ -387,29 +490,63 @@ def pairing_code(request: Request, family: FamilyDep, me: MeDep, member_id: str 
     return render(request, "pairing.html", family=family, member=member, code=code, link=link, qr=qr)
 
 
+def _device_or_404(request: Request, family: Family, device_id: str) -> tuple[dict, dict]:
+    for m in queries.read(_engine(request), queries.members_of, family.id):
+        for d in m["devices"]:
+            if d["id"] == as_uuid(device_id) and not d["unpaired_at"]:
+                return m, d
+    raise NotFound()
+
+
+@router.get("/families/{family_id}/devices/{device_id}/unpair", response_class=HTMLResponse)
+def confirm_unpair(request: Request, family: FamilyDep, device_id: str):
+    member, device = _device_or_404(request, family, device_id)
+    return render(request, "confirm.html", family=family, title=f"Unpair {device['name']}?",
+                  what=[f"The phone \u201c{device['name']}\u201d of {member['name']} stops syncing at once.",
+                        f"What {member['name']} already shared stays here. They can pair again with a new code."],
+                  action=f"/families/{family.id}/devices/{device['id']}/unpair", button=f"Unpair {device['name']}")
+
+
 @router.post("/families/{family_id}/devices/{device_id}/unpair")
 def unpair_device(request: Request, family: FamilyDep, me: MeDep, device_id: str):
-    admin.unpair_device(_engine(request), family.id, device_id, me.email)
-    return _back(family, "#devices")
+    member, device = _device_or_404(request, family, device_id)
+    admin.unpair_device(_engine(request), family.id, device["id"], me.email)
+    return _back(family, f"?done=unpaired&who={device['id']}#devices-{member['id']}")
 
 
 @router.post("/families/{family_id}/message")
 def send_message(request: Request, family: FamilyDep, me: MeDep, body: str = Form(""), member_id: str = Form("")):
-    admin.send_message(_engine(request), family.id, member_id, body, me.name, me.email)
-    return _back(family, "#messages")
+    try:
+        admin.send_message(_engine(request), family.id, member_id, body, me.name, me.email)
+    except admin.Invalid as exc:
+        return _family_view(request, family, 400, message_error=str(exc), message_form={"body": echo(body),
+                                                                                        "member_id": member_id})
+    to = as_uuid(member_id)
+    return _back(family, f"?done=message&who={to}#thread-{to}" if to else "?done=message#messages")
 
 
 @router.post("/families/{family_id}/recommend")
-def recommend(request: Request, family: FamilyDep, me: MeDep, journey_id: str = Form(""), step_id: str = Form(""),
+def recommend(request: Request, family: FamilyDep, me: MeDep, step_id: str = Form(""), journey_id: str = Form(""),
               note: str = Form(""), member_id: str = Form("")):
-    admin.recommend(_engine(request), family.id, member_id, journey_id, step_id, note, me.email)
-    return _back(family, "#messages")
+    """The step is chosen from the content's list; its journey follows from it (step ids name their journey)."""
+    catalogue = content.load()
+    step = catalogue.steps.get(step_id)
+    journey = catalogue.journey(step.journey_id if step else journey_id)
+    if journey is None:
+        return _family_view(request, family, 400, recommend_error="Choose a journey step from the list.",
+                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
+    try:
+        admin.recommend(_engine(request), family.id, member_id, journey.id, step.id if step else None, note, me.email)
+    except admin.Invalid as exc:
+        return _family_view(request, family, 400, recommend_error=str(exc),
+                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
+    return _back(family, f"?done=recommended&who={as_uuid(member_id) or ''}#messages")
 
 
 @router.post("/families/{family_id}/worksheets/{entity_id}/feedback")
 def feedback(request: Request, family: FamilyDep, me: MeDep, entity_id: str, body: str = Form("")):
     admin.send_feedback(_engine(request), family.id, entity_id, body, me.email)
-    return _back(family, "#worksheets")
+    return _back(family, f"?done=feedback#ws-{as_uuid(entity_id)}")
 
 
 @router.get("/families/{family_id}/export")
@@ -419,21 +556,54 @@ def export(request: Request, family: FamilyDep):
                     headers={"Content-Disposition": f'attachment; filename="regroup-family-{family.id}.json"'})
 
 
+@router.get("/families/{family_id}/members/{member_id}/erase", response_class=HTMLResponse)
+def confirm_erase_member(request: Request, family: FamilyDep, member_id: str):
+    member = _member_or_404(request, family, member_id)
+    return render(request, "confirm.html", family=family, title=f"Erase what {member['name']} shared?",
+                  what=[f"Every journal entry, check-in, worksheet, score and message {member['name']} shared with "
+                        "you is erased from this server. This cannot be undone.",
+                        f"{member['name']}'s phones are told, so those records become private again on the phone; "
+                        "nothing is deleted from the phone.",
+                        f"{member['name']} stays in the family and can share again. The audit log keeps a line "
+                        "saying you erased it, never the content."],
+                  action=f"/families/{family.id}/members/{member['id']}/erase",
+                  button=f"Erase what {member['name']} shared")
+
+
 @router.post("/families/{family_id}/members/{member_id}/erase")
 def erase_member(request: Request, family: FamilyDep, me: MeDep, member_id: str):
-    admin.erase_member(_engine(request), family.id, member_id, me.email)
-    return _back(family)
+    member = _member_or_404(request, family, member_id)
+    n = admin.erase_member(_engine(request), family.id, member["id"], me.email)
+    return _back(family, f"?done=erased_member&who={member['id']}&n={n}")
+
+
+def _confirm_family_erase(request: Request, family: Family, status: int = 200, error: str | None = None,
+                          typed: str = "") -> HTMLResponse:
+    members = queries.read(_engine(request), queries.members_of, family.id)
+    phones = sum(1 for m in members for d in m["devices"] if not d["unpaired_at"])
+    return render(request, "confirm_family.html", status=status, family=family, members=members, phones=phones,
+                  error=error, typed=typed)
+
+
+@router.get("/families/{family_id}/erase", response_class=HTMLResponse)
+def confirm_erase_family(request: Request, family: FamilyDep):
+    return _confirm_family_erase(request, family)
 
 
 @router.post("/families/{family_id}/erase")
 def erase_family(request: Request, family: FamilyDep, me: MeDep, confirm: str = Form("")):
     if confirm.strip() != family.name:
-        return _back(family, "?erase=mismatch#erase")
+        return _confirm_family_erase(request, family, 400, "That is not the family's name, so nothing was erased. "
+                                     "Type it exactly as it is shown above.", echo(confirm))
     admin.erase_family(_engine(request), family.id, me.email)
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse("/?done=erased_family", status_code=303)
 
 
 @router.get("/families/{family_id}/audit", response_class=HTMLResponse)
-def audit_log(request: Request, family: FamilyDep):
-    entries = queries.read(_engine(request), queries.audit_entries, family.id)
-    return render(request, "audit.html", family=family, entries=entries)
+def audit_log(request: Request, family: FamilyDep, page: int = 1):
+    page = max(1, page)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_entries(
+        conn, family.id, limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE))
+    names = queries.read(_engine(request), queries.names_in_family, family.id)
+    return render(request, "audit.html", family=family, entries=entries[:AUDIT_PAGE], names=names, page=page,
+                  more=len(entries) > AUDIT_PAGE)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import desc, select
 from sqlalchemy.engine import Connection
 
-from server import db
+from server import db, triage
 
 
 @dataclass(frozen=True)
@@ -157,9 +157,11 @@ def worksheet_owner(conn: Connection, family_id: str, entity_id: str) -> str | N
         db.records.c.entity == "worksheet", db.records.c.deleted.is_(False))).scalar()
 
 
-def audit_entries(conn: Connection, family_id: str) -> list[dict]:
+def audit_entries(conn: Connection, family_id: str, *, limit: int = 1_000_000, offset: int = 0) -> list[dict]:
+    """A family's audit entries, newest first (a page of them with limit and offset)."""
     return [dict(r) for r in conn.execute(select(db.audit_log).where(db.audit_log.c.family_id == family_id)
-                                          .order_by(db.audit_log.c.id.desc())).mappings()]
+                                          .order_by(db.audit_log.c.id.desc()).limit(limit).offset(offset))
+            .mappings()]
 
 
 def members_of(conn: Connection, family_id: str) -> list[dict]:
@@ -199,14 +201,53 @@ def sent_down(conn: Connection, family_id: str) -> list[dict]:
 
 
 def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
-    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items."""
-    fid = family.id
-    members = members_of(conn, fid)
-    records = records_of(conn, fid)
-    seen = conn.execute(select(db.views.c.seen_seq).where(db.views.c.family_id == fid,
-                                                          db.views.c.specialist_id == specialist_id)).scalar()
-    per_member = []
+    """What the family list shows for one family (see `summaries`)."""
+    return summaries(conn, [family], specialist_id)[0]
+
+
+def _grouped(rows, key: str) -> dict:
+    out: dict = {}
+    for r in rows:
+        out.setdefault(r[key], []).append(r)
+    return out
+
+
+LIST_NEEDS = ("checkin", "wellbeing", "journey_progress", "worksheet", "message")  # decoded for the family list
+
+
+def summaries(conn: Connection, families: list[Family], specialist_id: str) -> list[dict]:
+    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, and the
+    reasons (in words) a family may need the specialist first. A handful of queries for any number of families."""
+    ids = [f.id for f in families]
+    if not ids:
+        return []
+    members = _grouped([dict(m) for m in conn.execute(select(db.members).where(db.members.c.family_id.in_(ids))
+                                                      .order_by(db.members.c.joined_at)).mappings()], "family_id")
+    devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
+                                                      .order_by(db.devices.c.created_at)).mappings()], "member_id")
+    r = db.records.c
+    records = _grouped([{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
+                         "data": json.loads(data) if kind in LIST_NEEDS else None}
+                        for f, e, kind, m, seq, data, at in conn.execute(
+        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at)
+        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()], "family_id")
+    c = db.changes.c
+    down = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["data"] else None} for row in conn.execute(
+        select(c.family_id, c.seq, c.entity, c.member_id, c.data).where(
+            c.family_id.in_(ids), c.direction == "down", c.entity.in_(("message", "recommendation", "feedback"))))
+        .mappings()], "family_id")
+    seen = dict(conn.execute(select(db.views.c.family_id, db.views.c.seen_seq).where(
+        db.views.c.specialist_id == specialist_id, db.views.c.family_id.in_(ids))).all())
+    now = db.utcnow()
+    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), down.get(f.id, []), seen.get(f.id), now)
+            for f in families]
+
+
+def _summary(family: Family, members: list, devices: dict, records: list, down: list, seen: int | None,
+             now) -> dict:
+    per_member, reasons = [], []
     for m in members:
+        m["devices"] = devices.get(m["id"], [])
         mine = [r for r in records if r["member_id"] == m["id"]]
         checkins = sorted((r for r in mine if r["entity"] == "checkin"), key=lambda r: r["data"]["created_at"])
         who5 = sorted((r for r in mine if r["entity"] == "wellbeing"), key=lambda r: r["data"]["created_at"])
@@ -217,11 +258,38 @@ def summary(conn: Connection, family: Family, specialist_id: str) -> dict:
             "who5_trend": who5_trend([w["data"]["score"] for w in who5]), "steps_done": done,
             "who5_low": bool(who5) and who5[-1]["data"]["score"] <= 28,
         })
+        reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now)
     seen_at = [d["last_seen_at"] for m in members for d in m["devices"] if d["last_seen_at"]]
     updated = [r["updated_at"] for r in records]
     return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
             "new_items": sum(1 for r in records if seen is None or r["seq"] > seen),
-            "flag": any(p["who5_low"] for p in per_member)}
+            "flag": any(p["who5_low"] for p in per_member), "reasons": reasons, "need": triage.score(reasons)}
+
+
+def triage_list(conn: Connection, specialist_id: str) -> list[dict]:
+    """The specialist's families, the ones that need them first (by the weight of their reasons), then by new
+    activity since they last looked, then the most recent activity, then by name."""
+    rows = summaries(conn, families_of(conn, specialist_id), specialist_id)
+    rows.sort(key=lambda r: r["family"].name.lower())
+    rows.sort(key=lambda r: r["last_activity"] or "", reverse=True)
+    rows.sort(key=lambda r: (r["need"], r["new_items"]), reverse=True)
+    return rows
+
+
+def names_in_family(conn: Connection, family_id: str | None) -> dict[str, str]:
+    """Member and device ids of a family (None: of every family, and the families' own ids) to the words the
+    dashboard shows for them."""
+    members, devices = select(db.members.c.id, db.members.c.name), select(db.devices.c.id, db.devices.c.name,
+                                                                           db.devices.c.member_id)
+    if family_id is not None:
+        members, devices = members.where(db.members.c.family_id == family_id), devices.where(
+            db.devices.c.family_id == family_id)
+    names = {m["id"]: m["name"] for m in conn.execute(members).mappings()}
+    if family_id is None:
+        names.update({f.id: f.name for f in conn.execute(select(db.families.c.id, db.families.c.name))})
+    for d in conn.execute(devices).mappings():
+        names[d["id"]] = f"{names.get(d['member_id'], 'a member')}'s phone \u201c{d['name']}\u201d"
+    return names
 
 
 def who5_trend(scores: list[int]) -> str | None:
@@ -256,21 +324,69 @@ def export_family(conn: Connection, family_id: str) -> dict:
             "tombstones": tombstones, "messages": {"from_members": messages_up, "to_family": down}}
 
 
-def family_page(conn: Connection, family_id: str) -> dict:
-    """What the family page shows: each member with their shared records by kind, and what was sent."""
+CHECKINS_SHOWN = 60  # the newest check-ins a member's chart draws
+
+
+def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None) -> dict:
+    """What the family page shows: each member with their shared records by kind (journal newest first, the
+    first `journal_limit` with their revisions; the newest CHECKINS_SHOWN check-ins), a thread of messages each
+    way, and what was sent. Only the rows shown are decoded, so a year of data stays fast."""
     members = members_of(conn, family_id)
-    records = records_of(conn, family_id)
-    for r in records:
-        r["revisions"] = revisions_of(conn, family_id, r["entity_id"]) if r["entity"] == "journal_entry" else []
+    r = db.records.c
+    light = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq).where(
+        r.family_id == family_id, r.deleted.is_(False)).order_by(desc(r.seq))).all()  # no content: cheap
+    kinds: dict = {}
+    for row in light:
+        kinds.setdefault((row.member_id, row.entity), []).append(row)
+    wanted = {"checkin": CHECKINS_SHOWN, "journal_entry": None if journal_limit is None else journal_limit * 4}
+    pick = [row.entity_id for rows in kinds.values() for row in rows[:wanted.get(rows[0].entity)]]
+    data: dict = {}
+    for chunk in range(0, len(pick), 500):  # decode only what the page shows
+        data.update(conn.execute(select(r.entity_id, r.data).where(
+            r.family_id == family_id, r.entity_id.in_(pick[chunk:chunk + 500]))).all())
     down = sent_down(conn, family_id)
     for m in members:
-        mine = [r for r in records if r["member_id"] == m["id"]]
-        m["journal"] = [r for r in mine if r["entity"] == "journal_entry"]
-        m["worksheets"] = sorted((r for r in mine if r["entity"] == "worksheet"),
-                                 key=lambda r: (r["data"]["kind"] != "reapproach_plan", r["data"]["kind"]))
-        m["progress"] = [r for r in mine if r["entity"] == "journey_progress"]
-        m["messages"] = [r for r in mine if r["entity"] == "message"]
-        m["who5"] = sorted((r["data"] for r in mine if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
-        m["checkins"] = sorted((r["data"] for r in mine if r["entity"] == "checkin"), key=lambda d: d["created_at"])
+        def decoded(entity: str, limit: int | None = None) -> list[dict]:
+            return [{"entity_id": x.entity_id, "entity": x.entity, "member_id": x.member_id, "seq": x.seq,
+                     "data": json.loads(data[x.entity_id])} for x in kinds.get((m["id"], entity), [])[:limit]]
+        # newest first by the date written; the newest by seq (a few more than shown) hold the newest by date
+        journal = sorted(decoded("journal_entry", wanted["journal_entry"]),
+                         key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
+        m["journal_count"] = len(kinds.get((m["id"], "journal_entry"), []))
+        m["journal"] = journal[:journal_limit] if journal_limit is not None else journal
+        for e in m["journal"]:
+            e["revisions"] = revisions_of(conn, family_id, e["entity_id"])
+        m["worksheets"] = sorted(decoded("worksheet"),
+                                 key=lambda x: (x["data"]["kind"] != "reapproach_plan", x["data"]["kind"]))
+        m["progress"] = decoded("journey_progress")
+        m["messages"] = decoded("message")
+        m["who5"] = sorted((x["data"] for x in decoded("wellbeing")), key=lambda d: d["created_at"])
+        m["checkin_total"] = len(kinds.get((m["id"], "checkin"), []))
+        m["checkins"] = sorted((x["data"] for x in decoded("checkin", CHECKINS_SHOWN)), key=lambda d: d["created_at"])
+        m["thread"] = sorted([{"from_member": True, "seq": x["seq"], "entity": "message", "data": x["data"]}
+                              for x in m["messages"]] +
+                             [{"from_member": False, "seq": c["seq"], "entity": c["entity"], "data": c["data"],
+                               "to_family": c["member_id"] is None}
+                              for c in down if c["entity"] in ("message", "recommendation")
+                              and c["member_id"] in (None, m["id"])], key=lambda t: t["seq"])
+        replied = max((t["seq"] for t in m["thread"] if not t["from_member"]), default=0)
+        m["waiting"] = sum(1 for t in m["thread"] if t["from_member"] and t["seq"] > replied)
     feedback = {c["data"].get("worksheet_id"): c for c in down if c["entity"] == "feedback"}
     return {"members": members, "sent": down, "feedback": feedback}
+
+
+def member_journal(conn: Connection, family_id: str, member_id: str, *, limit: int, offset: int) -> tuple[int, list]:
+    """One page of a member's shared journal entries, newest first, with their revisions; and how many in all."""
+    rows = [r for r in records_of(conn, family_id, "journal_entry") if r["member_id"] == member_id]
+    rows.sort(key=lambda r: (r["data"].get("created_at") or "", r["seq"]), reverse=True)
+    page = rows[offset:offset + limit]
+    for r in page:
+        r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
+    return len(rows), page
+
+
+def member_shared(conn: Connection, family_id: str, member_id: str) -> tuple[list[dict], list[dict]]:
+    """A member's live shared records (decoded), and what was sent down to them or to the whole family."""
+    records = [r for r in records_of(conn, family_id) if r["member_id"] == member_id]
+    down = [c for c in sent_down(conn, family_id) if c["member_id"] in (None, member_id)]
+    return records, down

@@ -31,6 +31,7 @@ class Settings:
     sign_in_wait_s: float = 2.0
     allow_insecure: bool = False
     require_2fa: bool = False  # admins must set up a second factor before anything else
+    timezone: str = "UTC"  # the practice's IANA time zone: the dashboard shows times in it
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -52,6 +53,7 @@ class Settings:
             session_idle_minutes=int(e.get("REGROUP_SESSION_IDLE_MINUTES", "30")),
             allow_insecure=e.get("REGROUP_ALLOW_INSECURE") == "1",
             require_2fa=e.get("REGROUP_REQUIRE_2FA") == "1",
+            timezone=e.get("REGROUP_TIMEZONE") or "UTC",
         )
 
     @property

@@ -139,3 +139,101 @@ def test_specialist_pairs_a_family_member_and_answers_what_they_share(browser, s
     ctx.close()
     assert {k: v for k, v in violations.items() if v} == {}
     assert outside == []
+
+
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def sign_in(page, server):
+    page.goto(server + "/login")
+    page.get_by_label("Email").fill("sam@practice.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My families").wait_for()
+
+
+def add_family(page, server, name) -> tuple[str, dict]:
+    page.goto(server + "/families/new")
+    page.get_by_label("Family name").fill(name)
+    page.get_by_role("button", name="Add family").click()
+    page.get_by_role("heading", name=name).wait_for()
+    url = page.url
+    page.get_by_role("button", name="Create pairing code").click()
+    code = page.get_by_label("Pairing code").inner_text().strip()
+    return url, httpx.post(server + "/api/v1/pair", json={"code": code, "device_name": name.split()[-1]}).json()
+
+
+def readable(page, what, width):
+    """No ISO time or id in what a reader sees, nothing wider than the screen, no serious axe violation."""
+    text = page.evaluate("document.body.innerText")
+    assert not ISO.search(text) and not UUID.search(text), (what, ISO.search(text) or UUID.search(text))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, what
+    assert axe_serious(page) == [], what
+    shot(page, f"{width}-{what}")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)])
+def test_the_family_that_needs_a_call_is_first_and_every_action_asks_first(browser, server, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    sign_in(page, server)
+    calm_url, _ = add_family(page, server, "The Abbotts")
+    worried_url, zoe = add_family(page, server, "The Zellers Zoe")
+    headers = {"Authorization": f"Bearer {zoe['token']}", "Regroup-Protocol": "1"}
+    ops = [op("checkin", {"mood": 1, "feelings": [], "stress": 9, "sleep": 2, "note": None, "loved_one_day": None,
+                          "my_response": [], "created_at": f"2026-11-2{i}T20:00:00Z", "tz": "Europe/Dublin"})
+           for i in range(3)]
+    ops.append(op("worksheet", {"journey_id": "reapproach", "step_id": "reapproach.plan", "kind": "reapproach_plan",
+                                "fields": {"who": "Me and his sister", "format": "one_to_one"},
+                                "updated_at": "2026-11-26T19:05:00Z"}))
+    assert {r["status"] for r in httpx.post(server + "/api/v1/sync/push", json={"ops": ops},
+                                            headers=headers).json()["results"]} == {"applied"}
+
+    page.goto(server + "/")
+    cards = page.locator("section.card h2").all_inner_texts()
+    assert cards[0].startswith("The Zellers Zoe") and cards[1].startswith("The Abbotts")
+    page.get_by_text('Zoe felt "Very low" in 3 of their last 3 check-ins').wait_for()
+    readable(page, "families", width)
+    if width < 600:  # a table is a card of labelled values on a phone
+        label = page.evaluate("getComputedStyle(document.querySelector('table.cards td'), '::before').content")
+        assert label == '"Member: "'
+
+    page.goto(worried_url)
+    page.get_by_text("Who will take part, and why them?").wait_for()
+    page.get_by_text("A quiet one-to-one conversation").wait_for()
+    readable(page, "family", width)
+    page.get_by_label("Journey step").select_option(label="Your re-approach plan")
+    page.get_by_label("Note (optional)").fill("When you feel ready.")
+    page.get_by_role("button", name="Send recommendation").click()
+    page.get_by_text("Your recommendation was sent").wait_for()
+    pulled = httpx.get(server + "/api/v1/sync/pull", headers=headers).json()["changes"]
+    assert [(c["data"]["journey_id"], c["data"]["step_id"]) for c in pulled if c["entity"] == "recommendation"] == [
+        ("reapproach", "reapproach.plan")]
+
+    page.get_by_role("link", name="Session summary (PDF)").click()
+    page.get_by_role("heading", name="Session summary for Zoe").wait_for()
+    readable(page, "summary", width)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.go_back()
+
+    page.get_by_role("link", name="Erase what Zoe shared").click()
+    page.get_by_role("heading", name="Erase what Zoe shared?").wait_for()
+    readable(page, "erase-member", width)
+    page.get_by_role("button", name="Erase what Zoe shared").click()
+    page.get_by_text("Everything Zoe shared was erased from this server (4 records)").wait_for()
+
+    page.goto(worried_url + "/audit")
+    readable(page, "audit", width)
+
+    page.goto(calm_url + "/erase")
+    page.get_by_label("Type the family's name, The Abbotts, to confirm").fill("The Abbots")
+    page.get_by_role("button", name="Erase family").click()
+    page.get_by_text("That is not the family's name, so nothing was erased.").wait_for()
+    readable(page, "erase-family", width)
+    page.get_by_label("Type the family's name, The Abbotts, to confirm").fill("The Abbotts")
+    page.get_by_role("button", name="Erase family").click()
+    page.get_by_text("The family was erased").wait_for()
+    ctx.close()

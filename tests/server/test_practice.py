@@ -129,6 +129,17 @@ def test_the_admin_cannot_deactivate_themselves(practice):
     assert r.status_code == 400 and signed_in(boss)
 
 
+def test_deactivating_asks_first_on_its_own_page_then_says_what_was_done(practice):
+    boss = browser(practice)
+    sign_in(boss, "boss@practice.test")
+    assert f'href="/admin/specialists/{practice.sam_id}/active"' in boss.get("/admin").text
+    ask = boss.get(f"/admin/specialists/{practice.sam_id}/active").text
+    assert "What will happen" in ask and "can no longer sign in" in ask and "Their families stay" in ask
+    assert boss.get(f"/admin/specialists/{practice.admin_id}/active").status_code == 404  # not oneself
+    done = boss.post(f"/admin/specialists/{practice.sam_id}/active", data={"active": "0", "csrf": csrf(boss, "/admin")})
+    assert "is deactivated: they can no longer sign in" in done.text
+
+
 def test_the_admin_moves_a_family_to_another_specialist(practice):
     kim = practice.specialist("kim@practice.test", "Kim")
     boss = browser(practice)
@@ -217,19 +228,20 @@ def test_the_admin_reads_filters_and_exports_the_audit_log_which_survives_a_fami
     admin.erase_family(practice.engine, practice.family_id, "sam@practice.test")
     boss = browser(practice)
     sign_in(boss, "boss@practice.test")
-    def actions(query=""):
+    def actions(query=""):  # what each row says was done, in words
         page = boss.get("/admin/audit" + query).text
-        return set(re.findall(r"<td>([a-z_]+)</td>", page)), page
+        return set(re.findall(r'<td data-label="What">([^<]+)</td>', page)), page
     everything, page = actions()
-    assert {"sign_in_failed", "erased_family"} <= everything
-    assert re.search(r"<td>address 198\.51\.100\.9</td><td>sign_in_failed</td><td></td>"
-                     r"<td>sam@practice\.test \(password\)</td>", page)  # who, what, no family, which account
+    assert {"failed to sign in", "erased the family"} <= everything
+    assert re.search(r'<td data-label="Who">address 198\.51\.100\.9</td><td data-label="What">failed to sign in</td>'
+                     r'<td data-label="Family">the practice</td><td data-label="Detail">sam@practice\.test \(password\)'
+                     r'</td>', page)  # who, what, no family, which account
     by_family, _ = actions(f"?family={practice.family_id}")
-    assert {"viewed", "created_family"} <= by_family and "sign_in_failed" not in by_family
+    assert {"viewed the family&#39;s page", "added the family"} <= by_family and "failed to sign in" not in by_family
     by_actor, _ = actions("?specialist=sam@practice.test")
-    assert "erased_family" in by_actor and "created_specialist" not in by_actor
+    assert "erased the family" in by_actor and "added a specialist" not in by_actor
     today = db.utcnow().date().isoformat()
-    assert "viewed" in actions(f"?since={today}&until={today}")[0]
+    assert "viewed the family&#39;s page" in actions(f"?since={today}&until={today}")[0]
     assert actions("?until=2000-01-01")[0] == set()
     assert boss.get("/admin/audit?since=yesterday").status_code == 400
     exported = boss.get(f"/admin/audit.csv?family={practice.family_id}")
