@@ -271,3 +271,15 @@ def test_each_key_store_says_where_the_key_lives(tmp_path):
                                          (crypto.DecryptionError, "decrypt_failed")])
 def test_each_crypto_error_carries_its_code(error, code):
     assert error("detail").code == code
+
+
+def test_a_key_of_a_later_version_opens_its_own_blobs():
+    cipher = crypto.FieldCipher(crypto.DataKey.generate(version=3))
+    assert cipher.decrypt("t", "1", "f", cipher.encrypt("t", "1", "f", "words")) == "words"
+
+
+def test_the_key_file_can_live_in_a_folder_not_made_yet(tmp_path):
+    ks = crypto.KeyFileStore(tmp_path / "a" / "b" / "regroup.key")
+    key = crypto.DataKey.generate()
+    ks.save(key)
+    assert ks.load() == key
