@@ -201,6 +201,7 @@ VALID_KEY = "A" * 43 + "="  # 32 bytes in base64: only the field under test is w
     '{"format": 1, "version": 1, "key": "' + "A" * 42 + '=="}',   # 31 bytes
     '{"format": 1, "version": 1, "key": "' + "A" * 44 + 'AAAA"}',  # 36 bytes
     f'{{"format": 1, "key": "{VALID_KEY}"}}',
+    '{"format": 1, "version": 1, "key": "AAAA*' + "A" * 39 + '="}',  # not base64: never read leniently
     '[1, 2]',
 ])
 def test_a_key_wrong_in_one_field_only_is_refused(tmp_path, text):
@@ -283,3 +284,18 @@ def test_the_key_file_can_live_in_a_folder_not_made_yet(tmp_path):
     key = crypto.DataKey.generate()
     ks.save(key)
     assert ks.load() == key
+
+
+def test_a_rewrap_cut_short_leaves_nothing_that_erase_misses(tmp_path, monkeypatch):
+    """The half-written record of an interrupted rewrap holds the key too: erase must find and wipe it."""
+    ks = crypto.KeyFileStore(tmp_path / "regroup.key")
+    ks.save(crypto.DataKey.generate())
+
+    def power_cut(*args):
+        raise OSError("power cut")
+    monkeypatch.setattr(crypto.os, "replace", power_cut)
+    with pytest.raises(OSError):
+        ks.replace_text("wrapped text")
+    monkeypatch.undo()
+    ks.erase()
+    assert list(tmp_path.iterdir()) == []
