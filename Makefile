@@ -48,12 +48,14 @@ server: $(STAMP)
 bench: $(STAMP) chromium
 	$(PY) -m tests.bench $(if $(ONLY),--only $(ONLY))
 
-# Mutation testing of the server's auth, sessions, sync, validation and rate limits (mutmut; outside CI,
-# hours for every mutant on two cores). ONLY narrows it: make mutants ONLY='server.auth.* server.accounts.*'
+# Mutation testing (mutmut; outside CI, hours for every mutant on two cores). SCOPE=server (default: auth,
+# sessions, sync, validation, rate limits) or SCOPE=app (crypto, store, sync client); ONLY narrows it:
+# make mutants ONLY='server.auth.* server.accounts.*'   make mutants SCOPE=app ONLY='app.crypto.*'
+SCOPE ?= server
 mutants: $(STAMP)
 	rm -rf mutants
-	$(VENV)/bin/mutmut run --max-children 2 $(ONLY) || true
-	$(VENV)/bin/mutmut results
+	$(PY) -m tests.mutmut_scope $(SCOPE) run --max-children 2 $(ONLY) || true
+	$(PY) -m tests.mutmut_scope $(SCOPE) results
 
 # Translations (docs/translating.md): `make messages` extracts every _() and ngettext() string into
 # locales/messages.pot and merges it into each locales/<lang>/LC_MESSAGES/messages.po (new strings arrive

@@ -207,15 +207,30 @@ def test_invalid_yaml_says_which_line(tmp_path):
 
 
 def test_a_step_id_used_in_two_journeys_is_refused(tmp_path):
+    """A second file with the first journey's steps: the duplicate-step check must be what refuses it.
+
+    Step ids start with their journey id, so only two files of the same journey id can share one; the step
+    check runs before the journey-id check, and the test names the error it expects so it cannot pass on
+    another (the journey-prefix or the journey-id one)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
-    data = yaml.safe_load((content / "en" / "journeys" / "2-learn.yaml").read_text())
-    data["id"] = "after"
-    (content / "en" / "journeys" / "2-learn.yaml").write_text(yaml.safe_dump(data))
-    data["steps"][0]["id"] = "after.not-the-end"
-    (content / "en" / "journeys" / "2-learn.yaml").write_text(yaml.safe_dump(data))
-    with pytest.raises(ContentError):
+    shutil.copy(content / "en" / "journeys" / "1-after.yaml", content / "en" / "journeys" / "9-after-again.yaml")
+    with pytest.raises(ContentError) as err:
         load_library("en", content)
+    assert (err.value.file, err.value.field) == ("9-after-again.yaml", "id")
+    assert err.value.where == "step 'after.not-the-end'" and "also used in 1-after.yaml" in err.value.problem
+
+
+def test_a_journey_id_used_by_two_files_is_refused(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    data = yaml.safe_load((content / "en" / "journeys" / "1-after.yaml").read_text())
+    for step in data["steps"]:
+        step["id"] = step["id"] + "-again"
+    (content / "en" / "journeys" / "9-after-again.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(ContentError) as err:
+        load_library("en", content)
+    assert (err.value.file, err.value.where, err.value.field) == ("9-after-again.yaml", "journey", "id")
 
 
 def test_a_fifth_journey_needs_only_a_content_file(tmp_path):

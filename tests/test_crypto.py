@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 
@@ -64,9 +65,9 @@ def test_key_file_is_owner_only_and_round_trips(tmp_path):
     assert ks.load() is None
     key = crypto.DataKey.generate()
     ks.save(key)
-    assert ks.load() == key
-    if os.name == "posix":
+    if os.name == "posix":  # owner-only from its first byte: looked at before a load could tighten it
         assert stat.S_IMODE((tmp_path / "k" / "regroup.key").stat().st_mode) == 0o600
+    assert ks.load() == key
 
 
 def test_key_file_is_never_overwritten(tmp_path):
@@ -142,3 +143,159 @@ def test_store_opens_with_secure_storage_keystore(tmp_path):
     s = store.open_store(tmp_path, keystore=crypto.SecureStorageKeyStore(storage))
     assert get_settings(s).display_name == "Ana"
     s.close()
+
+
+# --- found by mutation testing (docs/mutation-testing.md): each fails when one line of crypto.py breaks ----
+
+def test_the_header_is_bound_too_not_only_checked(cipher):
+    """A key of another version with the same secret passes the version check: only the associated data
+    (which includes the header) can refuse a blob whose version byte was changed."""
+    blob = bytearray(cipher.encrypt("t", "1", "f", "private words"))
+    blob[3] = 2
+    same_secret_v2 = crypto.FieldCipher(crypto.DataKey(version=2, secret=cipher.key.secret))
+    with pytest.raises(crypto.DecryptionError):
+        same_secret_v2.decrypt("t", "1", "f", bytes(blob))
+
+
+@pytest.mark.parametrize("byte, value", [(0, ord("X")), (1, ord("X")), (2, 2)])
+def test_a_changed_magic_or_format_byte_fails(cipher, byte, value):
+    blob = bytearray(cipher.encrypt("t", "1", "f", "private words"))
+    blob[byte] = value
+    with pytest.raises(crypto.DecryptionError):
+        cipher.decrypt("t", "1", "f", bytes(blob))
+
+
+@pytest.mark.parametrize("field_sep", [("t", "1f", ""), ("t1", "", "f")])
+def test_table_record_and_field_cannot_be_shifted_into_each_other(cipher, field_sep):
+    """"t"/"1"/"f" and "t"/"1f"/"" must not share associated data (the separator keeps them apart)."""
+    blob = cipher.encrypt("t", "1", "f", "private words")
+    with pytest.raises(crypto.DecryptionError):
+        cipher.decrypt(*field_sep, blob)
+
+
+def test_a_blob_too_short_to_hold_a_tag_is_refused(cipher):
+    blob = cipher.encrypt("t", "1", "f", "")
+    assert len(blob) == crypto.HEADER_BYTES + crypto.NONCE_BYTES + 16  # the shortest real blob opens
+    assert cipher.decrypt("t", "1", "f", blob) == ""
+    with pytest.raises(crypto.DecryptionError):
+        cipher.decrypt("t", "1", "f", blob[:-1])
+
+
+def test_optional_values_stay_none_and_round_trip(cipher):
+    assert cipher.encrypt_optional("t", "1", "f", None) is None
+    assert cipher.decrypt_optional("t", "1", "f", None) is None
+    blob = cipher.encrypt_optional("t", "1", "f", "words")
+    assert cipher.decrypt_optional("t", "1", "f", blob) == "words"
+    with pytest.raises(crypto.DecryptionError):
+        cipher.decrypt_optional("t", "2", "f", blob)
+
+
+VALID_KEY = "A" * 43 + "="  # 32 bytes in base64: only the field under test is wrong
+
+
+@pytest.mark.parametrize("text", [
+    f'{{"format": 9, "version": 1, "key": "{VALID_KEY}"}}',
+    f'{{"format": 1, "version": 1, "wrapped": "yes", "key": "{VALID_KEY}"}}',
+    f'{{"format": 1, "version": 0, "key": "{VALID_KEY}"}}',
+    f'{{"format": 1, "version": 256, "key": "{VALID_KEY}"}}',
+    '{"format": 1, "version": 1, "key": "' + "A" * 42 + '=="}',   # 31 bytes
+    '{"format": 1, "version": 1, "key": "' + "A" * 44 + 'AAAA"}',  # 36 bytes
+    f'{{"format": 1, "key": "{VALID_KEY}"}}',
+    '{"format": 1, "version": 1, "key": "AAAA*' + "A" * 39 + '="}',  # not base64: never read leniently
+    '[1, 2]',
+])
+def test_a_key_wrong_in_one_field_only_is_refused(tmp_path, text):
+    (tmp_path / "regroup.key").write_text(text)
+    with pytest.raises(crypto.KeyFileError):
+        crypto.KeyFileStore(tmp_path / "regroup.key").load()
+
+
+@pytest.mark.parametrize("version", [1, 255])
+def test_key_versions_at_their_edges_are_taken(tmp_path, version):
+    (tmp_path / "regroup.key").write_text(f'{{"format": 1, "version": {version}, "wrapped": false, '
+                                          f'"key": "{VALID_KEY}"}}')
+    key = crypto.KeyFileStore(tmp_path / "regroup.key").load()
+    assert (key.version, key.secret) == (version, bytes(32))
+
+
+def test_erasing_the_key_file_overwrites_it_in_place_first(tmp_path):
+    """A second name for the same file (a hard link) sees what a disk that writes in place keeps."""
+    path = tmp_path / "regroup.key"
+    ks = crypto.KeyFileStore(path)
+    key = crypto.DataKey.generate()
+    ks.save(key)
+    before = path.read_bytes()
+    os.link(path, tmp_path / "spy")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(key.to_json())  # a rewrap interrupted before its rename
+    ks.erase()
+    assert not path.exists() and not tmp.exists()
+    after = (tmp_path / "spy").read_bytes()
+    assert after != before and len(after) >= len(before)
+    assert base64.b64encode(key.secret) not in after
+    assert ks.load() is None
+
+
+def test_rewrapping_needs_an_existing_key_and_replaces_it_whole(tmp_path):
+    ks = crypto.KeyFileStore(tmp_path / "regroup.key")
+    with pytest.raises(crypto.KeyFileError):
+        ks.replace_text("{}")
+    assert not (tmp_path / "regroup.key").exists()
+    ks.save(crypto.DataKey.generate())
+    ks.replace_text("wrapped text")
+    assert (tmp_path / "regroup.key").read_text() == "wrapped text"
+    assert not (tmp_path / "regroup.key.tmp").exists()
+    if os.name == "posix":
+        assert stat.S_IMODE((tmp_path / "regroup.key").stat().st_mode) == 0o600
+
+
+def test_secure_storage_rewraps_only_an_existing_key_and_erases_it():
+    storage = FakeSecureStorage()
+    ks = crypto.SecureStorageKeyStore(storage)
+    with pytest.raises(crypto.KeyFileError):
+        ks.replace_text("wrapped")
+    assert storage.values == {}
+    ks.save(crypto.DataKey.generate())
+    ks.replace_text("wrapped")
+    assert ks.read_text() == "wrapped"
+    ks.erase()
+    assert storage.values == {} and ks.load() is None
+
+
+def test_each_key_store_says_where_the_key_lives(tmp_path):
+    assert str(tmp_path / "regroup.key") in crypto.KeyFileStore(tmp_path / "regroup.key").describe()
+    assert "secure storage" in crypto.SecureStorageKeyStore(FakeSecureStorage()).describe()
+
+
+@pytest.mark.parametrize("error, code", [(crypto.KeyMissingError, "key_missing"), (crypto.KeyMismatchError, "key_wrong"),
+                                         (crypto.KeyFileError, "key_wrong"), (crypto.KeyLockedError, "locked"),
+                                         (crypto.DecryptionError, "decrypt_failed")])
+def test_each_crypto_error_carries_its_code(error, code):
+    assert error("detail").code == code
+
+
+def test_a_key_of_a_later_version_opens_its_own_blobs():
+    cipher = crypto.FieldCipher(crypto.DataKey.generate(version=3))
+    assert cipher.decrypt("t", "1", "f", cipher.encrypt("t", "1", "f", "words")) == "words"
+
+
+def test_the_key_file_can_live_in_a_folder_not_made_yet(tmp_path):
+    ks = crypto.KeyFileStore(tmp_path / "a" / "b" / "regroup.key")
+    key = crypto.DataKey.generate()
+    ks.save(key)
+    assert ks.load() == key
+
+
+def test_a_rewrap_cut_short_leaves_nothing_that_erase_misses(tmp_path, monkeypatch):
+    """The half-written record of an interrupted rewrap holds the key too: erase must find and wipe it."""
+    ks = crypto.KeyFileStore(tmp_path / "regroup.key")
+    ks.save(crypto.DataKey.generate())
+
+    def power_cut(*args):
+        raise OSError("power cut")
+    monkeypatch.setattr(crypto.os, "replace", power_cut)
+    with pytest.raises(OSError):
+        ks.replace_text("wrapped text")
+    monkeypatch.undo()
+    ks.erase()
+    assert list(tmp_path.iterdir()) == []

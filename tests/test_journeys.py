@@ -71,6 +71,9 @@ def test_completing_records_time_and_counts_repeats(opened):
 def test_restart_clears_done_but_keeps_answers(opened, library):
     js.complete_step(opened, "after", "after.not-the-end")
     js.save_worksheet(opened, journey_id="after", step_id="after.debrief", kind="debrief", fields={"who": "us"})
+    before = journeys.journey_progress(library.journey("after"), js.list_step_progress(opened),
+                                       js.list_cursors(opened))
+    assert before.done_count == 1  # else "0 after the restart" below would prove nothing
     js.restart_journey(opened, "after", "after.not-the-end")
     state = journeys.journey_progress(library.journey("after"), js.list_step_progress(opened),
                                       js.list_cursors(opened))

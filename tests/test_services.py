@@ -166,6 +166,25 @@ def test_saving_an_entry_and_clearing_its_draft_is_one_transaction(data_dir, mon
     run(go())
 
 
+def test_saving_an_edit_clears_that_entrys_draft_and_keeps_the_new_entrys(data_dir):
+    """After a save the draft is gone from the store itself (reopened), and only the saved entry's draft."""
+    async def go():
+        services, _ = await _started(data_dir)
+        saved = await services.journal.save_entry(body="first words")
+        await services.journal.save_draft(body="second thoughts", entry_id=saved.entry.id)
+        await services.journal.save_draft(body="a new entry half typed")
+        await services.journal.save_entry(body="second thoughts", entry_id=saved.entry.id)
+        await services.close()
+        services, _ = await _started(data_dir)
+        assert (await services.journal.open_entry(saved.entry.id)).draft is None
+        assert (await services.journal.open_entry(None)).draft == {"body": "a new entry half typed", "title": ""}
+        rows = await services._rt.run(lambda s: s.db.execute("SELECT id FROM drafts").fetchall())
+        assert len(rows) == 1 and rows[0][0] != saved.entry.id
+        assert (await services.journal.open_entry(saved.entry.id)).entry.body == "second thoughts"
+        await services.close()
+    run(go())
+
+
 def test_deleting_an_entry_discards_its_draft(data_dir):
     async def go():
         services, _ = await _started(data_dir)

@@ -28,6 +28,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-default-apps", "--disable-domain-reliability", "--no-pings"]
 
 
+# Resolves once the semantics tree has changed and then held still for `quiet` ms, or after `cap` ms.
+SETTLE_JS = """([quiet, cap]) => new Promise(resolve => {
+  const host = document.querySelector('flt-semantics-host') || document.body;
+  let changed = false, timer = null;
+  const finish = () => { observer.disconnect(); clearTimeout(timer); clearTimeout(limit); resolve(changed); };
+  const observer = new MutationObserver(() => { changed = true; clearTimeout(timer); timer = setTimeout(finish, quiet); });
+  observer.observe(host, {subtree: true, childList: true, attributes: true, characterData: true});
+  const limit = setTimeout(finish, cap);
+})"""
+FOCUSED_EDITOR_JS = "() => !!document.activeElement && ['INPUT', 'TEXTAREA'].includes(document.activeElement.tagName)"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -163,10 +175,34 @@ class Phone:
     def goto(self, url: str) -> "Phone":
         """Open another address in this tab (the Flet session carries on) and wait for the screen."""
         self.page.goto(url)
+        return self._after_load()
+
+    def reload(self) -> "Phone":
+        """Reload the tab (what a person does to check that something was kept) and wait for the screen."""
+        self.page.reload()
+        return self._after_load()
+
+    def _after_load(self) -> "Phone":
         self.page.wait_for_selector("#loading", state="detached", timeout=60_000)
-        self.page.wait_for_timeout(800)
+        self.page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
         self.enable_semantics()
+        self.settle()
         return self
+
+    def settle(self, *, quiet: float = 150, cap: float = 3_000) -> bool:
+        """Wait for the screen to change and then hold still for `quiet` ms (at most `cap` ms in all): a wait
+        on the page's state, not a fixed sleep, so a busy machine waits longer and an idle one less.
+        Returns whether anything changed."""
+        return self.page.evaluate(SETTLE_JS, [quiet, cap])
+
+    def until(self, check, *, what: str, timeout: float = 15_000):
+        """Poll a condition on the page (a colour, a count) until it holds; fail naming what never came."""
+        deadline = time.monotonic() + timeout / 1000
+        while not (value := check()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout / 1000:.0f} s for {what}")
+            self.page.wait_for_timeout(100)
+        return value
 
     def enable_semantics(self) -> None:
         placeholder = self.page.locator("flt-semantics-placeholder")
@@ -184,12 +220,15 @@ class Phone:
 
     def tap(self, role: str, name: str, *, exact: bool = True) -> None:
         self.wait(role, name, exact=exact).click()
-        self.page.wait_for_timeout(400)
+        self.settle()  # the app answers over its socket: wait for the screen to take the answer
+
+    def focus(self, role: str, name: str, *, exact: bool = True) -> None:
+        """Tap a text field and wait until the page has focused a real <input>/<textarea> for it."""
+        self.wait(role, name, exact=exact).click()
+        self.page.wait_for_function(FOCUSED_EDITOR_JS, timeout=10_000)
 
     def type_into(self, label: str, text: str) -> None:
-        box = self.wait("textbox", label)
-        box.click()
-        self.page.wait_for_timeout(200)
+        self.focus("textbox", label)
         self.page.keyboard.type(text, delay=20)
 
     def see(self, text: str, timeout: float = 15_000) -> None:
@@ -230,7 +269,7 @@ class Phone:
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.wait_for_timeout(600)  # let animations settle
+        self.settle(quiet=300)  # let animations settle
         path = SCREENSHOTS / f"{self.prefix}-{name}.png"
         self.page.screenshot(path=str(path))
         return path

@@ -210,7 +210,7 @@ def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp
     problems: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        phone.page.wait_for_timeout(500)
+        phone.settle(quiet=300)
         found = text_outside(phone)
         if found:
             problems[name] = found

@@ -52,7 +52,13 @@ def test_write_edit_search_and_delete_an_entry(tmp_path, start_app, open_phone):
     phone.tap("button", "Undo")
     phone.see("After the call")
     entries, _ = read_store(data, journal.list_entries)
-    assert [e.body for e in entries] == ["I kept my boundary about money and stayed calm. Then I went for a walk."]
+    assert [(e.title, e.body, e.tags) for e in entries] == [
+        ("After the call", "I kept my boundary about money and stayed calm. Then I went for a walk.", ("hope",))]
+    phone.reload()  # and the screen shows what the store holds, not what it remembered
+    phone.tap("button", "After the call", exact=False)
+    phone.focus("textbox", "Title (optional)")  # Flutter puts the text in a real <input> only when focused
+    assert phone.page.evaluate("document.activeElement.value") == "After the call"
+    assert phone.control("checkbox", "Hope").first.get_attribute("aria-checked") == "true"
 
 
 def test_a_draft_survives_leaving_the_editor(tmp_path, start_app, open_phone):
@@ -95,10 +101,12 @@ def test_check_in_with_the_two_track_log_then_who5(tmp_path, start_app, open_pho
 
     phone.tap("button", "Start the wellbeing check")
     for question in range(5):
-        phone.page.get_by_role("radio", name="At no time").nth(question).click()
-        phone.page.wait_for_timeout(200)
+        answer = phone.page.get_by_role("radio", name="At no time").nth(question)
+        answer.click()
+        phone.until(lambda: answer.get_attribute("aria-checked") == "true", what=f"answer {question + 1} chosen")
     phone.tap("button", "See my score")
     phone.see("Your score: 0 out of 100")
+    assert [(w.items, w.score) for w in read_store(data, checkins.list_wellbeing)] == [((0, 0, 0, 0, 0), 0)]
     phone.see("You are carrying a lot")  # 50 or lower: the crisis lines, gently (the first time today)
     phone.wait("button", "See the lines for your country")
     phone.screenshot("02-who5-low")
@@ -110,6 +118,23 @@ TREND_DATES = [("2027-03-01T08:00:00", "Australia/Sydney"), ("2028-02-29T21:00:0
                ("2026-12-31T23:59:00", "Pacific/Pago_Pago")]
 
 
+def _mean_mood(data, now, tz, days) -> str:
+    """The period's mean mood worked out here from the seeded rows (the mean of each day's mean), as shown."""
+    import datetime as dt
+    from app.i18n import format_number
+    today = dt.date.fromisoformat(now[:10])
+    since = (today - dt.timedelta(days=days - 1)).isoformat()
+    rows = read_store(data, lambda s: s.db.execute("SELECT local_day, mood FROM checkins WHERE deleted_at IS NULL")
+                      .fetchall())
+    by_day: dict[str, list[int]] = {}
+    for day, mood in rows:
+        if since <= day <= today.isoformat():
+            by_day.setdefault(day, []).append(mood)
+    assert len(by_day) >= 3, "the seeded data should give a summary"
+    means = [round(sum(m) / len(m), 2) for m in by_day.values()]
+    return format_number(round(sum(means) / len(means), 1))
+
+
 @pytest.mark.parametrize("now, tz", TREND_DATES, ids=["first-of-month", "leap-day", "new-years-eve-utc-11"])
 def test_trends_with_data_present(tmp_path, start_app, open_phone, now, tz):
     data = tmp_path / "data"
@@ -119,17 +144,17 @@ def test_trends_with_data_present(tmp_path, start_app, open_phone, now, tz):
     phone = open_phone(app.url)
     phone.goto(app.url + "trends")
     phone.see("Mood and stress")
-    phone.see("Over the last 30 days your mood averaged")
+    phone.see(f"Over the last 30 days your mood averaged {_mean_mood(data, now, tz, 30)} out of 5")
     phone.see("Mood, from 1 (very low) to 5 (very good)")
     phone.see("Stress, from 0 (none) to 10 (extreme)")  # on its own scale, no longer at half height
     assert_accessible(phone)
     phone.screenshot("01-mood-30-days")
     phone.tap("button", "90 days")
-    phone.see("Over the last 90 days")
+    phone.see(f"Over the last 90 days your mood averaged {_mean_mood(data, now, tz, 90)} out of 5")
     phone.page.mouse.move(200, 500)
     for name in ("02-who5", "03-use-non-use", "04-responses-and-month"):
         phone.page.mouse.wheel(0, 600)
-        phone.page.wait_for_timeout(500)
+        phone.settle()
         phone.screenshot(name)
     text = phone.screen_text()
     assert "Mood on non-use days:" in text and "Days logged for each response" in text  # in the charts' semantics

@@ -102,6 +102,11 @@ def test_quiz_scale_and_practice(tmp_path, start_app, open_phone):
     phone.see("How ready might they be?")
     phone.tap("button", "7")
     phone.see("thinking seriously about change")
+    phone.see("Saved")
+    assert read_store(tmp_path / "data", js.get_worksheet, "reapproach.readiness") == {"value": 7}
+    phone.reload()  # the answer comes back from the store
+    phone.see("thinking seriously about change")
+    assert phone.control("button", "7").first.get_attribute("aria-current") == "true"
     assert_accessible(phone)
     phone.screenshot("02-scale")
 
@@ -154,6 +159,10 @@ def test_plan_is_exported_as_a_file_and_loved_one_tailors_safety(tmp_path, start
     phone.type_into("Who will take part, and why them?", "Me and his sister, who he trusts")
     phone.see("Saved")
     phone.screenshot("03-plan")
+    assert read_store(tmp_path / "data", js.get_worksheet, "reapproach.plan")["who"] == \
+        "Me and his sister, who he trusts"
+    phone.reload()  # the printed plan must come from the store, not from this screen's memory
+    phone.wait("textbox", "Who will take part, and why them?")
     phone.tap("button", "Print the plan in a summary (PDF)")  # the plan prints in the session summary
     phone.wait("heading", "Summary")
     with phone.page.expect_download() as download:

@@ -68,8 +68,7 @@ def test_a_locked_session_holds_no_record_text_and_unlocks_where_it_was(start_ap
     phone.tap("tab", "Journal")
     phone.see(CANARY)  # the words are there while unlocked, so their absence below means something
     phone.tap("button", "Tuesday", exact=False)
-    phone.wait("textbox", "What is on your mind?").click()  # focused: the words sit in a <textarea>
-    phone.page.wait_for_timeout(300)
+    phone.focus("textbox", "What is on your mind?")  # focused: the words sit in a <textarea>
     assert page_holds(phone, CANARY)
 
     phone.page.evaluate(HIDE_TAB)  # going to the background locks (Flutter draws nothing while hidden)
@@ -81,8 +80,7 @@ def test_a_locked_session_holds_no_record_text_and_unlocks_where_it_was(start_ap
 
     phone.type_into("PIN", PIN)
     phone.tap("button", "Unlock")
-    phone.wait("textbox", "What is on your mind?").click()  # back on the entry it left
-    phone.page.wait_for_timeout(300)
+    phone.focus("textbox", "What is on your mind?")  # back on the entry it left
     assert page_holds(phone, CANARY)
 
     phone.tap("button", "Back")

@@ -58,15 +58,12 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
     assert_accessible(phone)
     light = phone.background_luminance()
     phone.tap("button", "Dark")
-    phone.page.wait_for_timeout(800)
+    phone.until(lambda: phone.background_luminance() < 60, what="the dark theme")
     dark = phone.background_luminance()
     phone.screenshot("05-settings-dark")
     assert light > 200 and dark < 60, (light, dark)
 
-    phone.page.reload()  # finishing onboarding and the theme are remembered
-    phone.page.wait_for_selector("#loading", state="detached", timeout=60_000)
-    phone.page.wait_for_timeout(1000)
-    phone.enable_semantics()
+    phone.reload()  # finishing onboarding and the theme are remembered
     phone.wait("heading", "Settings")  # the same page, not the welcome again
     assert phone.control("heading", "Welcome").count() == 0
     assert phone.background_luminance() < 60
