@@ -33,7 +33,8 @@ def _mood_buttons(state: dict, on_pick) -> ft.Control:
     for n, (label, icon, color) in MOODS.items():
         buttons[n] = choice_button(
             ft.Column([ft.Icon(icon, color=color, size=28),
-                       ft.Text(label(), size=12, text_align=ft.TextAlign.CENTER, no_wrap=False)],
+                       ft.Text(label(), theme_style=ft.TextThemeStyle.LABEL_MEDIUM, text_align=ft.TextAlign.CENTER,
+                               no_wrap=False)],
                       spacing=2, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True,
                       alignment=ft.MainAxisAlignment.CENTER),
             selected=state.get("mood") == n, height=76, on_click=lambda e, n=n: pick(n))

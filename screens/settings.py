@@ -1,9 +1,10 @@
-"""Settings: language, country, name and theme; each saved as soon as it changes."""
+"""Settings: language, country, name, theme, text size and motion; each saved as soon as it changes."""
 
 from __future__ import annotations
 
 import flet as ft
 
+from app.domain import TEXT_SCALES
 from app.i18n import _, available_languages, country_name, format_hhmm, language_name
 from screens.pickers import choose_country
 from screens.widgets import Screen, heading, labelled, page_body, small, snack
@@ -30,6 +31,15 @@ async def build(shell) -> Screen:
         content=ft.Column([ft.Radio(value=c, label=language_name(c)) for c in available_languages()], tight=True),
         on_change=lambda e: page.run_task(save, language=e.control.value),
     )
+    sizes = ft.RadioGroup(
+        value=str(s.text_scale),
+        content=ft.Column([ft.Radio(value=str(n), label=text_size_name(n)) for n in TEXT_SCALES], tight=True),
+        on_change=lambda e: page.run_task(save, text_scale=int(e.control.value)),
+    )
+    motion = ft.Switch(label=_("Reduce motion"), value=s.reduce_motion,
+                       on_change=lambda e: page.run_task(save, reduce_motion=bool(e.control.value)))
+    device_note = ([small(_("Your device asks for less motion, so Regroup shows none."))]
+                   if shell.device_reduce_motion else [])
     name = ft.TextField(label=_("Your first name (optional)"), value=s.display_name or "", max_length=80,
                         capitalization=ft.TextCapitalization.WORDS, autocorrect=False,
                         on_submit=lambda e: page.run_task(save, display_name=name.value))
@@ -44,6 +54,13 @@ async def build(shell) -> Screen:
     controls = [
         heading(_("Theme"), level="section"),
         theme,
+        heading(_("Text size"), level="section"),
+        small(_("Makes all the words in Regroup larger. It changes at once.")),
+        labelled(_("Text size"), sizes),
+        heading(_("Motion"), level="section"),
+        small(_("Stops the breathing circle and the sliding between screens.")),
+        motion,
+        *device_note,
         *language_part,
         heading(_("Country"), level="section"),
         small(_("Used for the numbers on Get help now.")),
@@ -62,6 +79,10 @@ async def build(shell) -> Screen:
                              on_click=lambda e: page.run_task(save, display_name=name.value)),
     ]
     return Screen(title=_("Settings"), controls=[page_body(controls)])
+
+
+def text_size_name(percent: int) -> str:
+    return (_("{percent}% (standard)") if percent == 100 else _("{percent}%")).format(percent=percent)
 
 
 def _choose_time(page: ft.Page, current, on_pick) -> None:

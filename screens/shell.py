@@ -41,7 +41,7 @@ class Shell:
         self._neutral = False  # quick exit is showing the neutral page
         self._browser_route = "/"  # what the address bar shows (discreet mode keeps it "/")
         self._stop_listening: Callable[[], None] | None = None
-        self.reduce_motion = False  # the device asks for less motion: the breathing circle stays still
+        self.device_reduce_motion = False  # the device asks for less motion (its accessibility settings)
 
     # --- start ------------------------------------------------------------
 
@@ -58,7 +58,7 @@ class Shell:
         self._browser_route = page.route or "/"
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
-        self.reduce_motion = await self._read_reduce_motion()
+        self.device_reduce_motion = await self._read_reduce_motion()
         self.start_result = await self.services.start()
         if self.start_result.status in (StartStatus.OK, StartStatus.LOCKED):
             await self.adopt(self.start_result.settings)  # locked: only the plain settings (theme, discreet)
@@ -90,10 +90,15 @@ class Shell:
             return False
         return bool(features.disable_animations or features.reduce_motion)
 
+    @property
+    def reduce_motion(self) -> bool:
+        """No animation: the person asked in Settings, or the device asks for less motion."""
+        return self.settings.reduce_motion or self.device_reduce_motion
+
     async def adopt(self, settings: Settings) -> None:
         self.settings = settings
         set_language(settings.language)
-        apply_theme(self.page, settings.theme)
+        apply_theme(self.page, settings.theme, text_scale=settings.text_scale, reduce_motion=self.reduce_motion)
         self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
 
     def _landing_route(self) -> str:

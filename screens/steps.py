@@ -11,7 +11,7 @@ from app.debounce import Debouncer
 from app.domain import Step, WorksheetField
 from app.i18n import _
 from screens import messages
-from screens.theme import TOUCH
+from screens.theme import TOUCH, scaled_size
 from screens.widgets import body, card, choice_button, heading, labelled, set_chosen, small
 
 SAVE_DELAY = 0.8  # seconds after the last keystroke
@@ -57,18 +57,20 @@ class Saver:
 
 # --- lesson --------------------------------------------------------------------
 
-READING = ft.MarkdownStyleSheet(
-    p_text_style=ft.TextStyle(size=16, height=1.5),
-    list_bullet_text_style=ft.TextStyle(size=16),
-    h2_text_style=ft.TextStyle(size=20, weight=ft.FontWeight.W_600),
-    h3_text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600),
-    block_spacing=12,
-)
+def reading_style() -> ft.MarkdownStyleSheet:
+    """Lesson text at a comfortable reading size (16 px, roomy lines), grown with the text size setting."""
+    return ft.MarkdownStyleSheet(
+        p_text_style=ft.TextStyle(size=scaled_size(16), height=1.5),
+        list_bullet_text_style=ft.TextStyle(size=scaled_size(16)),
+        h2_text_style=ft.TextStyle(size=scaled_size(20), weight=ft.FontWeight.W_600),
+        h3_text_style=ft.TextStyle(size=scaled_size(18), weight=ft.FontWeight.W_600),
+        block_spacing=12,
+    )
 
 
 def markdown(text: str) -> ft.Control:
-    """Lesson text at a comfortable reading size (16 px, roomy lines)."""
-    return ft.Markdown(text, extension_set=ft.MarkdownExtensionSet.GITHUB_FLAVORED, md_style_sheet=READING)
+    """Lesson text at a comfortable reading size."""
+    return ft.Markdown(text, extension_set=ft.MarkdownExtensionSet.GITHUB_FLAVORED, md_style_sheet=reading_style())
 
 
 # --- number picker (scales) -------------------------------------------------------

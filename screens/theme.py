@@ -18,16 +18,45 @@ DARK_ALERT_BG, DARK_ALERT_FG = "#4D3533", "#FFDAD6"
 FONT_FAMILY = "Noto Sans Regroup"
 
 
-def build_theme(*, dark: bool = False) -> ft.Theme:
-    """One seed for both; Flutter derives the dark scheme from it, with a calmer alert colour in the dark."""
+# Material 3's type scale (Flutter's defaults), which text_theme replaces, scaled by the text size setting.
+TYPE_SCALE = {"display_large": 57, "display_medium": 45, "display_small": 36, "headline_large": 32,
+              "headline_medium": 28, "headline_small": 24, "title_large": 22, "title_medium": 16,
+              "title_small": 14, "label_large": 14, "label_medium": 12, "label_small": 11, "body_large": 16,
+              "body_medium": 14, "body_small": 12}
+_BIG = 24  # px: headlines and display text are large already and grow half as much (as Android 14 does)
+_current_scale = 1.0  # the process's text size (one person's settings per store), for sizes set by hand
+
+
+def scaled_size(size: float, scale: float | None = None) -> float:
+    """A font size at the chosen text size; sizes from 24 px grow half as much (nonlinear, like Android 14)."""
+    scale = _current_scale if scale is None else scale
+    return round(size * (1 + (scale - 1) / 2) if size >= _BIG else size * scale, 1)
+
+
+def text_theme(scale: float) -> ft.TextTheme:
+    """Every Material text style at the chosen size: Flet has no app-wide text scaler (FLET-NOTES)."""
+    return ft.TextTheme(**{name: ft.TextStyle(size=scaled_size(size, scale)) for name, size in TYPE_SCALE.items()})
+
+
+def _still() -> ft.PageTransitionsTheme:
+    none = ft.PageTransitionTheme.NONE
+    return ft.PageTransitionsTheme(android=none, ios=none, linux=none, macos=none, windows=none)
+
+
+def build_theme(*, dark: bool = False, text_scale: int = 100, reduce_motion: bool = False) -> ft.Theme:
+    """One seed for both; Flutter derives the dark scheme from it, with a calmer alert colour in the dark.
+    The text size scales every text style; reduce motion makes screens change without a transition."""
     scheme = ft.ColorScheme(error_container=DARK_ALERT_BG, on_error_container=DARK_ALERT_FG) if dark else None
+    extra = {"page_transitions": _still()} if reduce_motion else {}
     return ft.Theme(color_scheme_seed=SEED, color_scheme=scheme, use_material3=True, font_family=FONT_FAMILY,
-                    visual_density=ft.VisualDensity.STANDARD)
+                    visual_density=ft.VisualDensity.STANDARD, text_theme=text_theme(text_scale / 100), **extra)
 
 
-def apply_theme(page: ft.Page, choice: str) -> None:
-    """Set both themes and the mode the person chose (system, light or dark)."""
-    page.theme = build_theme()
-    page.dark_theme = build_theme(dark=True)
+def apply_theme(page: ft.Page, choice: str, *, text_scale: int = 100, reduce_motion: bool = False) -> None:
+    """Set both themes and the mode the person chose (system, light or dark), at the chosen text size."""
+    global _current_scale
+    _current_scale = text_scale / 100
+    page.theme = build_theme(text_scale=text_scale, reduce_motion=reduce_motion)
+    page.dark_theme = build_theme(dark=True, text_scale=text_scale, reduce_motion=reduce_motion)
     page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(
         choice, ft.ThemeMode.SYSTEM)

@@ -11,6 +11,7 @@ from babel.dates import get_day_names
 
 from app.i18n import _, current_language, format_date, format_day_month, format_number
 from screens.labels import RESPONSES, mood_color, word
+from screens.theme import scaled_size
 from screens.widgets import Screen, body, card, heading, page_body, small
 
 MOOD_COLOR, STRESS_COLOR = "#1E7A6F", "#D9730D"
@@ -19,7 +20,7 @@ PERIODS = ((7, lambda: _("7 days")), (30, lambda: _("30 days")), (90, lambda: _(
 
 
 def _axis_labels(values: list[tuple[float, str]]) -> list[fch.ChartAxisLabel]:
-    return [fch.ChartAxisLabel(value=v, label=ft.Text(text, size=10)) for v, text in values]
+    return [fch.ChartAxisLabel(value=v, label=ft.Text(text, size=scaled_size(10))) for v, text in values]
 
 
 def _line(points: list[tuple[float, float]], color) -> fch.LineChartData:
@@ -40,8 +41,8 @@ def day_chart(points: list[tuple[int, float]], *, days: int, today: dt.date, low
     chart = fch.LineChart(
         data_series=[_line(points, color)], min_y=low, max_y=high, min_x=0, max_x=max(days - 1, 1), height=160,
         interactive=False,
-        left_axis=fch.ChartAxis(labels=_axis_labels([(t, str(t)) for t in ticks]), label_size=28),
-        bottom_axis=fch.ChartAxis(labels=_axis_labels(_date_ticks(days, today)), label_size=28),
+        left_axis=fch.ChartAxis(labels=_axis_labels([(t, str(t)) for t in ticks]), label_size=scaled_size(28)),
+        bottom_axis=fch.ChartAxis(labels=_axis_labels(_date_ticks(days, today)), label_size=scaled_size(28)),
         horizontal_grid_lines=fch.ChartGridLines(interval=ticks[1] - ticks[0], color=ft.Colors.OUTLINE_VARIANT,
                                                  width=0.5))
     return ft.Container(chart, padding=ft.Padding.only(left=4, right=24, top=8))
@@ -89,7 +90,7 @@ def who5_chart(scores: list[int]) -> ft.Control:
     return fch.LineChart(
         data_series=[_line(list(enumerate(scores)), ft.Colors.SECONDARY)], min_y=0, max_y=100, min_x=0,
         max_x=max(len(scores) - 1, 1), height=180, interactive=False,
-        left_axis=fch.ChartAxis(labels=_axis_labels([(0, "0"), (50, "50"), (100, "100")]), label_size=32),
+        left_axis=fch.ChartAxis(labels=_axis_labels([(0, "0"), (50, "50"), (100, "100")]), label_size=scaled_size(32)),
         horizontal_grid_lines=fch.ChartGridLines(interval=25, color=ft.Colors.OUTLINE_VARIANT, width=0.5))
 
 
@@ -100,8 +101,9 @@ def use_chart(c) -> ft.Control:
     return fch.BarChart(
         groups=[rod(0, c.a_mood, ft.Colors.PRIMARY), rod(1, c.b_mood, ft.Colors.TERTIARY)], min_y=0, max_y=5,
         height=180, interactive=False,
-        bottom_axis=fch.ChartAxis(labels=_axis_labels([(0, _("Non-use days")), (1, _("Use days"))]), label_size=28),
-        left_axis=fch.ChartAxis(labels=_axis_labels([(1, "1"), (3, "3"), (5, "5")]), label_size=24))
+        bottom_axis=fch.ChartAxis(labels=_axis_labels([(0, _("Non-use days")), (1, _("Use days"))]),
+                                  label_size=scaled_size(28)),
+        left_axis=fch.ChartAxis(labels=_axis_labels([(1, "1"), (3, "3"), (5, "5")]), label_size=scaled_size(24)))
 
 
 def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
@@ -114,7 +116,8 @@ def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
         for day in week:
             mood = moods.get(day)
             cells.append(ft.Container(
-                ft.Text(str(day) if day else "", size=12, color=ft.Colors.WHITE if mood else None),
+                ft.Text(str(day) if day else "", theme_style=ft.TextThemeStyle.BODY_SMALL,
+                        color=ft.Colors.WHITE if mood else None),
                 width=40, height=40, border_radius=8, alignment=ft.Alignment.CENTER,
                 bgcolor=mood_color(mood) if mood else (ft.Colors.SURFACE_CONTAINER_HIGH if day else None)))
         rows.append(ft.Row(cells, spacing=4))
