@@ -40,7 +40,7 @@ def _journey_card(shell, state: JourneyProgress) -> ft.Control:
         progress_line(state),
         small(_("Finished. You can come back to any step.") if state.finished else
               _("Next: {step} · about {minutes} min").format(step=nxt.title, minutes=nxt.minutes)),
-        ft.FilledTonalButton(action, icon=icon, height=48,
+        ft.FilledTonalButton(action, icon=icon,
                              on_click=lambda e: shell.page.run_task(shell.go, f"/journey/{j.id}")),
     )
 

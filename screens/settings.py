@@ -18,13 +18,12 @@ async def build(shell) -> Screen:
             await shell.refresh()
             snack(page, _("Saved"))
 
-    theme = ft.SegmentedButton(
-        selected=[s.theme],
-        style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=14)),
-        segments=[ft.Segment(value="system", label=ft.Text(_("System"))),
-                  ft.Segment(value="light", label=ft.Text(_("Light"))),
-                  ft.Segment(value="dark", label=ft.Text(_("Dark")))],
-        on_change=lambda e: page.run_task(save, theme=e.control.selected[0]),
+    # Radios, not segments: at 200% text a third of a 360 px row breaks "System" mid-word
+    theme = ft.RadioGroup(
+        value=s.theme,
+        content=ft.Column([ft.Radio(value="system", label=_("System")), ft.Radio(value="light", label=_("Light")),
+                           ft.Radio(value="dark", label=_("Dark"))], tight=True),
+        on_change=lambda e: page.run_task(save, theme=e.control.value),
     )
     languages = ft.RadioGroup(
         value=s.language,
@@ -53,7 +52,7 @@ async def build(shell) -> Screen:
                      if len(available_languages()) > 1 else [])
     controls = [
         heading(_("Theme"), level="section"),
-        theme,
+        labelled(_("Theme"), theme),
         heading(_("Text size"), level="section"),
         small(_("Makes all the words in Regroup larger. It changes at once.")),
         labelled(_("Text size"), sizes),
@@ -65,17 +64,17 @@ async def build(shell) -> Screen:
         heading(_("Country"), level="section"),
         small(_("Used for the numbers on Get help now.")),
         ft.Text(country_name(country) if country else _("Not chosen yet"), theme_style=ft.TextThemeStyle.BODY_LARGE),
-        ft.OutlinedButton(_("Change country"), icon=ft.Icons.PUBLIC, height=48,
+        ft.OutlinedButton(_("Change country"), icon=ft.Icons.PUBLIC,
                           on_click=lambda e: choose_country(page, shell.services.help_countries(), country, picked)),
         heading(_("Daily check-in time"), level="section"),
         small(_("Today shows your check-in as due after this time. Regroup never nags and keeps no streaks.")),
         ft.Text(format_hhmm(s.checkin_time) if s.checkin_time else _("No set time"),
                 theme_style=ft.TextThemeStyle.BODY_LARGE),
-        ft.OutlinedButton(_("Change check-in time"), icon=ft.Icons.SCHEDULE, height=48,
+        ft.OutlinedButton(_("Change check-in time"), icon=ft.Icons.SCHEDULE,
                           on_click=lambda e: _choose_time(page, s.checkin_time, lambda t: save(checkin_time=t))),
         heading(_("Your name"), level="section"),
         name,
-        ft.FilledTonalButton(_("Save name"), icon=ft.Icons.SAVE_OUTLINED, height=48,
+        ft.FilledTonalButton(_("Save name"), icon=ft.Icons.SAVE_OUTLINED,
                              on_click=lambda e: page.run_task(save, display_name=name.value)),
     ]
     return Screen(title=_("Settings"), controls=[page_body(controls)])

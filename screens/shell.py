@@ -341,7 +341,7 @@ class Shell:
     def _broken_screen(self) -> Screen:
         return Screen(title=_("Something went wrong"), controls=[page_body([
             body(_("This screen could not be shown. Nothing you saved has been lost.")),
-            ft.FilledButton(_("Go to Today"), icon=ft.Icons.WB_SUNNY_OUTLINED, height=48,
+            ft.FilledButton(_("Go to Today"), icon=ft.Icons.WB_SUNNY_OUTLINED,
                             on_click=lambda e: self.page.run_task(self.go, self._landing_route())),
         ])])
 

@@ -205,7 +205,7 @@ def _model_answer(field: WorksheetField) -> ft.Column:
         button.visible = False
         e.control.page.update()
 
-    button = ft.TextButton(_("See a model answer"), icon=ft.Icons.LIGHTBULB_OUTLINE, height=TOUCH, on_click=reveal)
+    button = ft.TextButton(_("See a model answer"), icon=ft.Icons.LIGHTBULB_OUTLINE, on_click=reveal)
     return ft.Column([button, answer], spacing=6, tight=True)
 
 
@@ -315,15 +315,15 @@ def quiz(step: Step) -> list[ft.Control]:
                               body(_("You matched the evidence on {right} of {total} cards. What matters is "
                                      "what you take from the explanations.").format(
                                   right=state["right"], total=len(step.cards))),
-                              ft.OutlinedButton(_("Go through the cards again"), height=TOUCH,
+                              ft.OutlinedButton(_("Go through the cards again"),
                                                 on_click=lambda e: restart())]
             return
         c = step.cards[state["index"]]
         area.controls += [
             small(_("Card {number} of {total}").format(number=state["index"] + 1, total=len(step.cards))),
             card(heading(c.statement, level="section")),
-            ft.Row([ft.FilledTonalButton(_("Myth"), height=TOUCH, on_click=lambda e: answer("myth")),
-                    ft.FilledTonalButton(_("Fact"), height=TOUCH, on_click=lambda e: answer("fact"))],
+            ft.Row([ft.FilledTonalButton(_("Myth"), on_click=lambda e: answer("myth")),
+                    ft.FilledTonalButton(_("Fact"), on_click=lambda e: answer("fact"))],
                    spacing=12),
         ]
 
@@ -336,7 +336,7 @@ def quiz(step: Step) -> list[ft.Control]:
         area.controls[-1] = ft.Column([
             card(heading(verdict, level="section"), body(c.explanation), tone="notice"),
             ft.FilledButton(_("Next card") if state["index"] + 1 < len(step.cards) else _("See how you did"),
-                            height=TOUCH, on_click=lambda e: advance())], spacing=12, tight=True)
+                            on_click=lambda e: advance())], spacing=12, tight=True)
         area.update()
 
     def advance():
@@ -368,8 +368,8 @@ def practice(page: ft.Page, step: Step, *, reduce_motion: bool = False) -> list[
     round_text = small("")
     bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, semantics_label=_("Time through the practice"))
     state = {"running": False, "paused": False, "elapsed": 0, "phases": step.phases}
-    toggle = ft.FilledButton(_("Start"), icon=ft.Icons.PLAY_ARROW, height=52, on_click=lambda e: press())
-    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, height=TOUCH, visible=False, on_click=lambda e: end_early())
+    toggle = ft.FilledButton(_("Start"), icon=ft.Icons.PLAY_ARROW, on_click=lambda e: press())
+    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, visible=False, on_click=lambda e: end_early())
     breathing = any(p.breath for p in step.phases)
     circle = ft.Container(width=CIRCLE_REST, height=CIRCLE_REST, border_radius=100, bgcolor=ft.Colors.PRIMARY_CONTAINER,
                           animate=None if reduce_motion else ft.Animation(1000, ft.AnimationCurve.EASE_IN_OUT))

@@ -23,14 +23,27 @@ TYPE_SCALE = {"display_large": 57, "display_medium": 45, "display_small": 36, "h
               "headline_medium": 28, "headline_small": 24, "title_large": 22, "title_medium": 16,
               "title_small": 14, "label_large": 14, "label_medium": 12, "label_small": 11, "body_large": 16,
               "body_medium": 14, "body_small": 12}
-_BIG = 24  # px: headlines and display text are large already and grow half as much (as Android 14 does)
+_FULL = 16  # px: text up to this size grows fully; larger text (titles, headlines) by as many pixels as 16 px text
+BAR_SCALE_MAX = 1.25  # the app bar's title, Get help now and the tab labels grow to 125% at most (as on
+# Android and iOS, whose bars cap large text too): at 200% "Journeys" would break mid-word beside the pill
 _current_scale = 1.0  # the process's text size (one person's settings per store), for sizes set by hand
 
 
+def text_scale() -> float:
+    """The chosen text size as a factor (1.0 to 2.0), for layouts that change at large sizes."""
+    return _current_scale
+
+
 def scaled_size(size: float, scale: float | None = None) -> float:
-    """A font size at the chosen text size; sizes from 24 px grow half as much (nonlinear, like Android 14)."""
+    """A font size at the chosen text size: body text and labels grow fully (16 px to 32 px at 200%), larger
+    text gains the same pixels as 16 px text, so a headline stays larger than body text but fits a phone."""
     scale = _current_scale if scale is None else scale
-    return round(size * (1 + (scale - 1) / 2) if size >= _BIG else size * scale, 1)
+    return round(size + min(size, _FULL) * (scale - 1), 1)
+
+
+def bar_size(size: float) -> float:
+    """A font size in the app bar or the tab bar: grows with the setting up to BAR_SCALE_MAX."""
+    return scaled_size(size, min(_current_scale, BAR_SCALE_MAX))
 
 
 def text_theme(scale: float) -> ft.TextTheme:
@@ -48,8 +61,18 @@ def build_theme(*, dark: bool = False, text_scale: int = 100, reduce_motion: boo
     The text size scales every text style; reduce motion makes screens change without a transition."""
     scheme = ft.ColorScheme(error_container=DARK_ALERT_BG, on_error_container=DARK_ALERT_FG) if dark else None
     extra = {"page_transitions": _still()} if reduce_motion else {}
+    bars = min(text_scale / 100, BAR_SCALE_MAX)
+    # Buttons are as tall as their words need, and 48 px at least at 100% (20 px line + 2 x 14): a fixed height
+    # would cut off a label that wraps at a large text size.
+    tall = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=16, vertical=14))
     return ft.Theme(color_scheme_seed=SEED, color_scheme=scheme, use_material3=True, font_family=FONT_FAMILY,
-                    visual_density=ft.VisualDensity.STANDARD, text_theme=text_theme(text_scale / 100), **extra)
+                    visual_density=ft.VisualDensity.STANDARD, text_theme=text_theme(text_scale / 100),
+                    button_theme=ft.ButtonTheme(style=tall), filled_button_theme=ft.FilledButtonTheme(style=tall),
+                    outlined_button_theme=ft.OutlinedButtonTheme(style=tall),
+                    text_button_theme=ft.TextButtonTheme(style=tall),
+                    navigation_bar_theme=ft.NavigationBarTheme(
+                        label_text_style=ft.TextStyle(size=scaled_size(TYPE_SCALE["label_medium"], bars))),
+                    **extra)
 
 
 def apply_theme(page: ft.Page, choice: str, *, text_scale: int = 100, reduce_motion: bool = False) -> None:

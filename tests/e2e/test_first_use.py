@@ -33,10 +33,10 @@ def _reflection_step():
     return next(s for j in load_library().journeys for s in j.steps if s.type == "reflection")
 
 
-def seed_a_month(data) -> None:
+def seed_a_month(data, **settings) -> None:
     """A person a month in: check-ins with stress and the loved one's day, entries (one with their own tag),
     and a reflection answered in a journey step."""
-    seed(data, onboarded=True, country="US", display_name="Maria")
+    seed(data, onboarded=True, country="US", display_name="Maria", **settings)
     step = _reflection_step()
 
     def fill(s):
@@ -201,9 +201,11 @@ def text_outside(phone) -> list[str]:
     }""")
 
 
-def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp_path, start_app, open_phone):
+@pytest.mark.parametrize("text_scale", [100, 200])
+def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp_path, start_app, open_phone,
+                                                                            text_scale):
     data = tmp_path / "data"
-    seed_a_month(data)
+    seed_a_month(data, text_scale=text_scale)
     app = start_app(data)
     phone = open_phone(app.url, viewport=SMALL)
     phone.wait("heading", "Today")
