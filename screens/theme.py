@@ -12,6 +12,35 @@ TOUCH = 48
 # screen. A muted rose, still clearly a warning and far from the surface, with text at AA contrast or better
 # (tests/test_theme.py measures it). Safety notes in dark theme use the same calm pair.
 DARK_ALERT_BG, DARK_ALERT_FG = "#4D3533", "#FFDAD6"
+# Every colour role written out: the tonal-spot scheme Flutter derives from SEED (Material Color Utilities; the
+# rendered page shows these exact values), pinned so that tests/test_theme.py measures the contrast of the
+# colours people see, and a colour that fails can be changed here. Dark keeps the calm alert pair.
+LIGHT_SCHEME = {
+    "primary": "#00696E", "on_primary": "#FFFFFF", "primary_container": "#9CF0F6",
+    "on_primary_container": "#004F53", "secondary": "#4A6364", "on_secondary": "#FFFFFF",
+    "secondary_container": "#CCE8E9", "on_secondary_container": "#324B4D", "tertiary": "#4E5F7D",
+    "on_tertiary": "#FFFFFF", "tertiary_container": "#D6E3FF", "on_tertiary_container": "#364764",
+    "error": "#BA1A1A", "on_error": "#FFFFFF", "error_container": "#FFDAD6", "on_error_container": "#93000A",
+    "surface": "#F4FAFA", "on_surface": "#161D1D", "on_surface_variant": "#3F4949", "surface_dim": "#D5DBDB",
+    "surface_bright": "#F4FAFA", "surface_container_lowest": "#FFFFFF", "surface_container_low": "#EFF5F5",
+    "surface_container": "#E9EFEF", "surface_container_high": "#E3E9E9", "surface_container_highest": "#DDE4E4",
+    "outline": "#6F7979", "outline_variant": "#BEC8C9", "inverse_surface": "#2B3232",
+    "on_inverse_surface": "#ECF2F2", "inverse_primary": "#80D4D9", "surface_tint": "#00696E",
+}
+
+DARK_SCHEME = {
+    "primary": "#80D4D9", "on_primary": "#003739", "primary_container": "#004F53",
+    "on_primary_container": "#9CF0F6", "secondary": "#B1CCCD", "on_secondary": "#1B3436",
+    "secondary_container": "#324B4D", "on_secondary_container": "#CCE8E9", "tertiary": "#B6C7E9",
+    "on_tertiary": "#20314C", "tertiary_container": "#364764", "on_tertiary_container": "#D6E3FF",
+    "error": "#FFB4AB", "on_error": "#690005", "error_container": DARK_ALERT_BG,
+    "on_error_container": DARK_ALERT_FG, "surface": "#0E1415", "on_surface": "#DDE4E4",
+    "on_surface_variant": "#BEC8C9", "surface_dim": "#0E1415", "surface_bright": "#343A3B",
+    "surface_container_lowest": "#090F10", "surface_container_low": "#161D1D", "surface_container": "#1A2121",
+    "surface_container_high": "#252B2B", "surface_container_highest": "#303636", "outline": "#899393",
+    "outline_variant": "#3F4949", "inverse_surface": "#DDE4E4", "on_inverse_surface": "#2B3232",
+    "inverse_primary": "#00696E", "surface_tint": "#80D4D9",
+}
 # Bundled Noto Sans subsets (assets/assets/fonts, declared with their weights in assets/assets/FontManifest.json,
 # which Flet serves in place of its own): Latin, and the punctuation Babel writes (U+202F before "PM"), so the
 # browser never asks for a fallback font that is not there. Named apart from Flutter's own fallback "Noto Sans".
@@ -57,9 +86,9 @@ def _still() -> ft.PageTransitionsTheme:
 
 
 def build_theme(*, dark: bool = False, text_scale: int = 100, reduce_motion: bool = False) -> ft.Theme:
-    """One seed for both; Flutter derives the dark scheme from it, with a calmer alert colour in the dark.
+    """Both schemes from one seed, written out, with a calmer alert colour in the dark.
     The text size scales every text style; reduce motion makes screens change without a transition."""
-    scheme = ft.ColorScheme(error_container=DARK_ALERT_BG, on_error_container=DARK_ALERT_FG) if dark else None
+    scheme = ft.ColorScheme(**(DARK_SCHEME if dark else LIGHT_SCHEME))
     extra = {"page_transitions": _still()} if reduce_motion else {}
     bars = min(text_scale / 100, BAR_SCALE_MAX)
     # Buttons are as tall as their words need, and 48 px at least at 100% (20 px line + 2 x 14): a fixed height

@@ -10,11 +10,11 @@ import flet_charts as fch
 from babel.dates import get_day_names
 
 from app.i18n import _, current_language, format_date, format_day_month, format_number
-from screens.labels import RESPONSES, mood_color, word
+from screens.labels import MOOD_TEXT, RESPONSES, mood_color, word
 from screens.theme import scaled_size
 from screens.widgets import Screen, body, card, heading, page_body, small
 
-MOOD_COLOR, STRESS_COLOR = "#1E7A6F", "#D9730D"
+MOOD_COLOR, STRESS_COLOR = "#228A7D", "#BD640B"  # 3:1 or more on light and dark cards (test_theme)
 PERIODS = ((7, lambda: _("7 days")), (30, lambda: _("30 days")), (90, lambda: _("90 days")),
            (365, lambda: _("1 year")))
 
@@ -117,7 +117,7 @@ def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
             mood = moods.get(day)
             cells.append(ft.Container(
                 ft.Text(str(day) if day else "", theme_style=ft.TextThemeStyle.BODY_SMALL,
-                        color=ft.Colors.WHITE if mood else None),
+                        color=MOOD_TEXT if mood else None),
                 width=40, height=40, border_radius=8, alignment=ft.Alignment.CENTER,
                 bgcolor=mood_color(mood) if mood else (ft.Colors.SURFACE_CONTAINER_HIGH if day else None)))
         rows.append(ft.Row(cells, spacing=4))
