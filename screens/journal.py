@@ -39,7 +39,7 @@ def _entry_card(shell, entry: JournalEntry) -> ft.Control:
         parts.insert(0, small(_("Reflection · {step}").format(step=source[0].title)))
     return ft.Container(
         ft.Column(parts, spacing=4, tight=True), padding=12, border_radius=12,
-        bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_LOW, ink=True,  # an ink well takes the focus: Tab, then Enter opens it
         on_click=lambda e: shell.page.run_task(shell.go, f"/entry/{entry.id}"),
     )
 

@@ -266,8 +266,10 @@ def check_row(text: str, value: bool, on_change: Callable) -> ft.Control:
         e.control = box
         on_change(e)
 
-    return ft.Row([box, ft.Container(ft.Text(text, theme_style=ft.TextThemeStyle.BODY_LARGE), expand=True,
-                                     on_click=tap_words, padding=ft.Padding.symmetric(vertical=12))],
+    # the words are a bigger target for a finger; screen readers and the keyboard use the named box instead
+    words = ft.Container(ft.Text(text, theme_style=ft.TextThemeStyle.BODY_LARGE), on_click=tap_words,
+                         padding=ft.Padding.symmetric(vertical=12))
+    return ft.Row([box, ft.Semantics(content=words, exclude_semantics=True, expand=True)],
                   vertical_alignment=ft.CrossAxisAlignment.START, spacing=4)
 
 

@@ -92,8 +92,10 @@ def build_theme(*, dark: bool = False, text_scale: int = 100, reduce_motion: boo
     extra = {"page_transitions": _still()} if reduce_motion else {}
     bars = min(text_scale / 100, BAR_SCALE_MAX)
     # Buttons are as tall as their words need, and 48 px at least at 100% (20 px line + 2 x 14): a fixed height
-    # would cut off a label that wraps at a large text size.
-    tall = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=16, vertical=14))
+    # would cut off a label that wraps at a large text size. A 3 px ring shows where the keyboard focus is (Material's
+    # own focus overlay is a 10% tint, hard to see).
+    tall = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=16, vertical=14),
+                          side={ft.ControlState.FOCUSED: ft.BorderSide(3, ft.Colors.ON_SURFACE)})
     return ft.Theme(color_scheme_seed=SEED, color_scheme=scheme, use_material3=True, font_family=FONT_FAMILY,
                     visual_density=ft.VisualDensity.STANDARD, text_theme=text_theme(text_scale / 100),
                     button_theme=ft.ButtonTheme(style=tall), filled_button_theme=ft.FilledButtonTheme(style=tall),

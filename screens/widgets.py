@@ -48,7 +48,7 @@ def choice_button(content: ft.Control, *, selected: bool, on_click: Callable, he
     return ft.Semantics(
         button=True, selected=selected, focusable=True, expand=expand,
         content=ft.Container(
-            content, height=height, on_click=on_click, border_radius=12, alignment=ft.Alignment.CENTER,
+            content, height=height, on_click=on_click, border_radius=12, alignment=ft.Alignment.CENTER, ink=True,
             bgcolor=ft.Colors.PRIMARY_CONTAINER if selected else ft.Colors.SURFACE_CONTAINER_HIGH,
             border=ft.Border.all(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT)))
 
