@@ -3,6 +3,7 @@ text sizes from 100% to 200%."""
 
 from __future__ import annotations
 
+import flet as ft
 import pytest
 
 from screens.labels import MOOD_TEXT, MOODS
@@ -105,3 +106,9 @@ def test_text_sizes_grow_with_the_setting_and_stay_in_order(scale):
     assert [sizes[n] for n in order] == sorted(sizes.values())  # a headline stays larger than body text
     theme = build_theme(text_scale=round(scale * 100))
     assert theme.text_theme.body_medium.size == 14 * scale
+
+
+def test_reduce_motion_turns_off_page_transitions_on_every_platform():
+    still, moving = build_theme(reduce_motion=True).page_transitions, build_theme().page_transitions
+    assert {still.android, still.ios, still.linux, still.macos, still.windows} == {ft.PageTransitionTheme.NONE}
+    assert moving.android is None

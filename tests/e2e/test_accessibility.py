@@ -165,6 +165,13 @@ def test_today_and_a_journal_entry_with_the_keyboard_alone(tmp_path, start_app, 
     phone.see("Slow breathing")
     phone.screenshot("focus-after-space")
 
+    # A choice of a set: Tab to a mood and choose it with Enter
+    phone.goto(app.url + "checkin")
+    tab_to(phone, "Okay")
+    phone.page.keyboard.press("Enter")
+    phone.page.wait_for_timeout(400)
+    assert phone.control("button", "Okay").get_attribute("aria-current") == "true"
+
     # A journal entry: Tab to the button, Enter, type, Tab to Save entry, Enter
     phone.goto(app.url + "journal")
     tab_to(phone, "Write an entry")

@@ -253,10 +253,12 @@ def _circle_brightness(phone) -> float:
     return _mean_luminance(phone.page.screenshot(clip=clip))
 
 
-@pytest.mark.parametrize("motion, moves", [("no-preference", True), ("reduce", False)])
+@pytest.mark.parametrize("motion, setting, moves", [("no-preference", False, True), ("reduce", False, False),
+                                                     ("no-preference", True, False)])
 def test_the_breathing_circle_grows_unless_the_device_asks_for_less_motion(tmp_path, start_app, open_phone,
-                                                                          motion, moves):
-    seed(tmp_path / "data", onboarded=True, country="US")
+                                                                          motion, setting, moves):
+    """The device's reduced-motion preference, or Regroup's own Reduce motion setting, keeps the circle still."""
+    seed(tmp_path / "data", onboarded=True, country="US", reduce_motion=setting)
     app = start_app(tmp_path / "data")
     phone = open_phone(app.url, reduced_motion=motion)
     phone.tap("button", "Breathe")  # the right-now kit: one tap from Today
@@ -266,5 +268,5 @@ def test_the_breathing_circle_grows_unless_the_device_asks_for_less_motion(tmp_p
     early = _circle_brightness(phone)
     phone.page.wait_for_timeout(2_000)  # still breathing in (4 seconds)
     later = _circle_brightness(phone)
-    phone.screenshot(f"breathing-{motion}")
+    phone.screenshot(f"breathing-{motion}{'-setting' if setting else ''}")
     assert (abs(later - early) > 2) is moves, (early, later)
