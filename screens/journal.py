@@ -167,7 +167,7 @@ class JournalScreen:
                 area.update()
         area.controls.append(card(ft.Row([body(_("Entry deleted")), ft.TextButton(_("Undo"),
                                                                                  on_click=undo)],
-                                         alignment=ft.MainAxisAlignment.SPACE_BETWEEN), tone="notice"))
+                                         alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True), tone="notice"))
         asyncio.get_running_loop().call_later(UNDO_SECONDS, hide)
         return area
 

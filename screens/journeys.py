@@ -34,7 +34,8 @@ def _journey_card(shell, state: JourneyProgress) -> ft.Control:
         action, icon = _("Start {title}").format(title=j.title), ft.Icons.PLAY_ARROW
     nxt = state.next_step
     return card(
-        ft.Row([ft.Icon(journey_icon(j.icon), color=ft.Colors.PRIMARY), heading(j.title, level="section")],
+        ft.Row([ft.Icon(journey_icon(j.icon), color=ft.Colors.PRIMARY),
+                ft.Container(heading(j.title, level="section"), expand=True)],  # wraps, not cut, at large text
                spacing=12),
         body(j.summary, muted=True),
         progress_line(state),

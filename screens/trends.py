@@ -11,7 +11,7 @@ from babel.dates import get_day_names
 
 from app.i18n import _, current_language, format_date, format_day_month, format_number
 from screens.labels import MOOD_TEXT, RESPONSES, mood_color, word
-from screens.theme import scaled_size
+from screens.theme import scaled_size, text_scale
 from screens.widgets import Screen, body, card, heading, page_body, small
 
 MOOD_COLOR, STRESS_COLOR = "#228A7D", "#BD640B"  # 3:1 or more on light and dark cards (test_theme)
@@ -108,7 +108,8 @@ def use_chart(c) -> ft.Control:
 
 def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
     weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(today.year, today.month)
-    names = get_day_names("abbreviated", locale=current_language())
+    # 40 px cells: "Mon" fits up to 125% text; larger text shows one letter ("M"), as phone calendars do
+    names = get_day_names("abbreviated" if text_scale() <= 1.25 else "narrow", locale=current_language())
     rows = [ft.Row([ft.Container(small(names[i]), width=40, alignment=ft.Alignment.CENTER) for i in range(7)],
                    spacing=4)]
     for week in weeks:
