@@ -77,7 +77,10 @@ def bar_size(size: float) -> float:
 
 def text_theme(scale: float) -> ft.TextTheme:
     """Every Material text style at the chosen size: Flet has no app-wide text scaler (FLET-NOTES)."""
-    return ft.TextTheme(**{name: ft.TextStyle(size=scaled_size(size, scale)) for name, size in TYPE_SCALE.items()})
+    # the family again on every style: a text_theme without it drops the bundled font, and the browser then asks
+    # for Flutter's fallback fonts (404s; tests/e2e/test_first_use.py watches for them)
+    return ft.TextTheme(**{name: ft.TextStyle(size=scaled_size(size, scale), font_family=FONT_FAMILY)
+                           for name, size in TYPE_SCALE.items()})
 
 
 def _still() -> ft.PageTransitionsTheme:
@@ -102,7 +105,8 @@ def build_theme(*, dark: bool = False, text_scale: int = 100, reduce_motion: boo
                     outlined_button_theme=ft.OutlinedButtonTheme(style=tall),
                     text_button_theme=ft.TextButtonTheme(style=tall),
                     navigation_bar_theme=ft.NavigationBarTheme(
-                        label_text_style=ft.TextStyle(size=scaled_size(TYPE_SCALE["label_medium"], bars))),
+                        label_text_style=ft.TextStyle(size=scaled_size(TYPE_SCALE["label_medium"], bars),
+                                                      font_family=FONT_FAMILY)),
                     **extra)
 
 

@@ -8,7 +8,7 @@ from typing import Callable
 import flet as ft
 
 from app.i18n import _
-from screens.theme import CONTENT_MAX_WIDTH, TOUCH, TYPE_SCALE, bar_size
+from screens.theme import CONTENT_MAX_WIDTH, FONT_FAMILY, TOUCH, TYPE_SCALE, bar_size
 
 
 @dataclass
@@ -31,7 +31,7 @@ def help_button(on_click: Callable) -> ft.Control:
             bgcolor=ft.Colors.ERROR_CONTAINER,
             color=ft.Colors.ON_ERROR_CONTAINER,
             padding=ft.Padding.symmetric(horizontal=12),
-            text_style=ft.TextStyle(size=bar_size(TYPE_SCALE["label_large"])),  # it sits in the app bar
+            text_style=ft.TextStyle(size=bar_size(TYPE_SCALE["label_large"]), font_family=FONT_FAMILY),  # app bar
         ),
     )
 
