@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 THEMES = ("system", "light", "dark")
+TEXT_SCALES = (100, 125, 150, 175, 200)  # text size in percent (issue 15: large text up to 200%)
 MAX_TEXT = 100_000  # SYNC.md: a text field holds at most 100,000 characters
 
 
@@ -31,6 +32,8 @@ class Settings:
     lock_minutes: int = 2            # with a PIN set, lock after this many idle minutes
     discreet: bool = False           # a shared home: neutral title, files and reminders, a quick exit
     gentle_help_day: str | None = None  # the local day the crisis lines were last offered after a low score
+    text_scale: int = 100            # text size in percent, one of TEXT_SCALES
+    reduce_motion: bool = False      # no animations (the device's own preference is honoured as well)
 
     @property
     def greeting_name(self) -> str | None:

@@ -28,6 +28,7 @@ CODES = frozenset({
     "invalid_wellbeing", # WHO-5 answers that are not five numbers from 0 to 5
     # settings
     "unknown_theme", "unknown_language", "unknown_country", "invalid_time", "invalid_lock_time",
+    "invalid_text_scale", "invalid_reduce_motion",
     # the PIN lock (app/lock.py)
     "locked",            # the data key is wrapped by a PIN or passphrase and Regroup is locked
     "pin_format",        # a new PIN is not 4 to 8 digits

@@ -205,9 +205,10 @@ def format_relative_day(day: dt.date, today: dt.date, *, language: str | None = 
     return text[:1].upper() + text[1:]
 
 
-def weekday_names(language: str | None = None) -> list[str]:
-    """Short day names in the order the locale's week runs ("Sun".."Sat" in Mexico, "lun".."dom" in Spain)."""
-    names = get_day_names("abbreviated", locale=format_locale(language))
+def weekday_names(language: str | None = None, *, width: str = "abbreviated") -> list[str]:
+    """Short day names in the order the locale's week runs ("Sun".."Sat" in Mexico, "lun".."dom" in Spain);
+    width "narrow" gives one letter."""
+    names = get_day_names(width, locale=format_locale(language))
     first = first_weekday(language)
     return [names[(first + i) % 7] for i in range(7)]
 

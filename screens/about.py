@@ -41,5 +41,5 @@ def _details(path: str) -> ft.Control:
         e.control.content = _("Hide technical details") if shown.visible else _("Show technical details")
         e.control.page.update()
 
-    return ft.Column([ft.TextButton(_("Show technical details"), icon=ft.Icons.INFO_OUTLINE, height=48,
+    return ft.Column([ft.TextButton(_("Show technical details"), icon=ft.Icons.INFO_OUTLINE,
                                     on_click=toggle), shown], spacing=4, tight=True)

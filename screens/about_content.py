@@ -40,7 +40,7 @@ def _source(shell, s: dict, steps: list) -> ft.Control:
         parts.append(small(s["url"]))
     if steps:
         parts.append(small(_("Cited in:")))
-        parts += [ft.TextButton(step.title, icon=ft.Icons.ROUTE, height=48,
+        parts += [ft.TextButton(step.title, icon=ft.Icons.ROUTE,
                                 on_click=lambda e, sid=step.id: shell.page.run_task(shell.go, step_route(sid)))
                   for step in steps]
     return ft.Column(parts, spacing=2, tight=True)

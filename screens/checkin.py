@@ -14,7 +14,7 @@ from screens import messages
 from screens.checkin_detail import open_checkin
 from screens.labels import toggle_chip, word
 from screens.steps import number_picker
-from screens.theme import TOUCH
+from screens.theme import TOUCH, scaled_size, text_scale
 from screens.gentle import show_gentle_help, who5_words
 from screens.widgets import Screen, body, card, choice_button, heading, icon_button, page_body, set_chosen, small, snack
 
@@ -31,13 +31,22 @@ def _mood_buttons(state: dict, on_pick) -> ft.Control:
             set_chosen(b, k == n)
         on_pick()
 
+    large = text_scale() >= 1.5  # five in a row leave 60 px each: large words get a full-width row instead
     for n, (label, icon, color) in MOODS.items():
-        buttons[n] = choice_button(
-            ft.Column([ft.Icon(icon, color=color, size=28),
-                       ft.Text(label(), size=12, text_align=ft.TextAlign.CENTER, no_wrap=False)],
-                      spacing=2, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True,
-                      alignment=ft.MainAxisAlignment.CENTER),
-            selected=state.get("mood") == n, height=76, on_click=lambda e, n=n: pick(n))
+        if large:
+            content = ft.Container(ft.Row([ft.Icon(icon, color=color, size=scaled_size(28)),
+                                           ft.Text(label(), theme_style=ft.TextThemeStyle.BODY_LARGE, expand=True)],
+                                          spacing=12), padding=ft.Padding.symmetric(horizontal=16, vertical=6))
+        else:
+            content = ft.Column([ft.Icon(icon, color=color, size=28),
+                                 ft.Text(label(), theme_style=ft.TextThemeStyle.LABEL_MEDIUM,
+                                         text_align=ft.TextAlign.CENTER, no_wrap=False)],
+                                spacing=2, horizontal_alignment=ft.CrossAxisAlignment.CENTER, tight=True,
+                                alignment=ft.MainAxisAlignment.CENTER)
+        buttons[n] = choice_button(content, selected=state.get("mood") == n, height=None if large else 76,
+                                   expand=not large, on_click=lambda e, n=n: pick(n))
+    if large:
+        return ft.Column(list(buttons.values()), spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
     return ft.Row(list(buttons.values()), spacing=6)
 
 
@@ -94,8 +103,8 @@ async def build(shell) -> Screen:
         two_track,
         error,
         *await default_note(shell, "checkin"),
-        ft.FilledButton(_("Save check-in"), icon=ft.Icons.CHECK, height=52, on_click=save),
-        ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=TOUCH,
+        ft.FilledButton(_("Save check-in"), icon=ft.Icons.CHECK, on_click=save),
+        ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS,
                           on_click=lambda e: page.run_task(shell.go, "/trends")),
         _recent(shell, overview.recent),
     ]
@@ -131,7 +140,7 @@ def _due_notes(shell, status) -> list[ft.Control]:
     if status.who5_due:
         notes.append(card(heading(_("Your weekly wellbeing check"), level="section"),
                           body(who5_words()),
-                          ft.FilledTonalButton(_("Start the wellbeing check"), height=TOUCH,
+                          ft.FilledTonalButton(_("Start the wellbeing check"),
                                                on_click=lambda e: shell.page.run_task(shell.go, "/who5")),
                           tone="notice"))
     if status.checked_in:

@@ -45,4 +45,4 @@ async def open_checkin(shell, checkin_id: str) -> None:
     page.show_dialog(ft.AlertDialog(
         title=heading(_("Your check-in"), level="section"),
         content=ft.Column(parts, spacing=4, tight=True, scroll=ft.ScrollMode.AUTO, width=360),
-        actions=[ft.TextButton(_("Close"), height=48, on_click=lambda e: page.pop_dialog())], scrollable=True))
+        actions=[ft.TextButton(_("Close"), on_click=lambda e: page.pop_dialog())], scrollable=True))

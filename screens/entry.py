@@ -83,7 +83,7 @@ async def build(shell, entry_id: str) -> Screen:
         sharing = []
     controls += [*_reflection_source(shell, entry), title, text, saver.status, heading(_("Tags"), level="section"),
                  _tag_editor(page, state, saver), *sharing, error,
-                 ft.FilledButton(_("Save entry"), icon=ft.Icons.SAVE_OUTLINED, height=52, on_click=save),
+                 ft.FilledButton(_("Save entry"), icon=ft.Icons.SAVE_OUTLINED, on_click=save),
                  *_entry_links(shell, entry)]
     return Screen(title=_("Edit entry") if editing else _("New entry"), controls=[page_body(controls)])
 
@@ -104,8 +104,8 @@ def _prompt_card(prompts: tuple[str, ...], target: ft.TextField, saver: Saver) -
         saver.changed()
 
     return card(heading(_("Need a place to start?"), level="section"), prompt_text,
-                ft.Row([ft.TextButton(_("Use this prompt"), height=48, on_click=use),
-                        ft.TextButton(_("Another prompt"), height=48, on_click=another)], wrap=True),
+                ft.Row([ft.TextButton(_("Use this prompt"), on_click=use),
+                        ft.TextButton(_("Another prompt"), on_click=another)], wrap=True),
                 tone="notice")
 
 
@@ -117,7 +117,7 @@ def _reflection_source(shell, entry) -> list[ft.Control]:
     step, prompt = found
     return [card(small(_("Your answer to a question in the journey step “{title}”").format(title=step.title)),
                  heading(prompt.text if prompt else step.title, level="section"),
-                 ft.TextButton(_("Open the step: {title}").format(title=step.title), icon=ft.Icons.ROUTE, height=48,
+                 ft.TextButton(_("Open the step: {title}").format(title=step.title), icon=ft.Icons.ROUTE,
                                on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))]
 
 
@@ -126,7 +126,7 @@ def _entry_links(shell, entry) -> list[ft.Control]:
     if entry is None:
         return []
     links: list[ft.Control] = []
-    links.append(ft.OutlinedButton(_("Delete entry"), icon=ft.Icons.DELETE_OUTLINE, height=48,
+    links.append(ft.OutlinedButton(_("Delete entry"), icon=ft.Icons.DELETE_OUTLINE,
                                    on_click=lambda e: _confirm_delete(shell, entry.id)))
     return links
 
@@ -168,7 +168,7 @@ def _tag_editor(page, state, saver) -> ft.Control:
     chips = [toggle_chip(word(TAGS, k), k in state["tags"], lambda on, k=k: set_tag(k, on))
              for k in SUGGESTED_TAGS if k != "reflection"]
     return ft.Column([ft.Row(chips, wrap=True, spacing=8, run_spacing=8), custom_row,
-                      ft.Row([new_tag, ft.OutlinedButton(_("Add tag"), height=48, on_click=add)])],
+                      ft.Row([new_tag, ft.OutlinedButton(_("Add tag"), on_click=add)])],
                      spacing=8, tight=True)
 
 

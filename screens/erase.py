@@ -18,7 +18,7 @@ async def build(shell) -> Screen:
                          enable_suggestions=False)
     shared = ft.Checkbox(label=_("Also erase what I shared with my specialist"), value=True, visible=paired)
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
-    this_device_only = ft.OutlinedButton(_("Erase this device only"), icon=ft.Icons.PHONE_ANDROID, height=48,
+    this_device_only = ft.OutlinedButton(_("Erase this device only"), icon=ft.Icons.PHONE_ANDROID,
                                          visible=False)
 
     async def erase(unpair: bool, button: ft.Control):
@@ -41,7 +41,7 @@ async def build(shell) -> Screen:
         body(_("Files you saved yourself (an export, a PDF) are not touched: delete them where you saved "
                "them.")),
         small(_("Want to keep a copy first? Export everything, then come back.")),
-        ft.TextButton(_("Export everything first"), icon=ft.Icons.SAVE_ALT, height=48,
+        ft.TextButton(_("Export everything first"), icon=ft.Icons.SAVE_ALT,
                       on_click=lambda e: page.run_task(shell.go, "/export")),
     ]
     if paired:
@@ -53,7 +53,7 @@ async def build(shell) -> Screen:
         ]
     controls += [
         typed, error,
-        ft.FilledButton(_("Erase everything"), icon=ft.Icons.DELETE_FOREVER, height=52,
+        ft.FilledButton(_("Erase everything"), icon=ft.Icons.DELETE_FOREVER,
                         style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
                         on_click=lambda e: page.run_task(erase, True, e.control)),
         this_device_only,

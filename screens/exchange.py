@@ -55,7 +55,7 @@ async def build_export(shell) -> Screen:
         passphrase, again,
         small(_("At least 12 characters. A few words you will remember work well.")),
         error, done, busy,
-        ft.FilledButton(_("Save the file"), icon=ft.Icons.SAVE_ALT, height=52, on_click=export),
+        ft.FilledButton(_("Save the file"), icon=ft.Icons.SAVE_ALT, on_click=export),
     ]
     return Screen(title=_("Export"), controls=[page_body(controls)])
 
@@ -88,7 +88,7 @@ async def build_import(shell) -> Screen:
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
     done = ft.Text(color=ft.Colors.PRIMARY, visible=False)
     busy = _busy(_("Importing..."))
-    go = ft.FilledButton(_("Import"), icon=ft.Icons.DOWNLOAD, height=52, visible=False)
+    go = ft.FilledButton(_("Import"), icon=ft.Icons.DOWNLOAD, visible=False)
 
     def show_error(exc) -> None:
         error.value, error.visible = messages.describe(exc, what="import refused"), True
@@ -134,7 +134,7 @@ async def build_import(shell) -> Screen:
         card(body(_("Nothing is duplicated, and nothing here is replaced by an older copy: where both have the "
                     "same entry, the newer one stays. What you import stays private to this device until you "
                     "choose to share it.")), tone="notice"),
-        ft.OutlinedButton(_("Choose the file"), icon=ft.Icons.FOLDER_OPEN, height=48, on_click=choose),
+        ft.OutlinedButton(_("Choose the file"), icon=ft.Icons.FOLDER_OPEN, on_click=choose),
         name, passphrase, error, done, busy, go,
     ]
     return Screen(title=_("Import"), controls=[page_body(controls)])

@@ -8,6 +8,7 @@ import flet as ft
 
 from app.i18n import _, ngettext
 from screens.routes import DESTINATIONS
+from screens.theme import TYPE_SCALE, bar_size
 from screens.widgets import Screen, help_button, icon_button
 
 
@@ -39,7 +40,8 @@ def title_text(title: str) -> ft.Text:
     """A title bar that never cuts a journey's name: a long one is set smaller and wraps to two lines."""
     long = len(title) > LONG_TITLE
     return ft.Text(title, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS,
-                   theme_style=ft.TextThemeStyle.TITLE_MEDIUM if long else ft.TextThemeStyle.TITLE_LARGE)
+                   theme_style=ft.TextThemeStyle.TITLE_MEDIUM if long else ft.TextThemeStyle.TITLE_LARGE,
+                   size=bar_size(TYPE_SCALE["title_medium" if long else "title_large"]))
 
 
 def _selected(route: str) -> int:

@@ -25,7 +25,7 @@ def gentle_help_card(shell) -> ft.Control:
     """The gentle-help words with the way to the lines, on the WHO-5 result."""
     words = _words(shell)
     return card(heading(words["title"], level="section"), body(words["body"]),
-                ft.FilledTonalButton(_("See the lines for your country"), icon=ft.Icons.SOS_OUTLINED, height=48,
+                ft.FilledTonalButton(_("See the lines for your country"), icon=ft.Icons.SOS_OUTLINED,
                                      on_click=shell.open_help), tone="notice")
 
 
@@ -42,6 +42,6 @@ def show_gentle_help(shell) -> None:
         title=ft.Text(words["title"]),
         content=ft.Column([body(words["body"])], tight=True,
                           scroll=ft.ScrollMode.AUTO, width=360),
-        actions=[ft.TextButton(_("Not now"), height=48, on_click=lambda e: page.pop_dialog()),
-                 ft.FilledTonalButton(_("See the lines for your country"), icon=ft.Icons.SOS_OUTLINED, height=48,
+        actions=[ft.TextButton(_("Not now"), on_click=lambda e: page.pop_dialog()),
+                 ft.FilledTonalButton(_("See the lines for your country"), icon=ft.Icons.SOS_OUTLINED,
                                       on_click=to_help)], scrollable=True))

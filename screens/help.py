@@ -42,15 +42,15 @@ def _line_card(line: HelpLine) -> ft.Control:
     buttons: list[ft.Control] = []
     if line.phone:
         buttons.append(ft.FilledButton(_("Call {number}").format(number=line.display),
-                                       icon=ft.Icons.CALL, url=f"tel:{line.phone}", height=48))
+                                       icon=ft.Icons.CALL, url=f"tel:{line.phone}"))
     if line.sms:
         target = line.sms if line.sms.isdigit() else None
         label = _("Text {number}").format(number=line.sms)
-        buttons.append(ft.OutlinedButton(label, icon=ft.Icons.SMS_OUTLINED, height=48,
+        buttons.append(ft.OutlinedButton(label, icon=ft.Icons.SMS_OUTLINED,
                                          url=f"sms:{target}" if target else None))
     if line.url:
         domain = urlparse(line.url).netloc.removeprefix("www.")
-        buttons.append(ft.TextButton(domain, icon=ft.Icons.OPEN_IN_NEW, url=line.url, height=48))
+        buttons.append(ft.TextButton(domain, icon=ft.Icons.OPEN_IN_NEW, url=line.url))
     who = serves_text(line.serves)
     return card(
         ft.Text(line.name_in(current_language()), theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.W_600),
@@ -94,7 +94,7 @@ async def build(shell) -> Screen:
         await shell.choose_country(new_code)
         await shell.refresh()
 
-    change = ft.OutlinedButton(_("Change country"), icon=ft.Icons.PUBLIC, height=48,
+    change = ft.OutlinedButton(_("Change country"), icon=ft.Icons.PUBLIC,
                                on_click=lambda e: choose_country(shell.page, services.help_countries(),
                                                                  code, picked))
     controls: list[ft.Control] = []
@@ -121,7 +121,7 @@ async def build(shell) -> Screen:
             heading(_("If someone is in danger now"), level="section"),
             body(emergency.description(current_language())),
             ft.FilledButton(_("Call {number}").format(number=emergency.display), icon=ft.Icons.CALL,
-                            url=f"tel:{emergency.phone}", height=56,
+                            url=f"tel:{emergency.phone}",
                             style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR)),
             tone="warning"))
         controls.append(ft.Row([body(_("Numbers for {country}").format(country=country_name(help.code))),

@@ -50,7 +50,7 @@ def _recommendation(shell, item) -> ft.Control:
              heading(title, level="section")]
     if item.data.get("note"):
         parts.append(body(item.data["note"]))
-    parts.append(ft.FilledTonalButton(_("Open: {title}").format(title=title), icon=ft.Icons.ROUTE, height=48,
+    parts.append(ft.FilledTonalButton(_("Open: {title}").format(title=title), icon=ft.Icons.ROUTE,
                                       on_click=lambda e: shell.page.run_task(shell.go, target)))
     return card(*parts, tone="notice")
 
@@ -61,7 +61,7 @@ def _feedback(shell, item, worksheet_steps: dict[str, str]) -> ft.Control:
     parts = [small(_("Feedback on your plan · {when}").format(when=_stamp(shell, item.data.get("created_at")))),
              body(item.data.get("body", ""))]
     if step:
-        parts.append(ft.TextButton(_("Open: {title}").format(title=step.title), icon=ft.Icons.ROUTE, height=48,
+        parts.append(ft.TextButton(_("Open: {title}").format(title=step.title), icon=ft.Icons.ROUTE,
                                    on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))
     return card(*parts)
 
@@ -73,7 +73,7 @@ async def build(shell) -> Screen:
         return Screen(title=_("Messages"), controls=[page_body([empty_state(
             ft.Icons.FORUM_OUTLINED, _("Not paired"),
             _("Pair this phone with your specialist to receive their messages."),
-            ft.FilledTonalButton(_("Share with my specialist"), height=48,
+            ft.FilledTonalButton(_("Share with my specialist"),
                                  on_click=lambda e: page.run_task(shell.go, "/sharing")))])])
     talk = await sharing.conversation()
     worksheet_steps = await sharing.worksheet_steps() if talk.feedback else {}
@@ -96,7 +96,7 @@ async def build(shell) -> Screen:
     controls: list[ft.Control] = [
         card(body(_("Your specialist reads messages when they can; they are not watched around the clock.")),
              small(_("If you or someone else is in danger now, use Get help now.")),
-             ft.TextButton(_("See crisis and support lines"), icon=ft.Icons.SOS_OUTLINED, height=48,
+             ft.TextButton(_("See crisis and support lines"), icon=ft.Icons.SOS_OUTLINED,
                            on_click=shell.open_help), tone="notice")]
     if talk.recommendations:
         controls.append(heading(_("Suggested steps"), level="section"))
@@ -110,7 +110,7 @@ async def build(shell) -> Screen:
     else:
         controls.append(body(_("No messages yet."), muted=True))
     if status.state == "active":
-        controls += [reply, error, ft.FilledButton(_("Send"), icon=ft.Icons.SEND, height=48, on_click=send)]
+        controls += [reply, error, ft.FilledButton(_("Send"), icon=ft.Icons.SEND, on_click=send)]
     else:  # unpairing, or the server no longer knows this phone: nothing more is sent
         controls.append(body(_("This phone is no longer connected, so replies cannot be sent from here."), muted=True))
     return Screen(title=_("Messages"), controls=[page_body(controls)])

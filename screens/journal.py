@@ -39,7 +39,7 @@ def _entry_card(shell, entry: JournalEntry) -> ft.Control:
         parts.insert(0, small(_("Reflection · {step}").format(step=source[0].title)))
     return ft.Container(
         ft.Column(parts, spacing=4, tight=True), padding=12, border_radius=12,
-        bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_LOW, ink=True,  # an ink well takes the focus: Tab, then Enter opens it
         on_click=lambda e: shell.page.run_task(shell.go, f"/entry/{entry.id}"),
     )
 
@@ -53,12 +53,12 @@ class JournalScreen:
         self.cursor: int | None = None
         self.last_day: str | None = None
         self.results = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
-        self.more = ft.OutlinedButton(_("Show older entries"), icon=ft.Icons.EXPAND_MORE, height=48, visible=False,
+        self.more = ft.OutlinedButton(_("Show older entries"), icon=ft.Icons.EXPAND_MORE, visible=False,
                                       on_click=lambda e: self.page.run_task(self.load, False))
-        self.tag_button = ft.OutlinedButton(_("Tag: any"), icon=ft.Icons.LABEL_OUTLINE, height=48,
+        self.tag_button = ft.OutlinedButton(_("Tag: any"), icon=ft.Icons.LABEL_OUTLINE,
                                             on_click=self.choose_tag)
         self.range_text = small("")
-        self.clear_range = ft.TextButton(_("Clear dates"), height=48, visible=False, on_click=self.clear_dates)
+        self.clear_range = ft.TextButton(_("Clear dates"), visible=False, on_click=self.clear_dates)
         self.search = Debouncer(SEARCH_DELAY, lambda: self.load(True))
 
     def filters(self) -> dict:
@@ -170,23 +170,23 @@ class JournalScreen:
             if area.page:
                 area.controls.clear()
                 area.update()
-        area.controls.append(card(ft.Row([body(_("Entry deleted")), ft.TextButton(_("Undo"), height=48,
+        area.controls.append(card(ft.Row([body(_("Entry deleted")), ft.TextButton(_("Undo"),
                                                                                  on_click=undo)],
-                                         alignment=ft.MainAxisAlignment.SPACE_BETWEEN), tone="notice"))
+                                         alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True), tone="notice"))
         asyncio.get_running_loop().call_later(UNDO_SECONDS, hide)
         return area
 
     def controls(self) -> list[ft.Control]:
         return [
             self.undo_banner(),
-            ft.FilledButton(_("Write an entry"), icon=ft.Icons.EDIT, height=52,
+            ft.FilledButton(_("Write an entry"), icon=ft.Icons.EDIT,
                             on_click=lambda e: self.page.run_task(self.shell.go, "/entry/new")),
             ft.TextField(label=_("Search your journal"), prefix_icon=ft.Icons.SEARCH, on_change=self.search_changed,
                          on_submit=lambda e: self.page.run_task(self.load, True)),
             ft.SegmentedButton(selected=["all"], show_selected_icon=False, on_change=self.pick_period,
                                segments=[ft.Segment(value=k, label=ft.Text(l())) for k, l, _d in PERIODS],
                                style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14))),
-            ft.Row([self.tag_button, ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE, height=48,
+            ft.Row([self.tag_button, ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE,
                                                        on_click=self.choose_dates)], wrap=True, spacing=8,
                    run_spacing=8),
             ft.Row([self.range_text, self.clear_range], wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER),

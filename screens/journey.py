@@ -61,13 +61,13 @@ async def build(shell, journey_id: str) -> Screen:
         body(ngettext("About {minutes} minute in all, in short steps.", "About {minutes} minutes in all, in short steps.",
                       j.minutes).format(minutes=j.minutes), muted=True),
         progress_line(state),
-        ft.FilledButton(main_label, icon=ft.Icons.PLAY_ARROW, height=52,
+        ft.FilledButton(main_label, icon=ft.Icons.PLAY_ARROW,
                         on_click=lambda e: page.run_task(shell.go, step_route(target))),
         heading(_("Steps"), level="section"),
         ft.Column([step_row(i, s) for i, s in enumerate(j.steps)], spacing=0),
     ]
     if state.started:
-        controls.append(ft.OutlinedButton(_("Restart journey"), icon=ft.Icons.RESTART_ALT, height=48,
+        controls.append(ft.OutlinedButton(_("Restart journey"), icon=ft.Icons.RESTART_ALT,
                                           on_click=confirm_restart))
     controls += await _progress_sharing(shell, j.id)
     return Screen(title=j.title, controls=[page_body(controls)])

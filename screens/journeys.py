@@ -34,13 +34,14 @@ def _journey_card(shell, state: JourneyProgress) -> ft.Control:
         action, icon = _("Start {title}").format(title=j.title), ft.Icons.PLAY_ARROW
     nxt = state.next_step
     return card(
-        ft.Row([ft.Icon(journey_icon(j.icon), color=ft.Colors.PRIMARY), heading(j.title, level="section")],
+        ft.Row([ft.Icon(journey_icon(j.icon), color=ft.Colors.PRIMARY),
+                ft.Container(heading(j.title, level="section"), expand=True)],  # wraps, not cut, at large text
                spacing=12),
         body(j.summary, muted=True),
         progress_line(state),
         small(_("Finished. You can come back to any step.") if state.finished else
               _("Next: {step} · about {minutes} min").format(step=nxt.title, minutes=nxt.minutes)),
-        ft.FilledTonalButton(action, icon=icon, height=48,
+        ft.FilledTonalButton(action, icon=icon,
                              on_click=lambda e: shell.page.run_task(shell.go, f"/journey/{j.id}")),
     )
 

@@ -27,13 +27,16 @@ RESPONSES = {
     "argued": lambda: _("We argued"),
     "looked_after_myself": lambda: _("Looked after myself"),
 }
+# Mood colours reach 3:1 on every light and dark surface and 4.5:1 under MOOD_TEXT (tests/test_theme.py): the
+# orange and yellow were 2.5:1 on light cards, the red 2.2:1 on dark ones.
 MOODS = {
-    1: (lambda: _("Very low"), ft.Icons.SENTIMENT_VERY_DISSATISFIED, "#B3261E"),
-    2: (lambda: _("Low"), ft.Icons.SENTIMENT_DISSATISFIED, "#E8710A"),
-    3: (lambda: _("Okay"), ft.Icons.SENTIMENT_NEUTRAL, "#B08900"),
-    4: (lambda: _("Good"), ft.Icons.SENTIMENT_SATISFIED, "#4C8C2B"),
-    5: (lambda: _("Very good"), ft.Icons.SENTIMENT_VERY_SATISFIED, "#1E7A6F"),
+    1: (lambda: _("Very low"), ft.Icons.SENTIMENT_VERY_DISSATISFIED, "#DE443B"),
+    2: (lambda: _("Low"), ft.Icons.SENTIMENT_DISSATISFIED, "#C45F08"),
+    3: (lambda: _("Okay"), ft.Icons.SENTIMENT_NEUTRAL, "#997700"),
+    4: (lambda: _("Good"), ft.Icons.SENTIMENT_SATISFIED, "#4B8A2A"),
+    5: (lambda: _("Very good"), ft.Icons.SENTIMENT_VERY_SATISFIED, "#228A7D"),
 }
+MOOD_TEXT = "#000000"  # a day number on a mood colour (white was 3.1:1 on the orange)
 SLEEP = {1: lambda: _("Very poor"), 5: lambda: _("Very good")}
 SLEEP_WORDS = {1: lambda: _("Very poor"), 2: lambda: _("Poor"), 3: lambda: _("Okay"), 4: lambda: _("Good"),
                5: lambda: _("Very good")}

@@ -28,7 +28,7 @@ async def build(shell) -> Screen:
     field = secret_field(_("PIN") if is_pin else _("Passphrase"), digits=is_pin, autofocus=True)
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
     wait = small("")
-    button = ft.FilledButton(_("Unlock"), icon=ft.Icons.LOCK_OPEN, height=52)
+    button = ft.FilledButton(_("Unlock"), icon=ft.Icons.LOCK_OPEN)
 
     async def count_down(seconds: int):
         button.disabled = True
@@ -63,7 +63,7 @@ async def build(shell) -> Screen:
     controls = [
         body(_("Type your PIN to open.") if is_pin else _("Type your passphrase to open.")),
         field, error, wait, button,
-        ft.TextButton(_("Forgot your PIN?") if is_pin else _("Forgot your passphrase?"), height=48,
+        ft.TextButton(_("Forgot your PIN?") if is_pin else _("Forgot your passphrase?"),
                       on_click=lambda e: _forgot(shell)),
     ]
     return Screen(title=_("Locked"), controls=[page_body(controls)])

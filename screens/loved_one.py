@@ -56,6 +56,6 @@ async def build(shell) -> Screen:
         substances,
         heading(_("Has there been violence or threats at home?"), level="section"),
         labelled(_("Has there been violence or threats at home?"), violence),
-        ft.FilledButton(_("Save"), icon=ft.Icons.SAVE_OUTLINED, height=52, on_click=save),
+        ft.FilledButton(_("Save"), icon=ft.Icons.SAVE_OUTLINED, on_click=save),
     ]
     return Screen(title=_("About my loved one"), controls=[page_body(controls)])

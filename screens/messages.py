@@ -43,6 +43,8 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "unknown_country": lambda: _("Regroup has no help lines for that country yet."),
     "invalid_time": lambda: _("That time is not one Regroup can use. Please choose another."),
     "invalid_lock_time": lambda: _("That waiting time is not one Regroup offers. Please choose another."),
+    "invalid_text_scale": lambda: _("That text size is not one Regroup offers. Please choose another."),
+    "invalid_reduce_motion": lambda: _("Reduce motion is either on or off. Please choose again."),
     # the PIN lock
     "locked": lambda: _("Regroup is locked. Unlock it with your PIN or passphrase to go on."),
     "pin_format": lambda: _("A PIN is 4 to 8 digits."),

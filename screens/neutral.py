@@ -11,5 +11,5 @@ from screens.widgets import Screen, body, page_body
 def build(shell) -> Screen:
     return Screen(title=_("Notes"), controls=[page_body([
         body(_("No notes yet."), muted=True),
-        ft.TextButton(_("Continue"), height=48, on_click=shell.leave_neutral),
+        ft.TextButton(_("Continue"), on_click=shell.leave_neutral),
     ])])

@@ -66,12 +66,12 @@ async def build(shell) -> Screen:
         heading(_("Country"), level="section"),
         small(_("So that Get help now shows the right numbers.")),
         country_text,
-        ft.OutlinedButton(_("Choose country"), icon=ft.Icons.PUBLIC, height=48,
+        ft.OutlinedButton(_("Choose country"), icon=ft.Icons.PUBLIC,
                           on_click=lambda e: choose_country(page, shell.services.help_countries(),
                                                             state["country"], picked)),
         heading(_("What should we call you?"), level="section"),
         name,
         error,
-        ft.FilledButton(_("Start using Regroup"), icon=ft.Icons.ARROW_FORWARD, on_click=finish, height=52),
+        ft.FilledButton(_("Start using Regroup"), icon=ft.Icons.ARROW_FORWARD, on_click=finish),
     ]
     return Screen(title=_("Welcome"), controls=[page_body(controls)])

@@ -80,16 +80,16 @@ async def build(shell, kind: str) -> Screen:
     controls = [
         heading(_("Lock Regroup with a PIN") if is_pin else _("Lock Regroup with a passphrase"), level="display"),
         *honest_words(kind),
-        ft.OutlinedButton(_("Save a copy of my data first"), icon=ft.Icons.SAVE_ALT, height=48,
+        ft.OutlinedButton(_("Save a copy of my data first"), icon=ft.Icons.SAVE_ALT,
                           on_click=lambda e: page.run_task(shell.go, "/export")),
         *([current] if changing else []),
         new, again,
         small(_("Four or more words work well, for example: harbour tea violin Tuesday.")) if not is_pin else
         small(_("Avoid birthdays and 1234.")),
         error,
-        ft.FilledButton(_("Set PIN") if is_pin else _("Set passphrase"), icon=ft.Icons.LOCK, height=52,
+        ft.FilledButton(_("Set PIN") if is_pin else _("Set passphrase"), icon=ft.Icons.LOCK,
                         on_click=save),
-        ft.TextButton(_("Use a passphrase instead") if is_pin else _("Use a PIN instead"), height=48,
+        ft.TextButton(_("Use a passphrase instead") if is_pin else _("Use a PIN instead"),
                       on_click=lambda e: page.run_task(shell.go, f"/{other}")),
     ]
     return Screen(title=_("PIN") if is_pin else _("Passphrase"), controls=[page_body(controls)])
@@ -110,10 +110,10 @@ async def build_offer(shell) -> Screen:
         heading(_("One more choice: a lock"), level="display"),
         body(_("If other people use this device, you can lock Regroup with a PIN or a passphrase. You can "
                "also do this later in More, Privacy and your data.")),
-        ft.FilledButton(_("Set a PIN"), icon=ft.Icons.PIN_OUTLINED, height=52,
+        ft.FilledButton(_("Set a PIN"), icon=ft.Icons.PIN_OUTLINED,
                         on_click=lambda e: run(shell.go, "/pin")),
-        ft.OutlinedButton(_("Use a passphrase"), icon=ft.Icons.PASSWORD, height=48,
+        ft.OutlinedButton(_("Use a passphrase"), icon=ft.Icons.PASSWORD,
                           on_click=lambda e: run(shell.go, "/passphrase")),
-        ft.TextButton(_("Not now"), height=48, on_click=lambda e: run(shell.go, "/today")),
+        ft.TextButton(_("Not now"), on_click=lambda e: run(shell.go, "/today")),
     ]
     return Screen(title=_("A lock"), controls=[page_body(controls)])

@@ -18,9 +18,9 @@ def _lock_section(shell) -> list[ft.Control]:
         return [
             heading(_("Lock"), level="section"),
             body(_("Off. Anyone who opens Regroup on this device can read your journal.")),
-            ft.FilledTonalButton(_("Set a PIN"), icon=ft.Icons.PIN_OUTLINED, height=48,
+            ft.FilledTonalButton(_("Set a PIN"), icon=ft.Icons.PIN_OUTLINED,
                                  on_click=lambda e: run(shell.go, "/pin")),
-            ft.OutlinedButton(_("Use a passphrase"), icon=ft.Icons.PASSWORD, height=48,
+            ft.OutlinedButton(_("Use a passphrase"), icon=ft.Icons.PASSWORD,
                               on_click=lambda e: run(shell.go, "/passphrase")),
         ]
 
@@ -38,13 +38,13 @@ def _lock_section(shell) -> list[ft.Control]:
         heading(_("Lock"), level="section"),
         body(_("On, with {kind}. Regroup locks when it opens, when you leave it, and after a quiet while.").format(
             kind=kind)),
-        ft.FilledTonalButton(_("Lock now"), icon=ft.Icons.LOCK, height=48,
+        ft.FilledTonalButton(_("Lock now"), icon=ft.Icons.LOCK,
                              on_click=lambda e: run(privacy.lock, "asked")),
         small(_("Lock after this long without use:")),
         minutes,
-        ft.OutlinedButton(_("Change PIN or passphrase"), icon=ft.Icons.EDIT, height=48,
+        ft.OutlinedButton(_("Change PIN or passphrase"), icon=ft.Icons.EDIT,
                           on_click=lambda e: run(shell.go, f"/{privacy.kind}")),
-        ft.TextButton(_("Turn the lock off"), icon=ft.Icons.LOCK_OPEN, height=48,
+        ft.TextButton(_("Turn the lock off"), icon=ft.Icons.LOCK_OPEN,
                       on_click=lambda e: _turn_off(shell)),
     ]
 
@@ -98,11 +98,11 @@ def _data_section(shell) -> list[ft.Control]:
         heading(_("Take your data with you"), level="section"),
         body(_("Everything you keep in Regroup, in one file protected by a passphrase: for a new phone, or "
                "to keep a copy.")),
-        ft.FilledTonalButton(_("Export everything"), icon=ft.Icons.SAVE_ALT, height=48,
+        ft.FilledTonalButton(_("Export everything"), icon=ft.Icons.SAVE_ALT,
                              on_click=lambda e: run(shell.go, "/export")),
-        ft.OutlinedButton(_("Import a file"), icon=ft.Icons.FOLDER_OPEN, height=48,
+        ft.OutlinedButton(_("Import a file"), icon=ft.Icons.FOLDER_OPEN,
                           on_click=lambda e: run(shell.go, "/import")),
-        ft.OutlinedButton(_("Printable summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF, height=48,
+        ft.OutlinedButton(_("Printable summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF,
                           on_click=lambda e: run(shell.go, "/summary")),
     ]
 
@@ -112,7 +112,7 @@ def _erase_section(shell) -> list[ft.Control]:
         ft.Divider(),
         heading(_("Erase everything"), level="section"),
         body(_("Remove everything Regroup keeps on this device, for good.")),
-        ft.OutlinedButton(_("Erase everything..."), icon=ft.Icons.DELETE_FOREVER, height=48,
+        ft.OutlinedButton(_("Erase everything..."), icon=ft.Icons.DELETE_FOREVER,
                           style=ft.ButtonStyle(color=ft.Colors.ERROR),
                           on_click=lambda e: shell.page.run_task(shell.go, "/erase")),
     ]

@@ -48,6 +48,6 @@ async def build(shell) -> Screen:
                "recovering it; nothing is lost yet.")),
         small(_("Data folder: {path}").format(path=shell.services.data_dir)),
         small(_("Details: {detail}").format(detail=result.detail)),
-        ft.OutlinedButton(_("Start fresh"), icon=ft.Icons.RESTART_ALT, on_click=confirm, height=48),
+        ft.OutlinedButton(_("Start fresh"), icon=ft.Icons.RESTART_ALT, on_click=confirm),
     ]
     return Screen(title=_("Something went wrong"), controls=[page_body(controls)])

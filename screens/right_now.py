@@ -18,7 +18,7 @@ def right_now_card(shell) -> list[ft.Control]:
     go = shell.page.run_task
 
     def button(text: str, icon, on_click) -> ft.Control:
-        return ft.FilledTonalButton(text, icon=icon, height=48, on_click=on_click)
+        return ft.FilledTonalButton(text, icon=icon, on_click=on_click)
 
     return [card(
         heading(kit.title, level="section"), body(kit.intro),
@@ -40,8 +40,8 @@ def ask_danger(shell, check) -> None:
 
     page.show_dialog(ft.AlertDialog(
         title=ft.Text(check.question),
-        actions=[ft.FilledButton(check.yes, height=48, on_click=yes),
-                 ft.TextButton(check.no, height=48, on_click=lambda e: page.pop_dialog())],
+        actions=[ft.FilledButton(check.yes, on_click=yes),
+                 ft.TextButton(check.no, on_click=lambda e: page.pop_dialog())],
         actions_alignment=ft.MainAxisAlignment.END))
 
 
@@ -69,5 +69,5 @@ def open_quick_note(shell, kit) -> None:
         title=ft.Text(kit.note_title),
         content=ft.Column([box for _l, box in boxes] + [error], spacing=12, tight=True, scroll=ft.ScrollMode.AUTO,
                           width=360),
-        actions=[ft.TextButton(_("Cancel"), height=48, on_click=lambda e: page.pop_dialog()),
-                 ft.FilledButton(_("Save to my journal"), height=48, on_click=save)], scrollable=True))
+        actions=[ft.TextButton(_("Cancel"), on_click=lambda e: page.pop_dialog()),
+                 ft.FilledButton(_("Save to my journal"), on_click=save)], scrollable=True))

@@ -82,8 +82,8 @@ def _pair_form(shell) -> list[ft.Control]:
     shell.pending_pair_link = None
     error = ft.Text(color=ft.Colors.ERROR, visible=False)
     link_error = ft.Text(color=ft.Colors.ERROR, visible=False)
-    pair_button = ft.FilledButton(_("Pair with my specialist"), icon=ft.Icons.LINK, height=52)
-    link_button = ft.OutlinedButton(_("Pair with the link"), icon=ft.Icons.CONTENT_PASTE, height=48)
+    pair_button = ft.FilledButton(_("Pair with my specialist"), icon=ft.Icons.LINK)
+    link_button = ft.OutlinedButton(_("Pair with the link"), icon=ft.Icons.CONTENT_PASTE)
 
     async def pair(use_link: bool):
         error.visible = link_error.visible = False
@@ -138,12 +138,12 @@ def _status_card(shell, status) -> ft.Control:
         return card(heading(_("Unpairing"), level="section"),
                     body(_("Your specialist has not been told yet. Unpairing finishes the next time this phone is "
                            "online; until then, your specialist can still see what you shared.")),
-                    ft.FilledTonalButton(_("Try now"), icon=ft.Icons.SYNC, height=48, on_click=sync_now),
+                    ft.FilledTonalButton(_("Try now"), icon=ft.Icons.SYNC, on_click=sync_now),
                     tone="notice")
     lines = [body(line) for line in status_lines(shell, status)]
     return card(heading(_("Paired as {name}").format(name=status.name or ""), level="section"),
                 small(status.server or ""), *lines,
-                ft.FilledTonalButton(_("Send and check now"), icon=ft.Icons.SYNC, height=48, on_click=sync_now))
+                ft.FilledTonalButton(_("Send and check now"), icon=ft.Icons.SYNC, on_click=sync_now))
 
 
 def _closed_card(shell, status) -> ft.Control:
@@ -163,7 +163,7 @@ def _closed_card(shell, status) -> ft.Control:
                 body(_("This phone is no longer connected to your specialist{since}. Nothing more is sent. What you "
                        "shared before stays with your specialist unless they erase it. Everything on this phone is "
                        "kept.").format(since=since)),
-                ft.FilledTonalButton(_("Pair again"), icon=ft.Icons.LINK, height=48, on_click=start_over),
+                ft.FilledTonalButton(_("Pair again"), icon=ft.Icons.LINK, on_click=start_over),
                 tone="warning")
 
 
@@ -258,7 +258,7 @@ def _shared_list(shell, items) -> list[ft.Control]:
         rows.append(ft.Row([ft.Text(words, expand=True),
                             # one name per button for a screen reader: what it stops sharing
                             ft.TextButton(content=ft.Text(_("Stop sharing"), semantics_label=_(
-                                "Stop sharing: {what}").format(what=words)), height=48,
+                                "Stop sharing: {what}").format(what=words)),
                                           on_click=lambda e, i=item: page.run_task(stop, i))],
                            vertical_alignment=ft.CrossAxisAlignment.CENTER))
     return [heading(_("What your specialist sees"), level="section"),
@@ -278,7 +278,7 @@ def _refused(shell, refused) -> list[ft.Control]:
              for entity, _rid, code in refused[:10]]
     return [card(heading(ngettext("{n} thing could not be shared", "{n} things could not be shared",
                                   len(refused)).format(n=len(refused)), level="section"),
-                 *lines, ft.TextButton(_("Dismiss"), height=48, on_click=dismiss), tone="warning")]
+                 *lines, ft.TextButton(_("Dismiss"), on_click=dismiss), tone="warning")]
 
 
 def _unpair(shell) -> list[ft.Control]:
@@ -313,7 +313,7 @@ def _unpair(shell) -> list[ft.Control]:
 
     return [ft.Divider(), heading(_("Unpair"), level="section"),
             body(_("Stop sharing from this phone. Other people in your family keep their own pairing.")),
-            ft.OutlinedButton(_("Unpair this phone..."), icon=ft.Icons.LINK_OFF, height=48, on_click=ask), error]
+            ft.OutlinedButton(_("Unpair this phone..."), icon=ft.Icons.LINK_OFF, on_click=ask), error]
 
 
 async def build(shell) -> Screen:
@@ -335,7 +335,7 @@ async def build(shell) -> Screen:
         _("Messages from your specialist")
     controls += [
         _status_card(shell, status),
-        ft.FilledTonalButton(inbox_label, icon=ft.Icons.FORUM_OUTLINED, height=48,
+        ft.FilledTonalButton(inbox_label, icon=ft.Icons.FORUM_OUTLINED,
                              on_click=lambda e: shell.page.run_task(shell.go, "/inbox")),
         *_refused(shell, refused),
         *_defaults(shell, status),

@@ -45,7 +45,7 @@ class Shell:
         self._neutral = False  # quick exit is showing the neutral page
         self._browser_route = "/"  # what the address bar shows (discreet mode keeps it "/")
         self._stop_listening: Callable[[], None] | None = None
-        self.reduce_motion = False  # the device asks for less motion: the breathing circle stays still
+        self.device_reduce_motion = False  # the device asks for less motion (its accessibility settings)
         self.unread = 0  # messages from the specialist not yet read: a badge on More
         self.pending_pair_link: str | None = None  # a pairing link the app was opened with
 
@@ -67,7 +67,7 @@ class Shell:
         self._browser_route = page.route or "/"
         self.device_locales = await self._read_device_locales()
         set_device_locales(self.device_locales)
-        self.reduce_motion = await self._read_reduce_motion()
+        self.device_reduce_motion = await self._read_reduce_motion()
         self._speak(language_for_device(self.device_locales))  # until settings are read (or cannot be)
         self.start_result = await self.services.start()
         if self.start_result.status in (StartStatus.OK, StartStatus.LOCKED):
@@ -109,13 +109,18 @@ class Shell:
             await self.adopt(self.settings)
             await self.refresh()
 
+    @property
+    def reduce_motion(self) -> bool:
+        """No animation: the person asked in Settings, or the device asks for less motion."""
+        return self.settings.reduce_motion or self.device_reduce_motion
+
     async def adopt(self, settings: Settings) -> None:
         if not settings.onboarded:  # a first run speaks the device's language until the person picks one
             settings = replace(settings, language=self._language_choice
                                or language_for_device(self.device_locales))
         self.settings = settings
         await self.services.use_language(self._speak(settings.language))
-        apply_theme(self.page, settings.theme)
+        apply_theme(self.page, settings.theme, text_scale=settings.text_scale, reduce_motion=self.reduce_motion)
         self.page.title = "Notes" if settings.discreet else "Regroup"  # the tab, the window, the history
 
     def _speak(self, language: str) -> str:
@@ -415,7 +420,7 @@ class Shell:
     def _broken_screen(self) -> Screen:
         return Screen(title=_("Something went wrong"), controls=[page_body([
             body(_("This screen could not be shown. Nothing you saved has been lost.")),
-            ft.FilledButton(_("Go to Today"), icon=ft.Icons.WB_SUNNY_OUTLINED, height=48,
+            ft.FilledButton(_("Go to Today"), icon=ft.Icons.WB_SUNNY_OUTLINED,
                             on_click=lambda e: self.page.run_task(self.go, self._landing_route())),
         ])])
 

@@ -46,7 +46,7 @@ def _country_note(shell, step) -> list[ft.Control]:
 
 
 def _help_button(shell) -> ft.Control:
-    return ft.FilledTonalButton(_("Get help now"), icon=ft.Icons.SOS_OUTLINED, height=48, on_click=shell.open_help)
+    return ft.FilledTonalButton(_("Get help now"), icon=ft.Icons.SOS_OUTLINED, on_click=shell.open_help)
 
 
 def _with_check(shell, check, content: list[ft.Control]) -> list[ft.Control]:
@@ -63,13 +63,13 @@ def _with_check(shell, check, content: list[ft.Control]) -> list[ft.Control]:
         buttons.visible, answer.visible = False, True
         shell.page.update()
 
-    buttons = ft.Row([ft.FilledTonalButton(check.no, height=48, on_click=safe),
-                      ft.OutlinedButton(check.yes, height=48, on_click=at_risk)], wrap=True, spacing=8, run_spacing=8)
+    buttons = ft.Row([ft.FilledTonalButton(check.no, on_click=safe),
+                      ft.OutlinedButton(check.yes, on_click=at_risk)], wrap=True, spacing=8, run_spacing=8)
     answer.controls = [
         body(check.if_yes), _help_button(shell),
-        ft.OutlinedButton(_("Make a safety plan"), icon=ft.Icons.SHIELD_OUTLINED, height=48,
+        ft.OutlinedButton(_("Make a safety plan"), icon=ft.Icons.SHIELD_OUTLINED,
                           on_click=lambda e: shell.page.run_task(shell.go, step_route(SAFETY_PLAN_STEP))),
-        ft.TextButton(_("Show the step anyway"), height=48, on_click=safe)]
+        ft.TextButton(_("Show the step anyway"), on_click=safe)]
     question = card(heading(check.question, level="section"), buttons, answer, tone="notice")
     return [question, step_area]
 
@@ -159,15 +159,15 @@ def _completion(shell, step, journey, index, progress, saver) -> list[ft.Control
                 if step.repeatable and progress.completed_count > 1
                 else _("You finished this step on {date}.").format(date=when))
         controls.append(body(text, muted=True))
-    controls.append(ft.FilledButton(label, icon=ft.Icons.CHECK, height=52, on_click=complete))
+    controls.append(ft.FilledButton(label, icon=ft.Icons.CHECK, on_click=complete))
     nav = []
     if index > 0:
         prev = journey.steps[index - 1]
-        nav.append(ft.TextButton(_("Previous step"), icon=ft.Icons.ARROW_BACK, height=48,
+        nav.append(ft.TextButton(_("Previous step"), icon=ft.Icons.ARROW_BACK,
                                  on_click=lambda e: page.run_task(_leave, shell, saver, step_route(prev.id))))
     if not last:
         nxt = journey.steps[index + 1]
-        nav.append(ft.TextButton(_("Skip for now"), icon=ft.Icons.ARROW_FORWARD, height=48,
+        nav.append(ft.TextButton(_("Skip for now"), icon=ft.Icons.ARROW_FORWARD,
                                  on_click=lambda e: page.run_task(_leave, shell, saver, step_route(nxt.id))))
     controls.append(ft.Row(nav, alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True))
     return controls
@@ -211,5 +211,5 @@ def _export_button(shell, step, saver) -> ft.Control:
         shell.flash = {"safety_plan": step.kind == "safety_plan"}
         await shell.go("/summary")
 
-    return ft.OutlinedButton(_("Print the plan in a summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF, height=48,
+    return ft.OutlinedButton(_("Print the plan in a summary (PDF)"), icon=ft.Icons.PICTURE_AS_PDF,
                              on_click=export)

@@ -12,7 +12,7 @@ from app.debounce import Debouncer
 from app.domain import Step, WorksheetField
 from app.i18n import _, ngettext
 from screens import messages
-from screens.theme import TOUCH
+from screens.theme import TOUCH, scaled_size
 from screens.widgets import body, card, choice_button, heading, labelled, set_chosen, small
 
 SAVE_DELAY = 0.8  # seconds after the last keystroke
@@ -68,18 +68,20 @@ class Saver:
 
 # --- lesson --------------------------------------------------------------------
 
-READING = ft.MarkdownStyleSheet(
-    p_text_style=ft.TextStyle(size=16, height=1.5),
-    list_bullet_text_style=ft.TextStyle(size=16),
-    h2_text_style=ft.TextStyle(size=20, weight=ft.FontWeight.W_600),
-    h3_text_style=ft.TextStyle(size=18, weight=ft.FontWeight.W_600),
-    block_spacing=12,
-)
+def reading_style() -> ft.MarkdownStyleSheet:
+    """Lesson text at a comfortable reading size (16 px, roomy lines), grown with the text size setting."""
+    return ft.MarkdownStyleSheet(
+        p_text_style=ft.TextStyle(size=scaled_size(16), height=1.5),
+        list_bullet_text_style=ft.TextStyle(size=scaled_size(16)),
+        h2_text_style=ft.TextStyle(size=scaled_size(20), weight=ft.FontWeight.W_600),
+        h3_text_style=ft.TextStyle(size=scaled_size(18), weight=ft.FontWeight.W_600),
+        block_spacing=12,
+    )
 
 
 def markdown(text: str) -> ft.Control:
-    """Lesson text at a comfortable reading size (16 px, roomy lines)."""
-    return ft.Markdown(text, extension_set=ft.MarkdownExtensionSet.GITHUB_FLAVORED, md_style_sheet=READING)
+    """Lesson text at a comfortable reading size."""
+    return ft.Markdown(text, extension_set=ft.MarkdownExtensionSet.GITHUB_FLAVORED, md_style_sheet=reading_style())
 
 
 # --- number picker (scales) -------------------------------------------------------
@@ -215,7 +217,7 @@ def _model_answer(field: WorksheetField) -> ft.Column:
         button.visible = False
         e.control.page.update()
 
-    button = ft.TextButton(_("See a model answer"), icon=ft.Icons.LIGHTBULB_OUTLINE, height=TOUCH, on_click=reveal)
+    button = ft.TextButton(_("See a model answer"), icon=ft.Icons.LIGHTBULB_OUTLINE, on_click=reveal)
     return ft.Column([button, answer], spacing=6, tight=True)
 
 
@@ -276,8 +278,10 @@ def check_row(text: str, value: bool, on_change: Callable) -> ft.Control:
         e.control = box
         on_change(e)
 
-    return ft.Row([box, ft.Container(ft.Text(text, theme_style=ft.TextThemeStyle.BODY_LARGE), expand=True,
-                                     on_click=tap_words, padding=ft.Padding.symmetric(vertical=12))],
+    # the words are a bigger target for a finger; screen readers and the keyboard use the named box instead
+    words = ft.Container(ft.Text(text, theme_style=ft.TextThemeStyle.BODY_LARGE), on_click=tap_words,
+                         padding=ft.Padding.symmetric(vertical=12))
+    return ft.Row([box, ft.Semantics(content=words, exclude_semantics=True, expand=True)],
                   vertical_alignment=ft.CrossAxisAlignment.START, spacing=4)
 
 
@@ -327,15 +331,15 @@ def quiz(step: Step) -> list[ft.Control]:
                                             "You matched the evidence on {right} of {total} cards. What matters is "
                                             "what you take from the explanations.", len(step.cards)).format(
                                   right=state["right"], total=len(step.cards))),
-                              ft.OutlinedButton(_("Go through the cards again"), height=TOUCH,
+                              ft.OutlinedButton(_("Go through the cards again"),
                                                 on_click=lambda e: restart())]
             return
         c = step.cards[state["index"]]
         area.controls += [
             small(_("Card {number} of {total}").format(number=state["index"] + 1, total=len(step.cards))),
             card(heading(c.statement, level="section")),
-            ft.Row([ft.FilledTonalButton(_("Myth"), height=TOUCH, on_click=lambda e: answer("myth")),
-                    ft.FilledTonalButton(_("Fact"), height=TOUCH, on_click=lambda e: answer("fact"))],
+            ft.Row([ft.FilledTonalButton(_("Myth"), on_click=lambda e: answer("myth")),
+                    ft.FilledTonalButton(_("Fact"), on_click=lambda e: answer("fact"))],
                    spacing=12),
         ]
 
@@ -348,7 +352,7 @@ def quiz(step: Step) -> list[ft.Control]:
         area.controls[-1] = ft.Column([
             card(heading(verdict, level="section"), body(c.explanation), tone="notice"),
             ft.FilledButton(_("Next card") if state["index"] + 1 < len(step.cards) else _("See how you did"),
-                            height=TOUCH, on_click=lambda e: advance())], spacing=12, tight=True)
+                            on_click=lambda e: advance())], spacing=12, tight=True)
         area.update()
 
     def advance():
@@ -380,8 +384,8 @@ def practice(page: ft.Page, step: Step, *, reduce_motion: bool = False) -> list[
     round_text = small("")
     bar = ft.ProgressBar(value=0, bar_height=8, border_radius=4, semantics_label=_("Time through the practice"))
     state = {"running": False, "paused": False, "elapsed": 0, "phases": step.phases}
-    toggle = ft.FilledButton(_("Start"), icon=ft.Icons.PLAY_ARROW, height=52, on_click=lambda e: press())
-    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, height=TOUCH, visible=False, on_click=lambda e: end_early())
+    toggle = ft.FilledButton(_("Start"), icon=ft.Icons.PLAY_ARROW, on_click=lambda e: press())
+    stop = ft.TextButton(_("End now"), icon=ft.Icons.STOP, visible=False, on_click=lambda e: end_early())
     breathing = any(p.breath for p in step.phases)
     circle = ft.Container(width=CIRCLE_REST, height=CIRCLE_REST, border_radius=100, bgcolor=ft.Colors.PRIMARY_CONTAINER,
                           animate=None if reduce_motion else ft.Animation(1000, ft.AnimationCurve.EASE_IN_OUT))

@@ -96,7 +96,7 @@ class SummaryScreen:
             ft.SegmentedButton(selected=["90"], show_selected_icon=False, on_change=self.pick_period,
                                segments=[ft.Segment(value=str(d), label=ft.Text(l())) for d, l in PERIODS],
                                style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=4, vertical=14))),
-            ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE, height=48, on_click=self.choose_dates),
+            ft.OutlinedButton(_("Choose dates"), icon=ft.Icons.DATE_RANGE, on_click=self.choose_dates),
             self.range_text,
             heading(_("Journal entries to include"), level="section"),
             card(body(_("None are included unless you tick them. Anyone who sees the PDF can read what you "
@@ -106,7 +106,7 @@ class SummaryScreen:
             small(_("Only if you want it on paper: anyone who sees the PDF can read it.")),
             self.safety_plan,
             self.error, self.done, self.busy,
-            ft.FilledButton(_("Save the PDF"), icon=ft.Icons.PICTURE_AS_PDF, height=52, on_click=self.save),
+            ft.FilledButton(_("Save the PDF"), icon=ft.Icons.PICTURE_AS_PDF, on_click=self.save),
         ]
 
 

@@ -35,19 +35,19 @@ def _due_cards(shell, status, now: dt.datetime) -> list[ft.Control]:
     if status.checked_in:
         cards.append(card(heading(_("You checked in today"), level="section"),
                           body(_("Thank you for taking a moment for yourself.")),
-                          ft.TextButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=48,
+                          ft.TextButton(_("See your trends"), icon=ft.Icons.INSIGHTS,
                                         on_click=lambda e: run(shell.go, "/trends"))))
     else:
         lead = (_("Your check-in time is {time}.").format(time=format_hhmm(time)) + " " if time and
                 now.strftime("%H:%M") >= time else "")
         cards.append(card(heading(_("How are you today?"), level="section"),
                           body(lead + _("A short check-in helps you notice how you are doing over time.")),
-                          ft.FilledTonalButton(_("Check in now"), icon=ft.Icons.FAVORITE_BORDER, height=48,
+                          ft.FilledTonalButton(_("Check in now"), icon=ft.Icons.FAVORITE_BORDER,
                                                on_click=lambda e: run(shell.go, "/checkin"))))
     if status.who5_due:
         cards.append(card(heading(_("Weekly wellbeing check"), level="section"),
                           body(who5_words()),
-                          ft.TextButton(_("Start the wellbeing check"), height=48,
+                          ft.TextButton(_("Start the wellbeing check"),
                                         on_click=lambda e: run(shell.go, "/who5"))))
     return cards
 
@@ -57,7 +57,7 @@ def _next_step_card(shell, suggestion) -> ft.Control:
         return card(
             heading(_("Your next step"), level="section"),
             body(_("Guided journeys help you make sense of what happened and plan what to try next.")),
-            ft.FilledTonalButton(_("See journeys"), icon=ft.Icons.ROUTE, height=48,
+            ft.FilledTonalButton(_("See journeys"), icon=ft.Icons.ROUTE,
                                  on_click=lambda e: shell.page.run_task(shell.go, "/journeys")))
     state, step = suggestion
     lead = _("Continue where you left off") if state.started else _("A good place to start")
@@ -67,7 +67,7 @@ def _next_step_card(shell, suggestion) -> ft.Control:
         ft.Text(_("{journey}: {step}").format(journey=state.journey.title, step=step.title),
                 weight=ft.FontWeight.W_600),
         small(_("About {minutes} min").format(minutes=step.minutes)),
-        ft.FilledTonalButton(_("Open next step"), icon=ft.Icons.PLAY_ARROW, height=48,
+        ft.FilledTonalButton(_("Open next step"), icon=ft.Icons.PLAY_ARROW,
                              on_click=lambda e: shell.page.run_task(shell.go, step_route(step.id))))
 
 
@@ -79,11 +79,11 @@ async def _sharing_cards(shell) -> list[ft.Control]:
         return [card(heading(_("No longer connected to your specialist"), level="section"),
                      body(_("Nothing more is sent. What you shared before stays with your specialist unless they "
                             "erase it. Everything on this phone is kept.")),
-                     ft.TextButton(_("What this means"), height=48, on_click=lambda e: run(shell.go, "/sharing")),
+                     ft.TextButton(_("What this means"), on_click=lambda e: run(shell.go, "/sharing")),
                      tone="notice")]
     if status.paired and status.unread:
         return [card(heading(_("Your specialist sent you something new"), level="section"),
-                     ft.FilledTonalButton(_("Read messages"), icon=ft.Icons.FORUM_OUTLINED, height=48,
+                     ft.FilledTonalButton(_("Read messages"), icon=ft.Icons.FORUM_OUTLINED,
                                           on_click=lambda e: run(shell.go, "/inbox")),
                      tone="notice")]
     return []
@@ -102,7 +102,7 @@ async def build(shell) -> Screen:
         card(
             heading(_("If today is very hard"), level="section"),
             body(_("You do not have to cope alone. Crisis and support lines for your country are one tap away.")),
-            ft.TextButton(_("See crisis and support lines"), icon=ft.Icons.SOS_OUTLINED, height=48,
+            ft.TextButton(_("See crisis and support lines"), icon=ft.Icons.SOS_OUTLINED,
                           on_click=shell.open_help),
             tone="notice",
         ),

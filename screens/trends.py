@@ -9,16 +9,17 @@ import flet as ft
 import flet_charts as fch
 
 from app.i18n import _, first_weekday, format_date, format_day_month, format_number, ngettext, weekday_names
-from screens.labels import RESPONSES, mood_color, word
+from screens.labels import MOOD_TEXT, RESPONSES, mood_color, word
+from screens.theme import scaled_size, text_scale
 from screens.widgets import Screen, body, card, heading, page_body, small
 
-MOOD_COLOR, STRESS_COLOR = "#1E7A6F", "#D9730D"
+MOOD_COLOR, STRESS_COLOR = "#228A7D", "#BD640B"  # 3:1 or more on light and dark cards (test_theme)
 PERIODS = ((7, lambda: _("7 days")), (30, lambda: _("30 days")), (90, lambda: _("90 days")),
            (365, lambda: _("1 year")))
 
 
 def _axis_labels(values: list[tuple[float, str]]) -> list[fch.ChartAxisLabel]:
-    return [fch.ChartAxisLabel(value=v, label=ft.Text(text, size=10)) for v, text in values]
+    return [fch.ChartAxisLabel(value=v, label=ft.Text(text, size=scaled_size(10))) for v, text in values]
 
 
 def _line(points: list[tuple[float, float]], color) -> fch.LineChartData:
@@ -39,8 +40,8 @@ def day_chart(points: list[tuple[int, float]], *, days: int, today: dt.date, low
     chart = fch.LineChart(
         data_series=[_line(points, color)], min_y=low, max_y=high, min_x=0, max_x=max(days - 1, 1), height=160,
         interactive=False,
-        left_axis=fch.ChartAxis(labels=_axis_labels([(t, str(t)) for t in ticks]), label_size=28),
-        bottom_axis=fch.ChartAxis(labels=_axis_labels(_date_ticks(days, today)), label_size=28),
+        left_axis=fch.ChartAxis(labels=_axis_labels([(t, str(t)) for t in ticks]), label_size=scaled_size(28)),
+        bottom_axis=fch.ChartAxis(labels=_axis_labels(_date_ticks(days, today)), label_size=scaled_size(28)),
         horizontal_grid_lines=fch.ChartGridLines(interval=ticks[1] - ticks[0], color=ft.Colors.OUTLINE_VARIANT,
                                                  width=0.5))
     return ft.Container(chart, padding=ft.Padding.only(left=4, right=24, top=8))
@@ -90,7 +91,7 @@ def who5_chart(scores: list[int]) -> ft.Control:
     return fch.LineChart(
         data_series=[_line(list(enumerate(scores)), ft.Colors.SECONDARY)], min_y=0, max_y=100, min_x=0,
         max_x=max(len(scores) - 1, 1), height=180, interactive=False,
-        left_axis=fch.ChartAxis(labels=_axis_labels([(0, "0"), (50, "50"), (100, "100")]), label_size=32),
+        left_axis=fch.ChartAxis(labels=_axis_labels([(0, "0"), (50, "50"), (100, "100")]), label_size=scaled_size(32)),
         horizontal_grid_lines=fch.ChartGridLines(interval=25, color=ft.Colors.OUTLINE_VARIANT, width=0.5))
 
 
@@ -101,13 +102,16 @@ def use_chart(c) -> ft.Control:
     return fch.BarChart(
         groups=[rod(0, c.a_mood, ft.Colors.PRIMARY), rod(1, c.b_mood, ft.Colors.TERTIARY)], min_y=0, max_y=5,
         height=180, interactive=False,
-        bottom_axis=fch.ChartAxis(labels=_axis_labels([(0, _("Non-use days")), (1, _("Use days"))]), label_size=28),
-        left_axis=fch.ChartAxis(labels=_axis_labels([(1, "1"), (3, "3"), (5, "5")]), label_size=24))
+        bottom_axis=fch.ChartAxis(labels=_axis_labels([(0, _("Non-use days")), (1, _("Use days"))]),
+                                  label_size=scaled_size(28)),
+        left_axis=fch.ChartAxis(labels=_axis_labels([(1, "1"), (3, "3"), (5, "5")]), label_size=scaled_size(24)))
 
 
 def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
     weeks = calendar.Calendar(firstweekday=first_weekday()).monthdayscalendar(today.year, today.month)
-    names = weekday_names()  # the week starts where the locale starts it (Sunday in the US and Mexico)
+    # the week starts where the locale starts it (Sunday in the US and Mexico); 40 px cells: "Mon" fits up to
+    # 125% text; larger text shows one letter ("M"), as phone calendars do
+    names = weekday_names(width="abbreviated" if text_scale() <= 1.25 else "narrow")
     rows = [ft.Row([ft.Container(small(names[i]), width=40, alignment=ft.Alignment.CENTER) for i in range(7)],
                    spacing=4)]
     for week in weeks:
@@ -115,7 +119,8 @@ def month_calendar(moods: dict[int, float], today: dt.date) -> ft.Control:
         for day in week:
             mood = moods.get(day)
             cells.append(ft.Container(
-                ft.Text(str(day) if day else "", size=12, color=ft.Colors.WHITE if mood else None),
+                ft.Text(str(day) if day else "", theme_style=ft.TextThemeStyle.BODY_SMALL,
+                        color=MOOD_TEXT if mood else None),
                 width=40, height=40, border_radius=8, alignment=ft.Alignment.CENTER,
                 bgcolor=mood_color(mood) if mood else (ft.Colors.SURFACE_CONTAINER_HIGH if day else None)))
         rows.append(ft.Row(cells, spacing=4))

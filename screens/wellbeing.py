@@ -56,9 +56,9 @@ async def build(shell) -> Screen:
                 heading(_("It sounds like things have been hard lately"), level="section"),
                 body(_("That makes sense with what you are carrying. It could help to talk with your specialist "
                        "or your doctor about how you have been feeling. If you ever feel unsafe, help is one tap away.")),
-                ft.FilledButton(_("Get help now"), icon=ft.Icons.SOS_OUTLINED, height=48, on_click=shell.open_help),
+                ft.FilledButton(_("Get help now"), icon=ft.Icons.SOS_OUTLINED, on_click=shell.open_help),
                 tone="warning"))
-        result.controls.append(ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS, height=48,
+        result.controls.append(ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS,
                                                  on_click=lambda e: page.run_task(shell.go, "/trends")))
         result.visible = True
         page.update()
@@ -71,5 +71,6 @@ async def build(shell) -> Screen:
                                                 spacing=0, tight=True),
                               on_change=lambda e, i=i: answers.__setitem__(i, int(e.control.value)))
         form.controls += [heading(f"{i + 1}. {question()}", level="section"), labelled(question(), group)]
-    form.controls += [error, *await default_note(shell, "wellbeing"), ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, height=52, on_click=submit)]
+    form.controls += [error, *await default_note(shell, "wellbeing"),
+                      ft.FilledButton(_("See my score"), icon=ft.Icons.CHECK, on_click=submit)]
     return Screen(title=_("Wellbeing check"), controls=[page_body([form, result])])

@@ -8,7 +8,7 @@ from typing import Callable
 import flet as ft
 
 from app.i18n import _
-from screens.theme import CONTENT_MAX_WIDTH, TOUCH
+from screens.theme import CONTENT_MAX_WIDTH, FONT_FAMILY, TOUCH, TYPE_SCALE, bar_size
 
 
 @dataclass
@@ -31,31 +31,33 @@ def help_button(on_click: Callable) -> ft.Control:
             bgcolor=ft.Colors.ERROR_CONTAINER,
             color=ft.Colors.ON_ERROR_CONTAINER,
             padding=ft.Padding.symmetric(horizontal=12),
+            text_style=ft.TextStyle(size=bar_size(TYPE_SCALE["label_large"]), font_family=FONT_FAMILY),  # app bar
         ),
     )
 
 
-def choice_button(content: ft.Control, *, selected: bool, on_click: Callable, height: int = TOUCH,
-                  expand: bool | int = True) -> ft.Semantics:
+def choice_button(content: ft.Control, *, selected: bool, on_click: Callable, height: int | None = TOUCH,
+                  expand: bool | int = True) -> ft.MergeSemantics:
     """One choice of a set (a mood, a number) whose chosen state reaches screen readers.
 
     Measured in Chromium (FLET-NOTES): `Semantics(button=True, selected=...)` around a tappable Container
     comes out as one `button` named by its text, with `aria-current="true"` or `"false"`, and a click on it
-    works; `focusable=True` gives it a tab stop. A Button wrapped in Semantics(selected=...) instead splits
-    into a stateless button inside a nameless node that holds the state. On Android the same flag is
-    read as "selected"."""
-    return ft.Semantics(
-        button=True, selected=selected, focusable=True, expand=expand,
+    works. An ink well inside gives it a Tab stop that Enter and Space choose; MergeSemantics keeps the ink
+    well's button and the chosen state one node (without it there are two buttons, one stateless). On Android
+    the same flag is read as "selected"."""
+    return ft.MergeSemantics(expand=expand, content=ft.Semantics(
+        button=True, selected=selected,
         content=ft.Container(
-            content, height=height, on_click=on_click, border_radius=12, alignment=ft.Alignment.CENTER,
+            content, height=height, on_click=on_click, border_radius=12, alignment=ft.Alignment.CENTER, ink=True,
             bgcolor=ft.Colors.PRIMARY_CONTAINER if selected else ft.Colors.SURFACE_CONTAINER_HIGH,
-            border=ft.Border.all(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT)))
+            border=ft.Border.all(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT))))
 
 
-def set_chosen(button: ft.Semantics, selected: bool) -> None:
+def set_chosen(button: ft.MergeSemantics, selected: bool) -> None:
     """Move the chosen look and state onto (or off) a choice_button."""
-    button.selected = selected
-    box = button.content
+    semantics = button.content
+    semantics.selected = selected
+    box = semantics.content
     box.bgcolor = ft.Colors.PRIMARY_CONTAINER if selected else ft.Colors.SURFACE_CONTAINER_HIGH
     box.border = ft.Border.all(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT)
 

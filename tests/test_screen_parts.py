@@ -77,9 +77,11 @@ def test_the_scale_announces_which_number_is_chosen():
     picker = steps.number_picker("Stress", 0, 10, 6, lambda n: None)
     column = picker.content
     first, second = column.controls[0], column.controls[1]
-    chosen = [b for row in (first, second) for b in row.controls if getattr(b, "selected", None)]
+    def state(b):  # a choice is MergeSemantics over the Semantics that holds its chosen state
+        return getattr(getattr(b, "content", None), "selected", None)
+    chosen = [b for row in (first, second) for b in row.controls if state(b)]
     assert len(chosen) == 1 and _texts(chosen[0]) == ["6"]
-    assert all(getattr(b, "selected", None) is False for b in first.controls)
+    assert all(state(b) is False for b in first.controls)
 
 
 def test_long_titles_wrap_smaller_instead_of_being_cut():

@@ -47,9 +47,25 @@ def test_settings_are_remembered_across_starts(data_dir):
     run(go())
 
 
+def test_text_size_and_reduce_motion_are_remembered_and_readable_while_locked(data_dir):
+    async def go():
+        services, result = await _started(data_dir)
+        assert (result.settings.text_scale, result.settings.reduce_motion) == (100, False)
+        await services.update_settings(text_scale=175, reduce_motion=True)
+        await services.close()
+        services, result = await _started(data_dir)
+        assert (result.settings.text_scale, result.settings.reduce_motion) == (175, True)
+        await services.close()
+    run(go())
+    from app.store.peek import PLAIN
+    assert {"text_scale", "reduce_motion"} <= PLAIN  # the lock screen is drawn at the chosen size too
+
+
 @pytest.mark.parametrize("changes, code", [({"theme": "neon"}, "unknown_theme"), ({"language": "tlh"},
                                            "unknown_language"), ({"country": "ZZ"}, "unknown_country"),
-                                           ({"checkin_time": "25:00"}, "invalid_time")])
+                                           ({"checkin_time": "25:00"}, "invalid_time"),
+                                           ({"text_scale": 300}, "invalid_text_scale"),
+                                           ({"reduce_motion": "yes"}, "invalid_reduce_motion")])
 def test_values_the_app_does_not_offer_are_refused(data_dir, changes, code):
     async def go():
         services, _ = await _started(data_dir)

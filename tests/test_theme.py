@@ -1,8 +1,15 @@
-"""The theme: a calm Get help now pill in dark theme, with text at WCAG AA contrast."""
+"""The theme: WCAG contrast of every colour pair the screens draw, in light and dark; a calm Get help now pill;
+text sizes from 100% to 200%."""
 
 from __future__ import annotations
 
-from screens.theme import DARK_ALERT_BG, DARK_ALERT_FG, build_theme
+import flet as ft
+import pytest
+
+from screens.labels import MOOD_TEXT, MOODS
+from screens.theme import (DARK_ALERT_BG, DARK_ALERT_FG, DARK_SCHEME, LIGHT_SCHEME, TYPE_SCALE, build_theme,
+                           scaled_size)
+from screens.trends import MOOD_COLOR, STRESS_COLOR
 
 
 def _luminance(hex_colour: str) -> float:
@@ -34,7 +41,74 @@ def test_dark_help_pill_is_calm_not_a_strong_red():
     assert _saturation(DARK_ALERT_BG) < 0.3
 
 
-def test_dark_theme_uses_the_calm_pair_and_light_keeps_the_seed():
+def test_dark_theme_uses_the_calm_pair_and_both_pin_every_role():
     dark, light = build_theme(dark=True), build_theme()
     assert (dark.color_scheme.error_container, dark.color_scheme.on_error_container) == (DARK_ALERT_BG, DARK_ALERT_FG)
-    assert light.color_scheme is None
+    assert light.color_scheme.surface == LIGHT_SCHEME["surface"] and dark.color_scheme.surface == DARK_SCHEME["surface"]
+    assert set(LIGHT_SCHEME) == set(DARK_SCHEME)
+
+
+SCHEMES = {"light": LIGHT_SCHEME, "dark": DARK_SCHEME}
+# Where text is drawn: the page, cards (plain, notice, warning), choices (unchosen and chosen), the tab bar.
+BACKGROUNDS = ("surface", "surface_container_low", "surface_container", "surface_container_high",
+               "surface_container_highest", "secondary_container", "error_container", "primary_container")
+# Text set on those: body, muted (small, hints, labels), text buttons and "done" notes, errors, the WHO-5 line.
+TEXT_ON_ANY = ("on_surface", "on_surface_variant", "primary", "error")
+# Text on its own fill: filled, tonal and danger buttons, chosen segments, the snack bar, Get help now.
+TEXT_ON_FILL = (("on_primary", "primary"), ("on_primary_container", "primary_container"),
+                ("on_secondary_container", "secondary_container"), ("on_error_container", "error_container"),
+                ("on_error", "error"), ("on_inverse_surface", "inverse_surface"),
+                ("on_secondary", "secondary"), ("on_tertiary", "tertiary"))
+# Control borders and state marks (3:1): field and outlined-button borders, radio and checkbox rings, switch
+# tracks, the chosen choice's border, focus rings, chart lines and bars on cards.
+BORDERS = (("outline", "surface"), ("outline", "surface_container_low"), ("outline", "surface_container_high"),
+           ("on_surface_variant", "surface"), ("on_surface_variant", "surface_container_low"),
+           ("primary", "surface"), ("primary", "surface_container_low"), ("primary", "surface_container_high"),
+           ("secondary", "surface_container_low"), ("tertiary", "surface_container_low"))
+
+
+def _pairs():
+    for mode, scheme in SCHEMES.items():
+        for fg in TEXT_ON_ANY:
+            for bg in BACKGROUNDS:
+                yield mode, fg, bg, 4.5
+        for fg, bg in TEXT_ON_FILL:
+            yield mode, fg, bg, 4.5
+        for fg, bg in BORDERS:
+            yield mode, fg, bg, 3.0
+
+
+@pytest.mark.parametrize("mode, fg, bg, minimum", list(_pairs()))
+def test_every_theme_colour_pair_reaches_wcag_contrast(mode, fg, bg, minimum):
+    scheme = SCHEMES[mode]
+    assert contrast(scheme[fg], scheme[bg]) >= minimum, (mode, fg, bg, round(contrast(scheme[fg], scheme[bg]), 2))
+
+
+@pytest.mark.parametrize("mode", SCHEMES)
+@pytest.mark.parametrize("colour", [m[2] for m in MOODS.values()] + [MOOD_COLOR, STRESS_COLOR])
+def test_mood_and_chart_colours_stand_out_from_every_surface(mode, colour):
+    """Mood icons on choices and cards, calendar days and chart lines: 3:1 (graphics) on every surface."""
+    scheme = SCHEMES[mode]
+    for bg in ("surface", "surface_container_low", "surface_container", "surface_container_high"):
+        assert contrast(colour, scheme[bg]) >= 3.0, (mode, colour, bg, round(contrast(colour, scheme[bg]), 2))
+
+
+@pytest.mark.parametrize("colour", [m[2] for m in MOODS.values()])
+def test_calendar_day_numbers_are_readable_on_every_mood_colour(colour):
+    assert contrast(MOOD_TEXT, colour) >= 4.5
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.25, 1.5, 1.75, 2.0])
+def test_text_sizes_grow_with_the_setting_and_stay_in_order(scale):
+    sizes = {name: scaled_size(size, scale) for name, size in TYPE_SCALE.items()}
+    assert (sizes["body_large"], sizes["label_small"]) == pytest.approx((16 * scale, 11 * scale), abs=0.1)  # full 200%
+    order = sorted(TYPE_SCALE, key=TYPE_SCALE.get)
+    assert [sizes[n] for n in order] == sorted(sizes.values())  # a headline stays larger than body text
+    theme = build_theme(text_scale=round(scale * 100))
+    assert theme.text_theme.body_medium.size == 14 * scale
+
+
+def test_reduce_motion_turns_off_page_transitions_on_every_platform():
+    still, moving = build_theme(reduce_motion=True).page_transitions, build_theme().page_transitions
+    assert {still.android, still.ios, still.linux, still.macos, still.windows} == {ft.PageTransitionTheme.NONE}
+    assert moving.android is None

@@ -20,7 +20,7 @@ from app import journeys as rules
 from app.clock import Clock
 from app.content import load_library, load_prompts
 from app.crisis import CRISIS_FILE, CrisisDirectory, load_directory, suggest_country
-from app.domain import THEMES, JourneyProgress, Settings, Step
+from app.domain import TEXT_SCALES, THEMES, JourneyProgress, Settings, Step
 from app.errors import AppError, ContentError, StoreError
 from app.i18n import available_languages
 from app.services.checkins import CheckInService, TodayStatus, today_status
@@ -88,6 +88,10 @@ def clean_settings(changes: dict, *, languages: list[str], countries: CrisisDire
         raise AppError("invalid_time")
     if "lock_minutes" in changes and changes["lock_minutes"] not in LOCK_MINUTES:
         raise AppError("invalid_lock_time")
+    if "text_scale" in changes and changes["text_scale"] not in TEXT_SCALES:
+        raise AppError("invalid_text_scale")
+    if "reduce_motion" in changes and not isinstance(changes["reduce_motion"], bool):
+        raise AppError("invalid_reduce_motion")
     if "display_name" in changes:
         changes = {**changes, "display_name": (changes["display_name"] or "").strip()[:MAX_NAME] or None}
     return changes

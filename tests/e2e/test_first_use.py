@@ -33,10 +33,10 @@ def _reflection_step():
     return next(s for j in load_library().journeys for s in j.steps if s.type == "reflection")
 
 
-def seed_a_month(data) -> None:
+def seed_a_month(data, **settings) -> None:
     """A person a month in: check-ins with stress and the loved one's day, entries (one with their own tag),
     and a reflection answered in a journey step."""
-    seed(data, onboarded=True, country="US", display_name="Maria")
+    seed(data, onboarded=True, country="US", display_name="Maria", **settings)
     step = _reflection_step()
 
     def fill(s):
@@ -201,9 +201,11 @@ def text_outside(phone) -> list[str]:
     }""")
 
 
-def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp_path, start_app, open_phone):
+@pytest.mark.parametrize("text_scale", [100, 200])
+def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp_path, start_app, open_phone,
+                                                                            text_scale):
     data = tmp_path / "data"
-    seed_a_month(data)
+    seed_a_month(data, text_scale=text_scale)
     app = start_app(data)
     phone = open_phone(app.url, viewport=SMALL)
     phone.wait("heading", "Today")
@@ -252,10 +254,12 @@ def _circle_brightness(phone) -> float:
     return _mean_luminance(phone.page.screenshot(clip=clip))
 
 
-@pytest.mark.parametrize("motion, moves", [("no-preference", True), ("reduce", False)])
+@pytest.mark.parametrize("motion, setting, moves", [("no-preference", False, True), ("reduce", False, False),
+                                                     ("no-preference", True, False)])
 def test_the_breathing_circle_grows_unless_the_device_asks_for_less_motion(tmp_path, start_app, open_phone,
-                                                                          motion, moves):
-    seed(tmp_path / "data", onboarded=True, country="US")
+                                                                          motion, setting, moves):
+    """The device's reduced-motion preference, or Regroup's own Reduce motion setting, keeps the circle still."""
+    seed(tmp_path / "data", onboarded=True, country="US", reduce_motion=setting)
     app = start_app(tmp_path / "data")
     phone = open_phone(app.url, reduced_motion=motion)
     phone.tap("button", "Breathe")  # the right-now kit: one tap from Today
@@ -265,5 +269,5 @@ def test_the_breathing_circle_grows_unless_the_device_asks_for_less_motion(tmp_p
     early = _circle_brightness(phone)
     phone.page.wait_for_timeout(2_000)  # still breathing in (4 seconds)
     later = _circle_brightness(phone)
-    phone.screenshot(f"breathing-{motion}")
+    phone.screenshot(f"breathing-{motion}{'-setting' if setting else ''}")
     assert (abs(later - early) > 2) is moves, (early, later)

@@ -57,7 +57,7 @@ def test_newcomer_onboards_visits_everything_and_switches_to_dark(start_app, ope
     phone.wait("heading", "Settings")
     assert_accessible(phone)
     light = phone.background_luminance()
-    phone.tap("button", "Dark")
+    phone.tap("radio", "Dark")
     phone.until(lambda: phone.background_luminance() < 60, what="the dark theme")
     dark = phone.background_luminance()
     phone.screenshot("05-settings-dark")

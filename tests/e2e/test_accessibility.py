@@ -1,0 +1,195 @@
+"""Accessibility in Chromium with Flutter's semantics on (issue 15): every screen names its controls and
+announces their state, charts have a text alternative, and the keyboard alone reaches and uses things.
+
+The walk scrolls each screen from top to bottom, because Flutter puts only what is near the viewport into the
+accessibility tree. It fails on a button, tab, field, checkbox, radio, switch, slider or link without a name;
+a control the Tab key cannot reach; a checkbox, radio or switch without aria-checked; a tab without
+aria-selected; a set of choices (one chosen) where some do not announce aria-current; and an image without a
+description that is not marked decorative.
+"""
+
+from __future__ import annotations
+
+from app.store import journal
+from tests.e2e.harness import _mean_luminance, read_store
+from tests.e2e.test_first_use import seed_a_month
+
+# Every screen a person can reach (a step of each of the seven kinds, the entry editor, privacy's screens).
+ROUTES = ("today", "journeys", "journal", "checkin", "more", "settings", "privacy", "about", "help",
+          "about-content", "trends", "who5", "loved-one", "journey/after", "journey/reapproach",
+          "step/after/not-the-end", "step/after/feelings-reflect", "step/after/debrief", "step/after/settle",
+          "step/after/this-week", "step/learn/myths", "step/reapproach/readiness", "step/coping/safety-plan",
+          "entry/new", "summary", "export", "import", "erase", "pin")
+
+PROBLEMS_JS = """() => {
+    const out = [];
+    const touchable = ['button', 'tab', 'checkbox', 'radio', 'switch', 'slider', 'link', 'menuitem', 'textbox'];
+    const name = e => ((e.getAttribute('aria-label') || '') + (e.textContent || '')).trim();
+    const what = e => `${e.getAttribute('role') || e.tagName.toLowerCase()} ${JSON.stringify(name(e).slice(0, 40))}`;
+    for (const e of document.querySelectorAll('flt-semantics[role]')) {
+        const role = e.getAttribute('role');
+        if (touchable.includes(role) && !name(e)) out.push(`no name: ${role}`);
+        if (['checkbox', 'radio', 'switch'].includes(role) && !e.hasAttribute('aria-checked'))
+            out.push(`no checked state: ${what(e)}`);
+        if (role === 'tab' && !e.hasAttribute('aria-selected')) out.push(`no selected state: ${what(e)}`);
+        if (touchable.includes(role) && !e.hasAttribute('tabindex') && e.getAttribute('aria-disabled') !== 'true')
+            out.push(`no keyboard stop: ${what(e)}`);
+        if (role === 'img' && !e.getAttribute('aria-label') && e.getAttribute('aria-hidden') !== 'true')
+            out.push('image without a description');
+    }
+    // A set of choices: a run of sibling buttons around a chosen one (aria-current="true"); a button inside the
+    // run that does not say whether it is chosen breaks the set (list rows say "false" without being choices)
+    const parents = new Set([...document.querySelectorAll('flt-semantics[role=button][aria-current=true]')]
+        .map(e => e.parentElement));
+    for (const p of parents) {
+        const kids = [...p.children].filter(c => c.getAttribute('role') === 'button');
+        const stated = kids.map(c => c.hasAttribute('aria-current'));
+        const first = stated.indexOf(true), last = stated.lastIndexOf(true);
+        kids.forEach((c, i) => {
+            if (i > first && i < last && !stated[i]) out.push(`choice without its state: ${what(c)}`); });
+    }
+    for (const e of document.querySelectorAll('flt-semantics input, flt-semantics textarea'))
+        if (!(e.getAttribute('aria-label') || '').trim()) out.push(`no name: text field`);
+    return out;
+}"""
+
+
+def problems_on_screen(phone) -> set[str]:
+    """Scroll through the screen, collecting what the accessibility tree gets wrong at every position."""
+    page, found = phone.page, set()
+    view = page.viewport_size
+    last = None
+    for _ in range(12):
+        page.wait_for_timeout(350)
+        found.update(page.evaluate(PROBLEMS_JS))
+        text = phone.screen_text()
+        if text == last:
+            break
+        last = text
+        page.mouse.move(view["width"] / 2, view["height"] / 2)
+        page.mouse.wheel(0, view["height"] * 0.7)
+    return found
+
+
+def test_every_screen_names_its_controls_and_announces_their_state(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed_a_month(data)
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.wait("heading", "Today")
+    problems: dict[str, set[str]] = {}
+    for route in ROUTES:
+        phone.goto(app.url + route)
+        found = problems_on_screen(phone)
+        if found:
+            problems[route] = found
+    # every set of choices says which one is chosen, and that the others are not
+    phone.goto(app.url + "checkin")
+    phone.tap("button", "Good")
+    phone.tap("button", "7")
+    for chosen, others in (("Good", ("Very low", "Low", "Okay", "Very good")), ("7", ("0", "6", "10"))):
+        assert phone.control("button", chosen).first.get_attribute("aria-current") == "true"
+        assert {phone.control("button", o).first.get_attribute("aria-current") for o in others} == {"false"}
+    assert phone.control("checkbox", "Fear").get_attribute("aria-checked") == "false"
+    phone.goto(app.url + "trends")
+    assert [phone.control("button", p).get_attribute("aria-current") for p in ("7 days", "30 days", "1 year")] \
+        == ["false", "true", "false"]
+    phone.goto(app.url + "settings")
+    assert phone.control("radio", "100% (standard)").get_attribute("aria-checked") == "true"
+    assert phone.control("switch", "Reduce motion").get_attribute("aria-checked") == "false"
+    phone.goto(app.url + "journal")
+    assert phone.control("button", "Any time").get_attribute("aria-current") == "true"
+    phone.tap("button", "Choose dates")
+    found = phone.page.evaluate(PROBLEMS_JS)
+    if found:
+        problems["journal: date dialog"] = set(found)
+    assert problems == {}, "\n".join(f"{r}: {sorted(p)}" for r, p in problems.items())
+
+
+def test_every_chart_has_a_text_alternative(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed_a_month(data)
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.goto(app.url + "trends")
+    for alternative in ("Mood on 19 days: lowest", "Stress on", "Wellbeing scores in this period, oldest first: 48, 60",
+                        "Mood on non-use days:", "Mood by day this month, 1 (very low) to 5 (very good):"):
+        phone.see(alternative)
+
+
+def _focused(phone) -> str:
+    """What has the keyboard focus, as a screen reader names it."""
+    return phone.page.evaluate("""() => { const e = document.activeElement;
+        const s = e && (e.getAttribute('aria-label') ? e : (e.closest('flt-semantics') || e));
+        return s ? ((s.getAttribute('aria-label') || '') || (s.textContent || '')).trim() : ''; }""")
+
+
+def tab_to(phone, name: str, *, key: str = "Tab", limit: int = 40) -> list[str]:
+    """Press Tab (or Shift+Tab) until the named control has the focus; the names passed on the way."""
+    passed = []
+    for _ in range(limit):
+        phone.page.keyboard.press(key)
+        phone.page.wait_for_timeout(150)
+        passed.append(_focused(phone))
+        if passed[-1] == name:
+            return passed
+    raise AssertionError(f"{name!r} never took the focus with {key}: {passed}")
+
+
+def test_today_and_a_journal_entry_with_the_keyboard_alone(tmp_path, start_app, open_phone):
+    data = tmp_path / "data"
+    seed_a_month(data)
+    app = start_app(data)
+    phone = open_phone(app.url)
+    phone.wait("heading", "Today")
+
+    # Today in reading order: help first, then the right-now kit, then what is due; Shift+Tab goes back
+    passed = tab_to(phone, "Check in now")
+    order = [n for n in ("Get help now", "Breathe", "Ground: 5-4-3-2-1", "Is anyone in danger right now?",
+                         "A quick note", "Check in now") if n in passed]
+    assert order == ["Get help now", "Breathe", "Ground: 5-4-3-2-1", "Is anyone in danger right now?",
+                     "A quick note", "Check in now"], passed
+    assert tab_to(phone, "A quick note", key="Shift+Tab") == ["A quick note"]
+    phone.page.keyboard.press("Shift+Tab")
+    phone.page.wait_for_timeout(150)
+    assert _focused(phone) == "Is anyone in danger right now?"
+    phone.page.keyboard.press("Enter")  # Enter opens the danger question
+    phone.see("Yes, someone may be in danger")
+    phone.page.keyboard.press("Escape")
+    phone.page.wait_for_timeout(400)
+
+    # Space works too: Breathe opens the breathing practice
+    phone.goto(app.url + "today")
+    tab_to(phone, "Breathe")
+    phone.page.keyboard.press("Space")
+    phone.see("Slow breathing")
+    phone.screenshot("focus-after-space")
+
+    # A choice of a set: Tab to a mood and choose it with Enter
+    phone.goto(app.url + "checkin")
+    tab_to(phone, "Okay")
+    phone.page.keyboard.press("Enter")
+    phone.page.wait_for_timeout(400)
+    assert phone.control("button", "Okay").get_attribute("aria-current") == "true"
+
+    # A journal entry: Tab to the button, Enter, type, Tab to Save entry, Enter
+    phone.goto(app.url + "journal")
+    tab_to(phone, "Write an entry")
+    phone.page.keyboard.press("Enter")
+    phone.wait("heading", "New entry")
+    tab_to(phone, "What is on your mind?")
+    phone.page.keyboard.type("Typed with the keyboard only.", delay=20)
+    tab_to(phone, "Save entry")
+    phone.screenshot("focus-on-save")
+    box = phone.control("button", "Save entry").bounding_box()
+    ring = {"x": box["x"] - 2, "y": box["y"] - 2, "width": box["width"] + 4, "height": min(box["height"] + 4, 40)}
+    focused = _mean_luminance(phone.page.screenshot(clip=ring))
+    phone.page.keyboard.press("Shift+Tab")
+    phone.page.wait_for_timeout(400)
+    unfocused = _mean_luminance(phone.page.screenshot(clip=ring))
+    assert abs(focused - unfocused) > 3, (focused, unfocused)  # the focus is visible: a ring, not a faint tint
+    tab_to(phone, "Save entry")
+    phone.page.keyboard.press("Enter")
+    phone.wait("heading", "Journal")
+    newest = read_store(data, lambda s: journal.list_entries(s)[0][0])
+    assert newest.body == "Typed with the keyboard only."
