@@ -27,14 +27,17 @@ run: $(STAMP)
 chromium:
 	@sh tests/e2e/ensure_chromium.sh
 
+# The unit tests, then the browser tests two files at a time (each file has its own Chromium, app processes
+# and ports; they mostly wait on the browser, so two at once halve the wall time on two cores).
 test: $(STAMP) chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -m 'not e2e'
+	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist loadfile
 
 test-unit: $(STAMP)
 	$(PY) -m pytest -m 'not e2e'
 
 test-e2e: $(STAMP) chromium
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist loadfile
 
 # The sharing state machine with 2,000 examples (CI runs 200): HYPOTHESIS_SEED=n picks a seed.
 test-deep: $(STAMP)

@@ -228,8 +228,24 @@ class Phone:
         self.page.wait_for_function(FOCUSED_EDITOR_JS, timeout=10_000)
 
     def type_into(self, label: str, text: str) -> None:
-        self.focus("textbox", label)
-        self.page.keyboard.type(text, delay=20)
+        """Type as a person does, then read the field back: on a busy machine Flutter can take the focus a
+        moment before it takes keys, and the first letters are lost ("Anary" for "Canary"). An empty field
+        that did not get every key is cleared and typed again."""
+        value = "() => document.activeElement ? document.activeElement.value : ''"
+        for _attempt in range(3):
+            self.focus("textbox", label)
+            before = self.page.evaluate(value)
+            self.page.keyboard.type(text, delay=20)
+            try:
+                self.page.wait_for_function(f"() => (document.activeElement?.value || '').includes({json.dumps(text)})",
+                                            timeout=2_000)
+                return
+            except Exception:  # noqa: BLE001 - a key was lost: start again on an empty field, else give up
+                if before:
+                    return
+                self.page.keyboard.press("Control+A")
+                self.page.keyboard.press("Backspace")
+        raise AssertionError(f"could not type into {label!r}: the field holds {self.page.evaluate(value)!r}")
 
     def see(self, text: str, timeout: float = 15_000) -> None:
         """Wait for text on screen: a text node, or a name a screen reader reads (a snack bar is a named group)."""
