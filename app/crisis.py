@@ -144,15 +144,39 @@ def _text(raw: dict, field: str, file: str, where: str, *, required: bool = True
     return value.strip()
 
 
-def _line(raw: Any, file: str, where: str) -> HelpLine:
+def _mapping(raw: Any, fields: set[str], file: str, where: str, shape: str = "must be a mapping") -> dict:
+    """A mapping that holds only the fields its kind of entry knows."""
     if not isinstance(raw, dict):
-        raise ContentError(file, where, None, "must be a mapping")
-    unknown = set(raw) - _ENTRY_FIELDS
+        raise ContentError(file, where, None, shape)
+    unknown = set(raw) - fields
     if unknown:
         raise ContentError(file, where, sorted(unknown)[0], "is not a known field")
+    return raw
+
+
+def _kind(raw: dict, file: str, where: str) -> str:
     kind = _text(raw, "kind", file, where)
     if kind not in KINDS:
         raise ContentError(file, where, "kind", f"must be one of {', '.join(KINDS)}")
+    return kind
+
+
+def _source(raw: dict, file: str, where: str) -> Source:
+    src = raw.get("source")
+    if not isinstance(src, dict) or not src.get("org") or not str(src.get("url", "")).startswith("https://"):
+        raise ContentError(file, where, "source", "needs 'org' and an https 'url'")
+    return Source(org=str(src["org"]), url=str(src["url"]))
+
+
+def _compiled(raw: dict, file: str, where: str) -> dt.date:
+    if not isinstance(raw.get("compiled"), dt.date):
+        raise ContentError(file, where, "compiled", "must be a date like 2026-11-26")
+    return raw["compiled"]
+
+
+def _line(raw: Any, file: str, where: str) -> HelpLine:
+    raw = _mapping(raw, _ENTRY_FIELDS, file, where)
+    kind = _kind(raw, file, where)
     phone = _text(raw, "phone", file, where, required=False)
     if phone is not None and not phone.isdigit():
         raise ContentError(file, where, "phone", "must hold digits only (what the phone dials)")
@@ -162,12 +186,7 @@ def _line(raw: Any, file: str, where: str) -> HelpLine:
     desc = raw.get("description")
     if not isinstance(desc, dict) or not isinstance(desc.get("en"), str):
         raise ContentError(file, where, "description", "needs an English text under 'en'")
-    src = raw.get("source")
-    if not isinstance(src, dict) or not src.get("org") or not str(src.get("url", "")).startswith("https://"):
-        raise ContentError(file, where, "source", "needs 'org' and an https 'url'")
-    compiled = raw.get("compiled")
-    if not isinstance(compiled, dt.date):
-        raise ContentError(file, where, "compiled", "must be a date like 2026-11-26")
+    source, compiled = _source(raw, file, where), _compiled(raw, file, where)
     serves = _serves(raw, file, where) or ("anyone",)
     name, names = _words(raw, "name", file, where)
     hours, hours_texts = _words(raw, "hours", file, where)
@@ -176,7 +195,7 @@ def _line(raw: Any, file: str, where: str) -> HelpLine:
         display=_text(raw, "display", file, where, required=False) or phone,
         sms=_text(raw, "sms", file, where, required=False), url=url,
         hours=hours, descriptions=dict(desc),
-        source=Source(org=str(src["org"]), url=str(src["url"])), compiled=compiled, serves=serves,
+        source=source, compiled=compiled, serves=serves,
     )
 
 
@@ -194,32 +213,17 @@ def _texts(value: Any, file: str, where: str, field: str) -> dict[str, str]:
 
 
 def _gap(raw: Any, file: str, where: str) -> Gap:
-    if not isinstance(raw, dict):
-        raise ContentError(file, where, None, "must be a mapping")
-    unknown = set(raw) - _GAP_FIELDS
-    if unknown:
-        raise ContentError(file, where, sorted(unknown)[0], "is not a known field")
-    kind = _text(raw, "kind", file, where)
-    if kind not in KINDS:
-        raise ContentError(file, where, "kind", f"must be one of {', '.join(KINDS)}")
+    raw = _mapping(raw, _GAP_FIELDS, file, where)
+    kind = _kind(raw, file, where)
     if not raw.get("review"):
         raise ContentError(file, where, "review", "a gap needs a review note: what was searched, and when")
     return Gap(kind=kind, serves=_serves(raw, file, where), notes=_texts(raw.get("note"), file, where, "note"))
 
 
 def _country_note(raw: Any, file: str, where: str) -> CountryNote:
-    if not isinstance(raw, dict):
-        raise ContentError(file, where, None, "must be a mapping with text, source and compiled")
-    unknown = set(raw) - _NOTE_FIELDS
-    if unknown:
-        raise ContentError(file, where, sorted(unknown)[0], "is not a known field")
-    src = raw.get("source")
-    if not isinstance(src, dict) or not src.get("org") or not str(src.get("url", "")).startswith("https://"):
-        raise ContentError(file, where, "source", "needs 'org' and an https 'url'")
-    if not isinstance(raw.get("compiled"), dt.date):
-        raise ContentError(file, where, "compiled", "must be a date like 2026-11-26")
-    return CountryNote(texts=_texts(raw.get("text"), file, where, "text"),
-                       source=Source(org=str(src["org"]), url=str(src["url"])), compiled=raw["compiled"])
+    raw = _mapping(raw, _NOTE_FIELDS, file, where, "must be a mapping with text, source and compiled")
+    return CountryNote(texts=_texts(raw.get("text"), file, where, "text"), source=_source(raw, file, where),
+                       compiled=_compiled(raw, file, where))
 
 
 def _country(code: str, body: Any, file: str, *, required: tuple[str, ...]) -> CountryHelp:
