@@ -80,8 +80,9 @@ def _pair_form(shell) -> list[ft.Control]:
     link = ft.TextField(label=_("Pairing link"), hint_text="regroup://pair?...", autocorrect=False,
                         enable_suggestions=False, value=shell.pending_pair_link or "")
     shell.pending_pair_link = None
-    error = ft.Text(color=ft.Colors.ERROR, visible=False)
-    link_error = ft.Text(color=ft.Colors.ERROR, visible=False)
+    # Errors are announced when they appear (a live region); the wrapper is what shows or hides
+    error = ft.Semantics(live_region=True, visible=False, content=ft.Text(color=ft.Colors.ERROR))
+    link_error = ft.Semantics(live_region=True, visible=False, content=ft.Text(color=ft.Colors.ERROR))
     pair_button = ft.FilledButton(_("Pair with my specialist"), icon=ft.Icons.LINK)
     link_button = ft.OutlinedButton(_("Pair with the link"), icon=ft.Icons.CONTENT_PASTE)
 
@@ -97,7 +98,7 @@ def _pair_form(shell) -> list[ft.Control]:
                 await sharing.pair(server=server.value or "", code=code.value or "", name=name.value or "")
         except Exception as exc:  # noqa: BLE001 - say why, beside the button tapped; what was typed stays
             shown = link_error if use_link else error
-            shown.value, shown.visible = messages.describe(exc, what="not paired"), True
+            shown.content.value, shown.visible = messages.describe(exc, what="not paired"), True
             pair_button.disabled = link_button.disabled = False
             pair_button.content, link_button.content = _("Pair with my specialist"), _("Pair with the link")
             page.update()
@@ -112,10 +113,10 @@ def _pair_form(shell) -> list[ft.Control]:
                "when your specialist made it.")),
         server, code, name,
         small(_("New phone? If your specialist made this code for your new phone, this name only labels the phone.")),
-        ft.Semantics(live_region=True, content=error), pair_button,
+        error, pair_button,
         heading(_("Or paste the pairing link"), level="section"),
         small(_("Your specialist's page can show a link that starts with regroup://pair")),
-        link, ft.Semantics(live_region=True, content=link_error), link_button,
+        link, link_error, link_button,
     ]
 
 
@@ -320,8 +321,10 @@ async def build(shell) -> Screen:
     sharing = shell.services.sharing
     status = await sharing.status()
     controls: list[ft.Control] = [heading(_("Share with my specialist"), level="display")]
-    if status.state == "none":
-        controls += [_what_it_means(), *_pair_form(shell)]
+    if status.state == "none":  # the promise first, the form in view, the details under it
+        controls += [body(_("Nothing leaves this phone until you choose it, and nobody else in your family sees what "
+                            "you share.")),
+                     *_pair_form(shell), _what_it_means()]
         return Screen(title=_("Sharing"), controls=[page_body(controls)])
     if status.state == "closed":
         controls += [_closed_card(shell, status), _what_it_means()]
