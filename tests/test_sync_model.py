@@ -44,6 +44,9 @@ from tests.sync_world import NOW, World
 # something; `make test-deep` explores new ones (a random seed each run, or HYPOTHESIS_SEED).
 settings.register_profile("ci", max_examples=200, stateful_step_count=30, deadline=None, derandomize=True,
                           suppress_health_check=list(HealthCheck))
+# `HYPOTHESIS_PROFILE=explore pytest tests/test_sync_model.py --hypothesis-seed=N`: CI's size with a chosen seed.
+settings.register_profile("explore", max_examples=200, stateful_step_count=30, deadline=None,
+                          suppress_health_check=list(HealthCheck))
 settings.register_profile("deep", max_examples=2000, stateful_step_count=40, deadline=None,
                           suppress_health_check=list(HealthCheck))
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
