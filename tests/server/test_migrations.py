@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import sqlite3
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +21,16 @@ from server.settings import Settings
 from tests.server.conftest import auth_headers, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = Path(__file__).parent / "fixtures" / "server-90a2040.db"  # made by fixtures/make_90a2040_db.py at 90a2040
+# The database 90a2040 made (fixtures/make_90a2040_db.py at that commit), kept as its SQL dump (text, not a
+# binary data file in git) and rebuilt byte for byte in each test's folder.
+FIXTURE_SQL = Path(__file__).parent / "fixtures" / "server-90a2040.sql"
+
+
+def fixture_db(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(FIXTURE_SQL.read_text())
+    conn.close()
+    return path
 FIXTURE_FACTS = json.loads((Path(__file__).parent / "fixtures" / "server-90a2040.json").read_text())
 REVISION_1 = importlib.import_module("server.migrations.versions.0001_initial")
 
@@ -63,7 +72,7 @@ def test_migrate_upgrades_an_empty_postgresql_to_exactly_the_models(pg_url, tmp_
 def test_a_database_made_by_90a2040_keeps_every_row_and_keeps_working(tmp_path):
     folder = tmp_path / "srv"
     folder.mkdir()
-    shutil.copy(FIXTURE, folder / "server.db")
+    fixture_db(folder / "server.db")
     old = db.make_engine(f"sqlite:///{folder / 'server.db'}")
     before = row_counts(old, [t for t in REVISION_1.metadata.sorted_tables if t.name != "schema_migrations"])
     assert all(before.values()), before  # the fixture has a row in every table
@@ -91,7 +100,7 @@ def test_a_postgresql_database_at_revision_1_with_rows_keeps_every_row(pg_url, t
     engine = db.make_engine(Settings(database_url=pg_url).url)
     with engine.begin() as conn:
         command.upgrade(db._alembic(conn), "0001")
-    source = db.make_engine(f"sqlite:///{FIXTURE}")
+    source = db.make_engine(f"sqlite:///{fixture_db(tmp_path / 'fixture.db')}")
     tables = [t for t in REVISION_1.metadata.sorted_tables]
     with source.connect() as src, engine.begin() as dst:
         for table in tables:
