@@ -36,30 +36,35 @@ def help_button(on_click: Callable) -> ft.Control:
     )
 
 
-def choice_button(content: ft.Control, *, selected: bool, on_click: Callable, height: int | None = TOUCH,
+def choice_button(content: ft.Control, *, selected: bool, on_click: Callable, height: int | None = None,
                   expand: bool | int = True) -> ft.MergeSemantics:
     """One choice of a set (a mood, a number) whose chosen state reaches screen readers.
 
-    Measured in Chromium (FLET-NOTES): `Semantics(button=True, selected=...)` around a tappable Container
-    comes out as one `button` named by its text, with `aria-current="true"` or `"false"`, and a click on it
-    works. An ink well inside gives it a Tab stop that Enter and Space choose; MergeSemantics keeps the ink
-    well's button and the chosen state one node (without it there are two buttons, one stateless). On Android
-    the same flag is read as "selected"."""
+    Measured in Chromium (FLET-NOTES): `Semantics(button=True, selected=...)` around a button comes out as one
+    `button` named by its text, with `aria-current="true"` or `"false"`; MergeSemantics keeps the button and
+    the chosen state one node (without it there are two buttons, one stateless). On Android the same flag is
+    read as "selected". A button (not a tappable Container) so that the keyboard focus draws the same 3 px
+    ring as every other button: an ink well shows focus only as a faint tint. With no height it is as tall as its
+    words need (48 px for a 16 px number at 100%), so large text is never cut off."""
     return ft.MergeSemantics(expand=expand, content=ft.Semantics(
         button=True, selected=selected,
-        content=ft.Container(
-            content, height=height, on_click=on_click, border_radius=12, alignment=ft.Alignment.CENTER, ink=True,
-            bgcolor=ft.Colors.PRIMARY_CONTAINER if selected else ft.Colors.SURFACE_CONTAINER_HIGH,
-            border=ft.Border.all(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT))))
+        content=ft.Button(content=content, height=height, on_click=on_click, style=_choice_style(selected))))
+
+
+def _choice_style(selected: bool) -> ft.ButtonStyle:
+    edge = ft.BorderSide(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT)
+    return ft.ButtonStyle(
+        bgcolor=ft.Colors.PRIMARY_CONTAINER if selected else ft.Colors.SURFACE_CONTAINER_HIGH,
+        color=ft.Colors.ON_SURFACE, elevation=0, shadow_color=ft.Colors.TRANSPARENT,
+        padding=ft.Padding.symmetric(horizontal=4, vertical=12), shape=ft.RoundedRectangleBorder(radius=12),
+        side={ft.ControlState.FOCUSED: ft.BorderSide(3, ft.Colors.ON_SURFACE), ft.ControlState.DEFAULT: edge})
 
 
 def set_chosen(button: ft.MergeSemantics, selected: bool) -> None:
     """Move the chosen look and state onto (or off) a choice_button."""
     semantics = button.content
     semantics.selected = selected
-    box = semantics.content
-    box.bgcolor = ft.Colors.PRIMARY_CONTAINER if selected else ft.Colors.SURFACE_CONTAINER_HIGH
-    box.border = ft.Border.all(2, ft.Colors.PRIMARY if selected else ft.Colors.TRANSPARENT)
+    semantics.content.style = _choice_style(selected)
 
 
 def icon_button(icon: ft.IconData, label: str, on_click: Callable) -> ft.IconButton:

@@ -136,6 +136,19 @@ def tab_to(phone, name: str, *, key: str = "Tab", limit: int = 40) -> list[str]:
     raise AssertionError(f"{name!r} never took the focus with {key}: {passed}")
 
 
+def _ring_changes(phone, name: str) -> bool:
+    """With `name` focused, compare a thin strip along the top edge of its box with the same strip once Shift+Tab
+    moved the focus away: a 3 px ring darkens the strip a lot; Material's 10% focus tint only a little."""
+    box = phone.control("button", name).bounding_box()
+    strip = {"x": box["x"] + 12, "y": box["y"], "width": max(box["width"] - 24, 4), "height": 3}
+    focused = _mean_luminance(phone.page.screenshot(clip=strip))
+    phone.page.keyboard.press("Shift+Tab")
+    phone.page.wait_for_timeout(400)
+    unfocused = _mean_luminance(phone.page.screenshot(clip=strip))
+    print(f"focus ring on {name!r}: {unfocused:.0f} -> {focused:.0f}")
+    return abs(unfocused - focused) > 20
+
+
 def test_today_and_a_journal_entry_with_the_keyboard_alone(tmp_path, start_app, open_phone):
     data = tmp_path / "data"
     seed_a_month(data)
@@ -171,6 +184,9 @@ def test_today_and_a_journal_entry_with_the_keyboard_alone(tmp_path, start_app, 
     phone.page.keyboard.press("Enter")
     phone.page.wait_for_timeout(400)
     assert phone.control("button", "Okay").get_attribute("aria-current") == "true"
+    # the keyboard focus on a choice is the same 3 px ring as on every button, not only a tint
+    tab_to(phone, "Good")
+    assert _ring_changes(phone, "Good"), "the focus on a choice is not visible"
 
     # A journal entry: Tab to the button, Enter, type, Tab to Save entry, Enter
     phone.goto(app.url + "journal")
@@ -181,13 +197,7 @@ def test_today_and_a_journal_entry_with_the_keyboard_alone(tmp_path, start_app, 
     phone.page.keyboard.type("Typed with the keyboard only.", delay=20)
     tab_to(phone, "Save entry")
     phone.screenshot("focus-on-save")
-    box = phone.control("button", "Save entry").bounding_box()
-    ring = {"x": box["x"] - 2, "y": box["y"] - 2, "width": box["width"] + 4, "height": min(box["height"] + 4, 40)}
-    focused = _mean_luminance(phone.page.screenshot(clip=ring))
-    phone.page.keyboard.press("Shift+Tab")
-    phone.page.wait_for_timeout(400)
-    unfocused = _mean_luminance(phone.page.screenshot(clip=ring))
-    assert abs(focused - unfocused) > 3, (focused, unfocused)  # the focus is visible: a ring, not a faint tint
+    assert _ring_changes(phone, "Save entry"), "the focus on Save entry is not visible"
     tab_to(phone, "Save entry")
     phone.page.keyboard.press("Enter")
     phone.wait("heading", "Journal")
