@@ -74,6 +74,17 @@ def test_switching_language_in_settings_redraws_everything_and_keeps_a_half_writ
     assert "Half a thought about Sunday" in typed(phone, "¿Qué tienes en mente?")
     phone.screenshot("es-entry-draft-kept")
 
+    # Flutter's own words follow the language too (locale_configuration): the close button of a message
+    phone.tap("button", "Atrás")
+    phone.tap("tab", "Registro")
+    phone.tap("button", "Más o menos")
+    phone.tap("button", "Guardar el registro")
+    phone.see("Registro guardado.")
+    names = phone.page.evaluate("""() => [...document.querySelectorAll('flt-semantics[role=button]')]
+        .map(e => (e.getAttribute('aria-label') || e.textContent || '').trim())""")
+    assert not {"Dismiss", "Close"} & set(names), names
+    assert "Cerrar" in names or "Descartar" in names, names
+
 
 # --- pseudo-locale, right to left --------------------------------------------------------------------
 
