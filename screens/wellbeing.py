@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from app.i18n import _
-from screens.share_parts import default_note
+from screens.share_parts import default_note, record_switch
 from screens import messages
 from screens.gentle import gentle_help_card
 from screens.widgets import Screen, body, card, heading, labelled, page_body, small
@@ -58,6 +58,9 @@ async def build(shell) -> Screen:
                        "or your doctor about how you have been feeling. If you ever feel unsafe, help is one tap away.")),
                 ft.FilledButton(_("Get help now"), icon=ft.Icons.SOS_OUTLINED, on_click=shell.open_help),
                 tone="warning"))
+        # on a paired phone: this result's own switch (on when results go automatically), as on a check-in
+        result.controls += await record_switch(shell, "wellbeing", record.id,
+                                               _("Share this result with my specialist"))
         result.controls.append(ft.OutlinedButton(_("See your trends"), icon=ft.Icons.INSIGHTS,
                                                  on_click=lambda e: page.run_task(shell.go, "/trends")))
         result.visible = True

@@ -77,3 +77,68 @@ def test_a_pairing_link_the_app_opens_with_goes_to_the_sharing_form():
     shell.pending_pair_link = None
     assert take("/journal?code=1&server=x") == "/journal?code=1&server=x" and shell.pending_pair_link is None
     assert take("/today") == "/today"
+
+
+def test_a_wellbeing_result_has_its_own_switch_on_a_paired_phone_and_none_otherwise():
+    """The WHO-5 result, once saved, carries a switch for that one result (as a check-in's details do)."""
+    import asyncio
+
+    from screens import wellbeing
+
+    def build_and_submit(paired: bool):
+        set_calls = []
+
+        async def add_wellbeing(items):
+            return SimpleNamespace(record=SimpleNamespace(id="w-1", score=60), needs_care=False, gentle_help=False)
+
+        async def marks(entity, ids):
+            assert (entity, ids) == ("wellbeing", ["w-1"])
+            return {"w-1": Mark("shared")}
+
+        async def set_shared(entity, rid, on):
+            set_calls.append((entity, rid, on))
+            return None
+
+        async def is_paired():
+            return paired
+
+        async def status():
+            return _status(state="active" if paired else "unpaired",
+                           defaults={"checkin": False, "wellbeing": True, "journey_progress": False})
+
+        shell = SimpleNamespace(page=SimpleNamespace(update=lambda *a: None, run_task=lambda *a: None,
+                                                     show_dialog=lambda d: None),
+                                services=SimpleNamespace(checkins=SimpleNamespace(add_wellbeing=add_wellbeing),
+                                                         sharing=SimpleNamespace(marks=marks, set_shared=set_shared,
+                                                                                 is_paired=is_paired, status=status)),
+                                open_help=lambda e: None)
+
+        async def go():
+            screen = await wellbeing.build(shell)
+            found = [c for c in _walk(screen.controls)]
+            for group in [c for c in found if isinstance(c, ft.RadioGroup)]:
+                group.value = "3"
+                group.on_change(SimpleNamespace(control=group))
+            submit = next(c for c in found if isinstance(c, ft.FilledButton) and c.content == "See my score")
+            await submit.on_click(SimpleNamespace(control=submit))
+            switches = [(s.label, s.value) for s in _walk(screen.controls) if isinstance(s, ft.Switch)]
+            for s in [s for s in _walk(screen.controls) if isinstance(s, ft.Switch)]:
+                await s.on_change(SimpleNamespace(control=SimpleNamespace(value=False)))
+            return switches, set_calls
+        return asyncio.run(go())
+
+    switches, calls = build_and_submit(paired=True)
+    assert switches == [("Share this result with my specialist", True)]
+    assert calls == [("wellbeing", "w-1", False)]  # turning it off takes this one result back
+    assert build_and_submit(paired=False) == ([], [])
+
+
+def _walk(controls):
+    for c in controls:
+        yield c
+        for name in ("controls", "content"):
+            inner = getattr(c, name, None)
+            if isinstance(inner, list):
+                yield from _walk(inner)
+            elif isinstance(inner, ft.Control):
+                yield from _walk([inner])
