@@ -31,6 +31,7 @@ ACTIONS = {
     "disabled_2fa": "turned off a second factor", "restored": "restored a backup",
 }
 PAGES = {"audit_log": "the audit log", "member_journal": "a member's journal entries",
+         "member_checkins": "a member's check-ins",
          "confirm_erase_member": "the erase page", "confirm_erase_family": "the erase page",
          "confirm_unpair": "the unpair page", "summary": "the session summary page",
          "summary_pdf": "a session summary (PDF)"}

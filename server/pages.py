@@ -29,6 +29,7 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "dashboa
                         autoescape=select_autoescape(["html"]))
 humane.install(templates)
 JOURNAL_ON_FAMILY_PAGE, JOURNAL_PAGE, AUDIT_PAGE, CHART_POINTS = 3, 20, 50, 60
+CHECKINS_ON_FAMILY_PAGE, CHECKIN_PAGE = 7, 30
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 AUDITED_AS = {"export": "exported", "summary_pdf": "exported"}  # a GET of a family route is audited as "viewed" unless named here
 
@@ -403,7 +404,7 @@ def _charts(request: Request, member: dict) -> None:
         return humane.local_format(value, "d MMM", tz) if value else ""
     checkins = member["checkins"][-CHART_POINTS:]
     member["chart"] = svg.mood_chart([(day(c["created_at"]), c["mood"], c["stress"]) for c in checkins])
-    member["chart_rows"] = list(reversed(checkins))
+    member["chart_rows"] = list(reversed(checkins))[:CHECKINS_ON_FAMILY_PAGE]
     member["who5_chart"] = svg.who5_chart([(day(w["created_at"]), w["score"]) for w in member["who5"][-CHART_POINTS:]])
     member["checkin_count"] = member["checkin_total"]
 
@@ -416,6 +417,7 @@ def _family_view(request: Request, family: Family, status: int = 200, **shown) -
     names = queries.read(engine, queries.names_in_family, family.id)
     done = request.query_params.get("done")
     return render(request, "family.html", status=status, family=family, names=names, journeys=content.load().journeys,
+                  checkin_page=CHECKIN_PAGE,
                   done=done, done_who=names.get(as_uuid(request.query_params.get("who")) or "", "a member"),
                   done_count=count if (count := request.query_params.get("n", "")).isdigit() else "some",
                   **page, **shown)
@@ -434,6 +436,18 @@ def member_journal(request: Request, family: FamilyDep, member_id: str, page: in
         conn, family.id, member["id"], limit=JOURNAL_PAGE, offset=(page - 1) * JOURNAL_PAGE))
     pages = max(1, -(-total // JOURNAL_PAGE))
     return render(request, "journal.html", family=family, member=member, entries=entries, page=min(page, pages),
+                  pages=pages, total=total)
+
+
+@router.get("/families/{family_id}/members/{member_id}/checkins", response_class=HTMLResponse)
+def member_checkins(request: Request, family: FamilyDep, member_id: str, page: int = 1):
+    """A member's check-ins as a table, CHECKIN_PAGE a page, newest first (the family page shows the latest few)."""
+    member = _member_or_404(request, family, member_id)
+    page = max(1, page)
+    total, checkins = queries.read(_engine(request), lambda conn: queries.member_checkins(
+        conn, family.id, member["id"], limit=CHECKIN_PAGE, offset=(page - 1) * CHECKIN_PAGE))
+    pages = max(1, -(-total // CHECKIN_PAGE))
+    return render(request, "checkins.html", family=family, member=member, checkins=checkins, page=min(page, pages),
                   pages=pages, total=total)
 
 

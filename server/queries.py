@@ -375,14 +375,29 @@ def family_page(conn: Connection, family_id: str, *, journal_limit: int | None =
     return {"members": members, "sent": down, "feedback": feedback}
 
 
+def _member_records(conn: Connection, family_id: str, member_id: str, entity: str) -> list[dict]:
+    """A member's live shared records of one kind, decoded, newest first by the date written (then by seq)."""
+    r = db.records.c
+    rows = [{"entity_id": e, "seq": seq, "data": json.loads(data)} for e, seq, data in conn.execute(
+        select(r.entity_id, r.seq, r.data).where(r.family_id == family_id, r.member_id == member_id,
+                                                 r.entity == entity, r.deleted.is_(False)))]
+    rows.sort(key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
+    return rows
+
+
 def member_journal(conn: Connection, family_id: str, member_id: str, *, limit: int, offset: int) -> tuple[int, list]:
     """One page of a member's shared journal entries, newest first, with their revisions; and how many in all."""
-    rows = [r for r in records_of(conn, family_id, "journal_entry") if r["member_id"] == member_id]
-    rows.sort(key=lambda r: (r["data"].get("created_at") or "", r["seq"]), reverse=True)
+    rows = _member_records(conn, family_id, member_id, "journal_entry")
     page = rows[offset:offset + limit]
-    for r in page:
-        r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
+    for row in page:
+        row["revisions"] = revisions_of(conn, family_id, row["entity_id"])
     return len(rows), page
+
+
+def member_checkins(conn: Connection, family_id: str, member_id: str, *, limit: int, offset: int) -> tuple[int, list]:
+    """One page of a member's shared check-ins (their data), newest first; and how many in all."""
+    rows = _member_records(conn, family_id, member_id, "checkin")
+    return len(rows), [row["data"] for row in rows[offset:offset + limit]]
 
 
 def member_shared(conn: Connection, family_id: str, member_id: str) -> tuple[list[dict], list[dict]]:

@@ -1,0 +1,98 @@
+"""The dashboard's longer records on pages of their own (check-ins, the practice's audit log), the chosen step's
+preview, a feedback form that keeps what was typed, and unread messages kept apart from "waiting for your reply"."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+
+import pytest
+from sqlalchemy import insert
+
+from server import admin, db, humane, pages
+from server.settings import Settings
+from tests.server.conftest import auth_headers, entry_op, make_world
+from tests.server.test_dashboard import csrf_of
+from tests.server.test_dashboard_readable import visible_text
+
+DAY0 = dt.datetime(2026, 1, 1, 9, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def family(tmp_path):
+    world = make_world(Settings(data_dir=tmp_path / "server", secret_key="test-secret"))
+    world.specialist("s@practice.test", "Sam Rivera")
+    family_id = world.family("s@practice.test", "The Byrnes")
+    ana = world.pair(family_id, "Ana")
+    return {"world": world, "id": family_id, "ana": ana}
+
+
+def push(world, device: dict, ops: list[dict]) -> None:
+    for i in range(0, len(ops), 100):
+        r = world.client.post("/api/v1/sync/push", headers=auth_headers(device["token"]), json={"ops": ops[i:i + 100]})
+        assert {x["status"] for x in r.json()["results"]} == {"applied"}, r.text
+
+
+def checkin(n: int) -> dict:
+    """The check-in of day n of 2026, its stress and note naming the day so a page can be read back."""
+    return {**entry_op(), "entity": "checkin", "data": {
+        "mood": 1 + n % 5, "feelings": [], "stress": n % 11, "sleep": 3, "note": f"day {n}", "loved_one_day": None,
+        "my_response": [], "created_at": db.iso(DAY0 + dt.timedelta(days=n)), "tz": "UTC"}}
+
+
+def message(body: str) -> dict:
+    return {**entry_op(), "entity": "message", "data": {"body": body, "in_reply_to": None,
+                                                       "created_at": db.iso(db.utcnow())}}
+
+
+def notes(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"<pre>day (\d+)</pre>", html)]
+
+
+# --- check-ins on pages ----------------------------------------------------------------------------------
+
+def test_check_ins_have_pages_of_their_own_newest_first_and_every_one_is_reachable(family):
+    world, ana = family["world"], family["ana"]
+    push(world, ana, [checkin(n) for n in range(65)])
+    c = world.login("s@practice.test")
+    page = c.get(f"/families/{family['id']}").text
+    checkins_url = f"/families/{family['id']}/members/{ana['member_id']}/checkins"
+    assert f'href="{checkins_url}"' in page and "All 65 check-ins from Ana, 30 a page" in page
+    assert notes(page) == list(range(64, 64 - pages.CHECKINS_ON_FAMILY_PAGE, -1))  # the family page stays small
+    seen, url = [], checkins_url
+    for number in (1, 2, 3):
+        r = c.get(url)
+        assert r.status_code == 200 and f"Page {number} of 3" in r.text
+        on_page = notes(r.text)
+        assert on_page == sorted(on_page, reverse=True) and len(on_page) == (30 if number < 3 else 5)
+        seen += on_page
+        older = re.search(r'<a class="button secondary" href="([^"]+)" rel="next">Older</a>', r.text)
+        newer = re.search(r'<a class="button secondary" href="([^"]+)" rel="prev">Newer</a>', r.text)
+        assert (newer.group(1) if newer else None) == (f"?page={number - 1}" if number > 1 else None)
+        if number < 3:
+            url = checkins_url + older.group(1)
+        else:
+            assert older is None
+    assert seen == list(range(64, -1, -1))  # all 65, each once, newest first
+    assert "Thu 1 Jan 2026" in visible_text(r.text) and "Very low" in r.text  # day 0: mood 1, in words
+    assert humane.name_ids("member_checkins", {}) == "a member's check-ins"  # how the audit log names the page
+    assert c.get(checkins_url + "?page=99").status_code == 200  # past the end: the last page, not an error
+
+
+def test_the_check_in_pages_follow_the_day_written_not_the_order_shared(family):
+    world, ana = family["world"], family["ana"]
+    order = [n for k in range(5) for n in range(k, 40, 5)]  # 0, 5, 10 ... then 1, 6, 11 ...: a phone back-filling
+    push(world, ana, [checkin(n) for n in order])
+    c = world.login("s@practice.test")
+    url = f"/families/{family['id']}/members/{ana['member_id']}/checkins"
+    assert notes(c.get(url).text) == list(range(39, 9, -1)) and notes(c.get(url + "?page=2").text) == list(range(9, -1, -1))
+
+
+def test_a_member_without_many_check_ins_gets_no_link_to_pages(family):
+    world, ana = family["world"], family["ana"]
+    push(world, ana, [checkin(n) for n in range(3)])
+    page = world.login("s@practice.test").get(f"/families/{family['id']}").text
+    assert notes(page) == [2, 1, 0] and "/checkins" not in page
