@@ -12,6 +12,7 @@ import json
 import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Depends, Form, Request
@@ -340,20 +341,26 @@ def db_iso_day(value: str, plus: int) -> str:
 
 @router.get("/admin/audit", response_class=HTMLResponse)
 def practice_audit(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
-                   until: str = ""):
+                   until: str = "", page: int = 1):
+    """The practice's log, AUDIT_PAGE entries a page, newest first; the filters stay in the pages' links and in
+    the CSV link, which exports every entry that matches them."""
     filters = _audit_filters(family, specialist, since, until)
-    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
+    page = max(1, page)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(
+        conn, limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE, **filters))
     names = queries.read(_engine(request), queries.names_in_family, None)
-    return render(request, "practice_audit.html", entries=entries, query=request.url.query, names=names,
-                  families=queries.read(_engine(request), queries.all_families),
-                  form={"family": family, "specialist": specialist, "since": since, "until": until})
+    form = {"family": family, "specialist": specialist, "since": since, "until": until}
+    kept = urlencode({k: v for k, v in form.items() if v})
+    return render(request, "practice_audit.html", entries=entries[:AUDIT_PAGE], query=kept, names=names,
+                  families=queries.read(_engine(request), queries.all_families), form=form, page=page,
+                  more=len(entries) > AUDIT_PAGE, page_size=AUDIT_PAGE, pager_query=kept + "&" if kept else "")
 
 
 @router.get("/admin/audit.csv")
 def practice_audit_csv(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
                        until: str = ""):
     filters = _audit_filters(family, specialist, since, until)
-    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, limit=1_000_000, **filters))
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
     return Response(admin.audit_csv(entries), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="regroup-audit.csv"'})
 

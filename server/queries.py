@@ -93,8 +93,10 @@ def all_families(conn: Connection) -> list[dict]:
 
 
 def audit_search(conn: Connection, *, family_id: str | None = None, actor: str | None = None,
-                 since: str | None = None, until: str | None = None, limit: int = 1000) -> list[dict]:
-    """Audit entries, newest first, filtered by family, actor (a specialist's email) and time (since <= at < until)."""
+                 since: str | None = None, until: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> list[dict]:
+    """Audit entries, newest first, filtered by family, actor (a specialist's email) and time (since <= at < until);
+    a page of them with limit and offset, or all of them (the CSV export)."""
     a = db.audit_log.c
     q = select(db.audit_log)
     if family_id:
@@ -105,7 +107,7 @@ def audit_search(conn: Connection, *, family_id: str | None = None, actor: str |
         q = q.where(a.at >= since)
     if until:
         q = q.where(a.at < until)
-    return [dict(r) for r in conn.execute(q.order_by(a.id.desc()).limit(limit)).mappings()]
+    return [dict(r) for r in conn.execute(q.order_by(a.id.desc()).limit(limit).offset(offset)).mappings()]
 
 
 def recent_write_by(conn: Connection, family_id: str, actor: str, since: str) -> bool:

@@ -96,3 +96,48 @@ def test_a_member_without_many_check_ins_gets_no_link_to_pages(family):
     push(world, ana, [checkin(n) for n in range(3)])
     page = world.login("s@practice.test").get(f"/families/{family['id']}").text
     assert notes(page) == [2, 1, 0] and "/checkins" not in page
+
+
+# --- the practice's audit log on pages ----------------------------------------------------------------
+
+def test_the_practice_audit_log_has_pages_that_keep_the_filter_and_the_csv_exports_everything(family):
+    world = family["world"]
+    admin.create_specialist(world.engine, "boss@practice.test", "Bo Admin", "correct horse battery staple",
+                            is_admin=True)
+    other = world.family("s@practice.test", "The Others")
+    rows = 2 * pages.AUDIT_PAGE + 7
+    with world.engine.begin() as conn:  # many entries for the Byrnes, interleaved with the other family's
+        for n in range(rows):
+            at = db.iso(DAY0 + dt.timedelta(minutes=n))
+            conn.execute(insert(db.audit_log).values(at=at, actor="s@practice.test", action="viewed",
+                                                     family_id=family["id"], detail=f"check {n}"))
+            conn.execute(insert(db.audit_log).values(at=at, actor="s@practice.test", action="viewed",
+                                                     family_id=other, detail=f"other {n}"))
+    c = world.login("boss@practice.test")
+    seen, url = [], f"/admin/audit?family={family['id']}"
+    for number in range(1, 10):
+        r = c.get(url)
+        assert r.status_code == 200
+        seen += [int(n) for n in re.findall(r'data-label="Detail">check (\d+)<', r.text)]
+        assert "other " not in r.text  # the filter holds on every page
+        assert f'href="/admin/audit.csv?family={family["id"]}"' in r.text  # the export is never of one page only
+        older = re.search(r'href="([^"]+)" rel="next">Older</a>', r.text)
+        if not older:
+            break
+        assert older.group(1) == f"?family={family['id']}&amp;page={number + 1}"
+        url = "/admin/audit" + older.group(1).replace("&amp;", "&")
+    assert number == 3 and seen == list(range(rows - 1, -1, -1))
+    assert 'rel="prev">Newer</a>' in r.text
+    exported = list(csv.reader(io.StringIO(c.get(f"/admin/audit.csv?family={family['id']}").text)))[1:]
+    assert sorted(int(r[4].split()[1]) for r in exported if r[4].startswith("check ")) == list(range(rows))
+    assert not any(r[4].startswith("other ") for r in exported)
+    everything = list(csv.reader(io.StringIO(c.get("/admin/audit.csv").text)))[1:]
+    assert len(everything) > 2 * rows > 1000 // 10  # every family, every entry: no cap at one page
+
+
+def test_the_practice_audit_log_past_its_last_page_says_so(family):
+    world = family["world"]
+    admin.create_specialist(world.engine, "boss@practice.test", "Bo Admin", "correct horse battery staple",
+                            is_admin=True)
+    r = world.login("boss@practice.test").get("/admin/audit?page=40")
+    assert r.status_code == 200 and "No entries on this page match." in r.text and 'rel="prev"' in r.text
