@@ -166,4 +166,4 @@ def mood_words(mood) -> str:
 def install(env) -> None:
     env.filters.update(when=when, day=day, action_words=action_words, name_ids=name_ids, field_rows=field_rows,
                        worksheet_title=worksheet_title, step_title=step_title, journey_title=journey_title,
-                       mood_words=mood_words)
+                       mood_words=mood_words, type_words=content.type_words)

@@ -548,19 +548,26 @@ def send_message(request: Request, family: FamilyDep, me: MeDep, body: str = For
 
 @router.post("/families/{family_id}/recommend")
 def recommend(request: Request, family: FamilyDep, me: MeDep, step_id: str = Form(""), journey_id: str = Form(""),
-              note: str = Form(""), member_id: str = Form("")):
-    """The step is chosen from the content's list; its journey follows from it (step ids name their journey)."""
+              note: str = Form(""), member_id: str = Form(""), action: str = Form("")):
+    """The step is chosen from the content's list; its journey follows from it (step ids name their journey).
+    The form's "Preview" button sends nothing: it shows the same form again, as typed, with the chosen step's
+    title, type and first lines (the dashboard runs no script, so the preview is a round trip)."""
     catalogue = content.load()
-    step = catalogue.steps.get(step_id)
+    step = catalogue.step(step_id)
     journey = catalogue.journey(step.journey_id if step else journey_id)
+    kept = {"step_id": step_id, "note": echo(note), "member_id": member_id}
+    if action == "preview":
+        if step is None:
+            return _family_view(request, family, 400, recommend_error="Choose a journey step to preview.",
+                                recommend_form=kept)
+        return _family_view(request, family, recommend_form=kept, preview=step)
     if journey is None:
         return _family_view(request, family, 400, recommend_error="Choose a journey step from the list.",
-                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
+                            recommend_form=kept)
     try:
         admin.recommend(_engine(request), family.id, member_id, journey.id, step.id if step else None, note, me.email)
     except admin.Invalid as exc:
-        return _family_view(request, family, 400, recommend_error=str(exc),
-                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
+        return _family_view(request, family, 400, recommend_error=str(exc), recommend_form=kept, preview=step)
     return _back(family, f"?done=recommended&who={as_uuid(member_id) or ''}#messages")
 
 

@@ -141,3 +141,33 @@ def test_the_practice_audit_log_past_its_last_page_says_so(family):
                             is_admin=True)
     r = world.login("boss@practice.test").get("/admin/audit?page=40")
     assert r.status_code == 200 and "No entries on this page match." in r.text and 'rel="prev"' in r.text
+
+
+# --- recommending: a preview of the chosen step ---------------------------------------------------------
+
+def test_preview_shows_the_chosen_step_and_keeps_the_form_as_it_was(family):
+    world, ana = family["world"], family["ana"]
+    c = world.login("s@practice.test")
+    page = c.get(f"/families/{family['id']}").text
+    assert 'action="/families/' + family["id"] + '/recommend#recommend"' in page
+    assert 'name="action" value="preview"' in page
+    r = c.post(f"/families/{family['id']}/recommend", data={
+        "step_id": "reapproach.look-back", "note": "When you are <ready>", "member_id": ana["member_id"],
+        "action": "preview", "csrf": csrf_of(page)})
+    assert r.status_code == 200
+    box = r.text[r.text.index('id="rec-preview"'):]
+    box = box[:box.index("</div>")]
+    assert "Looking back to plan ahead" in box and "A lesson to read" in box and "Preparing a re-approach" in box
+    assert "Learning, not blaming" in box and "it helps to look calmly at what happened last time" in box
+    assert "about 5 minutes" in box and "**" not in box
+    assert "Build your plan one part at a time." not in r.text  # only the chosen step, not all of them
+    assert '<option value="reapproach.look-back" selected>' in r.text
+    assert f'<option value="{ana["member_id"]}" selected>Ana</option>' in r.text
+    assert "When you are &lt;ready&gt;</textarea>" in r.text  # kept, escaped
+    assert 'aria-describedby="rec-preview"' in r.text
+    pulled = world.client.get("/api/v1/sync/pull", headers=auth_headers(ana["token"])).json()["changes"]
+    assert not [ch for ch in pulled if ch["entity"] == "recommendation"]  # a preview sends nothing
+    nothing = c.post(f"/families/{family['id']}/recommend", data={"step_id": "", "note": "keep", "member_id": "",
+                                                                "action": "preview", "csrf": csrf_of(page)})
+    assert nothing.status_code == 400 and "Choose a journey step to preview." in nothing.text
+    assert "keep</textarea>" in nothing.text
