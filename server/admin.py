@@ -232,12 +232,13 @@ def recommend(engine: Engine, family_id: str, member_id: str | None, journey_id:
 
 
 def send_feedback(engine: Engine, family_id: str, worksheet_id: str, body: str, actor: str) -> int:
-    """Feedback on a shared worksheet goes to the member who shared it."""
-    body = clean_text(body, "The feedback", MAX_TEXT)
+    """Feedback on a shared worksheet goes to the member who shared it. A worksheet that is not this family's is
+    NotFound whatever the text; then the text must be fit to send (Invalid)."""
     with engine.begin() as conn:
         owner = queries.worksheet_owner(conn, family_id, as_uuid(worksheet_id) or "")
         if owner is None:
             raise NotFound("no such worksheet in this family")
+        body = clean_text(body, "The feedback", MAX_TEXT)
         return _send_down(conn, family_id, "feedback", {"worksheet_id": as_uuid(worksheet_id), "body": body,
                                                         "created_at": db.now()}, owner, actor)
 

@@ -573,7 +573,13 @@ def recommend(request: Request, family: FamilyDep, me: MeDep, step_id: str = For
 
 @router.post("/families/{family_id}/worksheets/{entity_id}/feedback")
 def feedback(request: Request, family: FamilyDep, me: MeDep, entity_id: str, body: str = Form("")):
-    admin.send_feedback(_engine(request), family.id, entity_id, body, me.email)
+    """Feedback that cannot be sent shows the family page again, what was typed kept and the reason beside it
+    (a worksheet that is not this family's is still 404)."""
+    try:
+        admin.send_feedback(_engine(request), family.id, entity_id, body, me.email)
+    except admin.Invalid as exc:
+        return _family_view(request, family, 400, feedback_error={"worksheet": as_uuid(entity_id), "text": str(exc)},
+                            feedback_form={"worksheet": as_uuid(entity_id), "body": echo(body)})
     return _back(family, f"?done=feedback#ws-{as_uuid(entity_id)}")
 
 

@@ -171,3 +171,32 @@ def test_preview_shows_the_chosen_step_and_keeps_the_form_as_it_was(family):
                                                                 "action": "preview", "csrf": csrf_of(page)})
     assert nothing.status_code == 400 and "Choose a journey step to preview." in nothing.text
     assert "keep</textarea>" in nothing.text
+
+
+# --- feedback on a plan: an error stays on the page ---------------------------------------------------
+
+@pytest.mark.parametrize("typed, says", [("   ", "The feedback is required."),
+                                         ("<b>so much</b> " * 8000, "The feedback")])
+def test_feedback_that_cannot_be_sent_keeps_what_was_typed_and_says_why_beside_it(family, typed, says):
+    world, ana = family["world"], family["ana"]
+    plan_id = str(uuid.uuid4())
+    push(world, ana, [{**entry_op(), "entity": "worksheet", "entity_id": plan_id, "data": {
+        "journey_id": "reapproach", "step_id": "reapproach.plan", "kind": "reapproach_plan",
+        "fields": {"who": "Me"}, "updated_at": "2026-11-26T10:00:00Z"}}])
+    c = world.login("s@practice.test")
+    page = c.get(f"/families/{family['id']}").text
+    assert f'action="/families/{family["id"]}/worksheets/{plan_id}/feedback#ws-{plan_id}"' in page
+    r = c.post(f"/families/{family['id']}/worksheets/{plan_id}/feedback", data={"body": typed, "csrf": csrf_of(page)})
+    assert r.status_code == 400 and "Your re-approach plan" in r.text  # the family page, not the error page
+    error = re.search(rf'<p class="warn" id="fb-{plan_id}-error" role="alert">([^<]+)</p>', r.text)
+    assert error and error.group(1).startswith(says)
+    field = re.search(rf'<textarea id="fb-{plan_id}"[^>]*>', r.text).group(0)
+    assert f'aria-describedby="fb-{plan_id}-error"' in field and 'aria-invalid="true"' in field
+    assert r.text.index(f'id="fb-{plan_id}-error"') < r.text.index(f'<textarea id="fb-{plan_id}"')  # beside it
+    if typed.strip():
+        assert "&lt;b&gt;so much&lt;/b&gt;" in r.text and "<b>so much</b>" not in r.text  # kept, escaped
+    pulled = world.client.get("/api/v1/sync/pull", headers=auth_headers(ana["token"])).json()["changes"]
+    assert not [ch for ch in pulled if ch["entity"] == "feedback"]
+    other = str(uuid.uuid4())
+    assert c.post(f"/families/{family['id']}/worksheets/{other}/feedback",
+                  data={"body": "", "csrf": csrf_of(page)}).status_code == 404  # not this family's: 404 as before
