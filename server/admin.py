@@ -305,19 +305,23 @@ AFTER_OWN_POST = dt.timedelta(seconds=30)
 
 
 def record_view(engine: Engine, family: Family, specialist_id: str | None, actor: str, action: str,
-                detail: str | None = None, *, mark_seen: bool = False) -> None:
-    """Audit a view or export of a family; the family page also marks everything up to now as seen.
+                detail: str | None = None, *, mark_seen: bool = False) -> int | None:
+    """Audit a view or export of a family; the family page also marks everything up to now as seen, and gets
+    back the seq seen before (None: never), so it can say what is new to this specialist.
     The page shown right after one's own form post is covered by that post's entry: no second one."""
+    before = None
     with engine.begin() as conn:
         if action == "viewed" and queries.recent_write_by(conn, family.id, actor, db.iso(db.utcnow() - AFTER_OWN_POST)):
             action = None
         if mark_seen and specialist_id:
+            before = queries.seen_seq(conn, specialist_id, family.id)
             where = (db.views.c.specialist_id == specialist_id, db.views.c.family_id == family.id)
             if not conn.execute(update(db.views).where(*where).values(seen_seq=family.latest_seq)).rowcount:
                 conn.execute(insert(db.views).values(specialist_id=specialist_id, family_id=family.id,
                                                      seen_seq=family.latest_seq))
         if action:
             db.audit(conn, family.id, actor, action, detail)
+    return before
 
 
 def export_family(engine: Engine, family_id: str, actor: str) -> dict:

@@ -123,8 +123,9 @@ def family_of(request: Request, family_id: str, me: MeDep) -> Family:
         raise NotFound()
     if request.method == "GET":
         endpoint = request.scope["route"].name
-        admin.record_view(_engine(request), family, me.id, me.email, AUDITED_AS.get(endpoint, "viewed"),
-                          None if endpoint == "family_page" else endpoint, mark_seen=endpoint == "family_page")
+        request.state.seen_before = admin.record_view(
+            _engine(request), family, me.id, me.email, AUDITED_AS.get(endpoint, "viewed"),
+            None if endpoint == "family_page" else endpoint, mark_seen=endpoint == "family_page")
     return family
 
 
@@ -418,7 +419,11 @@ def _charts(request: Request, member: dict) -> None:
 
 def _family_view(request: Request, family: Family, status: int = 200, **shown) -> HTMLResponse:
     engine = _engine(request)
-    page = queries.read(engine, lambda conn: queries.family_page(conn, family.id, journal_limit=JOURNAL_ON_FAMILY_PAGE))
+    me = request.state.me
+    seen = (request.state.seen_before if request.method == "GET" else  # the family page marks all as seen
+            queries.read(engine, queries.seen_seq, me.id, family.id))
+    page = queries.read(engine, lambda conn: queries.family_page(conn, family.id, journal_limit=JOURNAL_ON_FAMILY_PAGE,
+                                                                 seen=seen))
     for m in page["members"]:
         _charts(request, m)
     names = queries.read(engine, queries.names_in_family, family.id)

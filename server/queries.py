@@ -118,6 +118,12 @@ def recent_write_by(conn: Connection, family_id: str, actor: str, since: str) ->
     return last is not None and last.action not in ("viewed", "exported") and last.at >= since
 
 
+def seen_seq(conn: Connection, specialist_id: str, family_id: str) -> int | None:
+    """The family's seq when this specialist last opened its page (None: never)."""
+    return conn.execute(select(db.views.c.seen_seq).where(db.views.c.specialist_id == specialist_id,
+                                                          db.views.c.family_id == family_id)).scalar()
+
+
 def read(engine, reader, *args):
     """Run one of the readers here in its own short transaction."""
     with engine.begin() as conn:
@@ -265,6 +271,7 @@ def _summary(family: Family, members: list, devices: dict, records: list, down: 
     updated = [r["updated_at"] for r in records]
     return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
             "new_items": sum(1 for r in records if seen is None or r["seq"] > seen),
+            "unread": sum(1 for r in records if r["entity"] == "message" and (seen is None or r["seq"] > seen)),
             "flag": any(p["who5_low"] for p in per_member), "reasons": reasons, "need": triage.score(reasons)}
 
 
@@ -329,10 +336,15 @@ def export_family(conn: Connection, family_id: str) -> dict:
 CHECKINS_SHOWN = 60  # the newest check-ins a member's chart draws
 
 
-def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None) -> dict:
+def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None,
+                seen: int | None = None) -> dict:
     """What the family page shows: each member with their shared records by kind (journal newest first, the
     first `journal_limit` with their revisions; the newest CHECKINS_SHOWN check-ins), a thread of messages each
-    way, and what was sent. Only the rows shown are decoded, so a year of data stays fast."""
+    way, and what was sent. Only the rows shown are decoded, so a year of data stays fast.
+
+    Two things about a member's messages, kept apart: `unread`, how many of theirs came after `seen` (the seq
+    when this specialist last opened the page; None: never), each marked `new` in the thread; and `waiting`,
+    whether the thread's last message is theirs (nothing sent to them or to the family since)."""
     members = members_of(conn, family_id)
     r = db.records.c
     light = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq).where(
@@ -371,8 +383,10 @@ def family_page(conn: Connection, family_id: str, *, journal_limit: int | None =
                                "to_family": c["member_id"] is None}
                               for c in down if c["entity"] in ("message", "recommendation")
                               and c["member_id"] in (None, m["id"])], key=lambda t: t["seq"])
-        replied = max((t["seq"] for t in m["thread"] if not t["from_member"]), default=0)
-        m["waiting"] = sum(1 for t in m["thread"] if t["from_member"] and t["seq"] > replied)
+        for t in m["thread"]:
+            t["new"] = t["from_member"] and (seen is None or t["seq"] > seen)
+        m["unread"] = sum(1 for t in m["thread"] if t["new"])
+        m["waiting"] = bool(m["thread"]) and m["thread"][-1]["from_member"]
     feedback = {c["data"].get("worksheet_id"): c for c in down if c["entity"] == "feedback"}
     return {"members": members, "sent": down, "feedback": feedback}
 

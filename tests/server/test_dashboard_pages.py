@@ -200,3 +200,59 @@ def test_feedback_that_cannot_be_sent_keeps_what_was_typed_and_says_why_beside_i
     other = str(uuid.uuid4())
     assert c.post(f"/families/{family['id']}/worksheets/{other}/feedback",
                   data={"body": "", "csrf": csrf_of(page)}).status_code == 404  # not this family's: 404 as before
+
+
+# --- unread is not "waiting for your reply" -------------------------------------------------------------
+
+def member_line(html: str) -> str:
+    """The line under the member's name: where the unread count and "waiting" are said."""
+    return visible_text(re.search(r'<p class="muted">Joined .*?</p>', html, re.S).group(0))
+
+
+def test_unread_counts_messages_not_yet_opened_and_waiting_means_the_last_message_is_theirs(family):
+    world, ana, fid = family["world"], family["ana"], family["id"]
+    c = world.login("s@practice.test")
+    c.get(f"/families/{fid}")  # opened once, before anything was sent
+    push(world, ana, [message("Are you there?"), message("Can we talk this week?")])
+
+    listed = visible_text(c.get("/").text)
+    assert "2 unread messages" in listed and "Ana sent 2 messages not answered yet" in listed
+    opened = c.get(f"/families/{fid}").text
+    line = member_line(opened)
+    assert "2 unread messages" in line and "Waiting for your reply" in line
+    assert opened.count('<span class="flag">Unread</span>') == 2
+
+    # opened: no longer unread, still waiting for a reply
+    listed = visible_text(c.get("/").text)
+    assert "unread message" not in listed and "Ana sent 2 messages not answered yet" in listed
+    again = c.get(f"/families/{fid}").text
+    assert "unread" not in member_line(again).lower() and "Waiting for your reply" in member_line(again)
+    assert '<span class="flag">Unread</span>' not in again
+
+    # answered: nothing unread, nothing waiting
+    c.post(f"/families/{fid}/message", data={"body": "Yes, Tuesday?", "member_id": ana["member_id"],
+                                             "csrf": csrf_of(again)})
+    answered = c.get(f"/families/{fid}").text
+    assert "waiting for your reply" not in answered.lower() and "unread" not in member_line(answered).lower()
+
+    # a new message after the reply: unread again (1), and waiting again
+    push(world, ana, [message("Thank you")])
+    assert "1 unread message" in visible_text(c.get("/").text)
+    latest = c.get(f"/families/{fid}").text
+    assert "1 unread message" in member_line(latest) and "Waiting for your reply" in member_line(latest)
+
+
+def test_a_message_to_the_whole_family_answers_but_another_specialists_visit_does_not_mark_as_read(family):
+    world, ana, fid = family["world"], family["ana"], family["id"]
+    world.specialist("t@practice.test", "Tess")
+    with world.engine.begin() as conn:
+        from sqlalchemy import select
+        tess = conn.execute(select(db.specialists.c.id).where(db.specialists.c.email == "t@practice.test")).scalar()
+        conn.execute(insert(db.family_specialists).values(family_id=fid, specialist_id=tess))
+    sam, tess_browser = world.login("s@practice.test"), world.login("t@practice.test")
+    push(world, ana, [message("Hello?")])
+    tess_browser.get(f"/families/{fid}")  # Tess opened it; for Sam it is still unread
+    assert "1 unread message" in visible_text(sam.get("/").text)
+    page = sam.get(f"/families/{fid}").text
+    sam.post(f"/families/{fid}/message", data={"body": "To all of you", "member_id": "", "csrf": csrf_of(page)})
+    assert "Waiting for your reply" not in sam.get(f"/families/{fid}").text

@@ -119,7 +119,7 @@ def test_messages_are_a_thread_per_member_with_a_reply_box_and_a_waiting_count(s
     world, family = shared["world"], shared["family"]
     c = world.login("s@practice.test")
     page = c.get(f"/families/{family}").text
-    assert "1 message waiting for your reply" in page and "Reply to Ana" in page
+    assert "1 unread message" in page and "Waiting for your reply" in page and "Reply to Ana" in page
     assert "not watched around the clock" in page
     r = c.post(f"/families/{family}/message", data={"body": "Yes, Tuesday?", "member_id": shared["ana"]["member_id"],
                                                    "csrf": csrf_of(page)})
