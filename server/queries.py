@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import desc, select
+from sqlalchemy import desc, false, func, select
 from sqlalchemy.engine import Connection
 
 from server import db, triage
@@ -173,12 +173,13 @@ def audit_entries(conn: Connection, family_id: str, *, limit: int = 1_000_000, o
 
 
 def members_of(conn: Connection, family_id: str) -> list[dict]:
+    """A family's members in the order they joined, each with their devices (two queries for any number)."""
     members = [dict(m) for m in conn.execute(select(db.members).where(db.members.c.family_id == family_id)
                                              .order_by(db.members.c.joined_at)).mappings()]
+    devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id == family_id)
+                                                      .order_by(db.devices.c.created_at)).mappings()], "member_id")
     for m in members:
-        m["devices"] = [dict(d) for d in conn.execute(select(db.devices).where(
-            db.devices.c.family_id == family_id, db.devices.c.member_id == m["id"])
-            .order_by(db.devices.c.created_at)).mappings()]
+        m["devices"] = devices.get(m["id"], [])
     return members
 
 
@@ -199,6 +200,15 @@ def records_of(conn: Connection, family_id: str, entity: str | None = None, *, i
 def revisions_of(conn: Connection, family_id: str, entity_id: str) -> list[dict]:
     return [{**dict(r), "data": json.loads(r["data"])} for r in conn.execute(
         select(db.revisions).where(db.revisions.c.family_id == family_id, db.revisions.c.entity_id == entity_id)
+        .order_by(db.revisions.c.id)).mappings()]
+
+
+def revisions_of_many(conn: Connection, family_id: str, entity_ids: list[str]) -> list[dict]:
+    """The revisions of several records in one query (each record's in order)."""
+    if not entity_ids:
+        return []
+    return [{**dict(r), "data": json.loads(r["data"])} for r in conn.execute(
+        select(db.revisions).where(db.revisions.c.family_id == family_id, db.revisions.c.entity_id.in_(entity_ids))
         .order_by(db.revisions.c.id)).mappings()]
 
 
@@ -334,6 +344,7 @@ def export_family(conn: Connection, family_id: str) -> dict:
 
 
 CHECKINS_SHOWN = 60  # the newest check-ins a member's chart draws
+SHOWN_WHOLE = ("worksheet", "journey_progress", "message", "wellbeing")  # the family page shows every one
 
 
 def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None,
@@ -347,36 +358,42 @@ def family_page(conn: Connection, family_id: str, *, journal_limit: int | None =
     whether the thread's last message is theirs (nothing sent to them or to the family since)."""
     members = members_of(conn, family_id)
     r = db.records.c
-    light = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq).where(
-        r.family_id == family_id, r.deleted.is_(False)).order_by(desc(r.seq))).all()  # no content: cheap
-    kinds: dict = {}
-    for row in light:
-        kinds.setdefault((row.member_id, row.entity), []).append(row)
-    wanted = {"checkin": CHECKINS_SHOWN, "journal_entry": None if journal_limit is None else journal_limit * 4}
-    pick = [row.entity_id for rows in kinds.values() for row in rows[:wanted.get(rows[0].entity)]]
-    data: dict = {}
-    for chunk in range(0, len(pick), 500):  # decode only what the page shows
-        data.update(conn.execute(select(r.entity_id, r.data).where(
-            r.family_id == family_id, r.entity_id.in_(pick[chunk:chunk + 500]))).all())
+    live = (r.family_id == family_id, r.deleted == false())  # `=`, not IS: the records_kind index serves it
+    counts = {(m, e): n for m, e, n in conn.execute(select(r.member_id, r.entity, func.count()).where(*live)
+                                                   .group_by(r.member_id, r.entity))}  # the index alone
+    columns = (r.entity_id, r.entity, r.member_id, r.seq, r.data)
+    rows: dict = {}
+    member_ids = [m["id"] for m in members]  # with the member ids, the index reads only the kinds shown whole
+    for row in conn.execute(select(*columns).where(*live, r.member_id.in_(member_ids), r.entity.in_(SHOWN_WHOLE))):
+        rows.setdefault((row.member_id, row.entity), []).append(row)
+    newest = {"checkin": CHECKINS_SHOWN, "journal_entry": None if journal_limit is None else journal_limit * 4}
+    for m in members:  # the newest by seq of the long kinds, through the index (a few more than shown)
+        for entity, limit in newest.items():
+            if counts.get((m["id"], entity)):
+                rows[(m["id"], entity)] = conn.execute(select(*columns).where(
+                    *live, r.member_id == m["id"], r.entity == entity).order_by(desc(r.seq)).limit(limit)).all()
     down = sent_down(conn, family_id)
     for m in members:
-        def decoded(entity: str, limit: int | None = None) -> list[dict]:
+        def decoded(entity: str) -> list[dict]:
             return [{"entity_id": x.entity_id, "entity": x.entity, "member_id": x.member_id, "seq": x.seq,
-                     "data": json.loads(data[x.entity_id])} for x in kinds.get((m["id"], entity), [])[:limit]]
+                     "data": json.loads(x.data)} for x in rows.get((m["id"], entity), [])]
         # newest first by the date written; the newest by seq (a few more than shown) hold the newest by date
-        journal = sorted(decoded("journal_entry", wanted["journal_entry"]),
-                         key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
-        m["journal_count"] = len(kinds.get((m["id"], "journal_entry"), []))
+        journal = sorted(decoded("journal_entry"), key=lambda x: (x["data"].get("created_at") or "", x["seq"]),
+                         reverse=True)
+        m["journal_count"] = counts.get((m["id"], "journal_entry"), 0)
         m["journal"] = journal[:journal_limit] if journal_limit is not None else journal
-        for e in m["journal"]:
-            e["revisions"] = revisions_of(conn, family_id, e["entity_id"])
         m["worksheets"] = sorted(decoded("worksheet"),
                                  key=lambda x: (x["data"]["kind"] != "reapproach_plan", x["data"]["kind"]))
-        m["progress"] = decoded("journey_progress")
+        m["progress"] = sorted(decoded("journey_progress"), key=lambda x: x["seq"], reverse=True)
         m["messages"] = decoded("message")
         m["who5"] = sorted((x["data"] for x in decoded("wellbeing")), key=lambda d: d["created_at"])
-        m["checkin_total"] = len(kinds.get((m["id"], "checkin"), []))
-        m["checkins"] = sorted((x["data"] for x in decoded("checkin", CHECKINS_SHOWN)), key=lambda d: d["created_at"])
+        m["checkin_total"] = counts.get((m["id"], "checkin"), 0)
+        m["checkins"] = sorted((x["data"] for x in decoded("checkin")), key=lambda d: d["created_at"])
+    shown = [e for m in members for e in m["journal"]]
+    revisions = _grouped(revisions_of_many(conn, family_id, [e["entity_id"] for e in shown]), "entity_id")
+    for e in shown:
+        e["revisions"] = revisions.get(e["entity_id"], [])
+    for m in members:
         m["thread"] = sorted([{"from_member": True, "seq": x["seq"], "entity": "message", "data": x["data"]}
                               for x in m["messages"]] +
                              [{"from_member": False, "seq": c["seq"], "entity": c["entity"], "data": c["data"],
@@ -396,7 +413,7 @@ def _member_records(conn: Connection, family_id: str, member_id: str, entity: st
     r = db.records.c
     rows = [{"entity_id": e, "seq": seq, "data": json.loads(data)} for e, seq, data in conn.execute(
         select(r.entity_id, r.seq, r.data).where(r.family_id == family_id, r.member_id == member_id,
-                                                 r.entity == entity, r.deleted.is_(False)))]
+                                                 r.entity == entity, r.deleted == false()))]
     rows.sort(key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
     return rows
 

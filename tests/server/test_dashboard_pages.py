@@ -256,3 +256,36 @@ def test_a_message_to_the_whole_family_answers_but_another_specialists_visit_doe
     page = sam.get(f"/families/{fid}").text
     sam.post(f"/families/{fid}/message", data={"body": "To all of you", "member_id": "", "csrf": csrf_of(page)})
     assert "Waiting for your reply" not in sam.get(f"/families/{fid}").text
+
+
+# --- scale: the family page's queries do not grow with what was shared ------------------------------------
+
+def statements_for_family_page(world, family_id: str, c) -> int:
+    from sqlalchemy import event
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+    event.listen(world.engine, "before_cursor_execute", count)
+    try:
+        assert c.get(f"/families/{family_id}").status_code == 200
+    finally:
+        event.remove(world.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_family_page_reads_with_a_few_queries_per_member_whatever_they_shared(family):
+    """No query per journal entry shown (for its revisions) or per member (for their phones): more members add
+    at most the two 'newest' reads each (check-ins, journal entries)."""
+    world, fid = family["world"], family["id"]
+    c = world.login("s@practice.test")
+
+    def share(device: dict, entries: int) -> None:
+        push(world, device, [entry_op(body=f"entry {n}") for n in range(entries)] + [checkin(n) for n in range(20)])
+    share(family["ana"], 3)
+    one = statements_for_family_page(world, fid, c)
+    for n in range(4):
+        share(world.pair(fid, f"Member {n}"), 3 + n)
+    world.pair(fid, "Ana", member_id=family["ana"]["member_id"])  # a second phone
+    five = statements_for_family_page(world, fid, c)
+    assert five - one <= 2 * 4, (one, five)
