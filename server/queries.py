@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import desc, false, func, select
+from sqlalchemy import case, desc, false, func, select, tuple_
 from sqlalchemy.engine import Connection
 
 from server import db, triage
@@ -231,11 +231,14 @@ def _grouped(rows, key: str) -> dict:
 
 
 LIST_NEEDS = ("checkin", "wellbeing", "journey_progress", "worksheet", "message")  # decoded for the family list
+LIST_WHOLE = ("wellbeing", "journey_progress", "worksheet")  # few: read whole; messages need only their seq
+CHECKINS_READ = 2 * triage.LAST_CHECKINS  # the newest check-ins by seq hold the last 7 by date the rules read
 
 
 def summaries(conn: Connection, families: list[Family], specialist_id: str) -> list[dict]:
-    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, and the
-    reasons (in words) a family may need the specialist first. A handful of queries for any number of families."""
+    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, unread
+    messages, and the reasons (in words) a family may need the specialist first. A handful of queries for any
+    number of families; only the kinds the rules read are decoded, and of check-ins only the newest few."""
     ids = [f.id for f in families]
     if not ids:
         return []
@@ -244,11 +247,26 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
                                                       .order_by(db.devices.c.created_at)).mappings()], "member_id")
     r = db.records.c
-    records = _grouped([{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
-                         "data": json.loads(data) if kind in LIST_NEEDS else None}
-                        for f, e, kind, m, seq, data, at in conn.execute(
-        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at)
-        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()], "family_id")
+    rows = [{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
+             "data": json.loads(data) if data else None}
+            for f, e, kind, m, seq, at, data in conn.execute(
+        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.updated_at,
+               case((r.entity.in_(LIST_WHOLE), r.data), else_=None))  # journal bodies stay in the database
+        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()]
+    checkins: dict = {}
+    for row in rows:
+        if row["entity"] == "checkin":
+            checkins.setdefault((row["family_id"], row["member_id"]), []).append(row)
+    newest = {(x["family_id"], x["entity_id"]): x for rows_of in checkins.values()
+              for x in sorted(rows_of, key=lambda x: x["seq"])[-CHECKINS_READ:]}
+    keys = list(newest)
+    for chunk in range(0, len(keys), 500):
+        for f, e, data in conn.execute(select(r.family_id, r.entity_id, r.data).where(
+                tuple_(r.family_id, r.entity_id).in_(keys[chunk:chunk + 500]))):
+            newest[(f, e)]["data"] = json.loads(data)
+    records = _grouped([x for x in rows if x["entity"] != "checkin" or (x["family_id"], x["entity_id"]) in newest],
+                       "family_id")
+    everything = _grouped(rows, "family_id")
     c = db.changes.c
     down = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["data"] else None} for row in conn.execute(
         select(c.family_id, c.seq, c.entity, c.member_id, c.data).where(
@@ -257,16 +275,20 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     seen = dict(conn.execute(select(db.views.c.family_id, db.views.c.seen_seq).where(
         db.views.c.specialist_id == specialist_id, db.views.c.family_id.in_(ids))).all())
     now = db.utcnow()
-    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), down.get(f.id, []), seen.get(f.id), now)
-            for f in families]
+    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), everything.get(f.id, []),
+                     down.get(f.id, []), seen.get(f.id), now) for f in families]
 
 
-def _summary(family: Family, members: list, devices: dict, records: list, down: list, seen: int | None,
-             now) -> dict:
+def _summary(family: Family, members: list, devices: dict, records: list, everything: list, down: list,
+             seen: int | None, now) -> dict:
+    """One family's line: `records` are what the rules read (decoded), `everything` every live record (no data)."""
     per_member, reasons = [], []
+    mine_of, days_of = _grouped(records, "member_id"), {}
+    for x in everything:
+        days_of.setdefault(x["member_id"], set()).add((x["updated_at"] or "")[:10])
     for m in members:
         m["devices"] = devices.get(m["id"], [])
-        mine = [r for r in records if r["member_id"] == m["id"]]
+        mine = mine_of.get(m["id"], [])
         checkins = sorted((r for r in mine if r["entity"] == "checkin"), key=lambda r: r["data"]["created_at"])
         who5 = sorted((r for r in mine if r["entity"] == "wellbeing"), key=lambda r: r["data"]["created_at"])
         done = sum(1 for r in mine if r["entity"] == "journey_progress" and r["data"]["status"] == "completed")
@@ -276,12 +298,13 @@ def _summary(family: Family, members: list, devices: dict, records: list, down: 
             "who5_trend": who5_trend([w["data"]["score"] for w in who5]), "steps_done": done,
             "who5_low": bool(who5) and who5[-1]["data"]["score"] <= 28,
         })
-        reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now)
+        reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now,
+                                         days_used=days_of.get(m["id"], set()))
     seen_at = [d["last_seen_at"] for m in members for d in m["devices"] if d["last_seen_at"]]
-    updated = [r["updated_at"] for r in records]
+    updated = [r["updated_at"] for r in everything]
     return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
-            "new_items": sum(1 for r in records if seen is None or r["seq"] > seen),
-            "unread": sum(1 for r in records if r["entity"] == "message" and (seen is None or r["seq"] > seen)),
+            "new_items": sum(1 for r in everything if seen is None or r["seq"] > seen),
+            "unread": sum(1 for r in everything if r["entity"] == "message" and (seen is None or r["seq"] > seen)),
             "flag": any(p["who5_low"] for p in per_member), "reasons": reasons, "need": triage.score(reasons)}
 
 
