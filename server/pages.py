@@ -455,11 +455,17 @@ def member_journal(request: Request, family: FamilyDep, member_id: str, page: in
 def member_checkins(request: Request, family: FamilyDep, member_id: str, page: int = 1):
     """A member's check-ins as a table, CHECKIN_PAGE a page, newest first (the family page shows the latest few)."""
     member = _member_or_404(request, family, member_id)
+
+    def one(number: int) -> tuple[int, list]:
+        return queries.read(_engine(request), lambda conn: queries.member_checkins(
+            conn, family.id, member["id"], limit=CHECKIN_PAGE, offset=(number - 1) * CHECKIN_PAGE))
     page = max(1, page)
-    total, checkins = queries.read(_engine(request), lambda conn: queries.member_checkins(
-        conn, family.id, member["id"], limit=CHECKIN_PAGE, offset=(page - 1) * CHECKIN_PAGE))
+    total, checkins = one(page)
     pages = max(1, -(-total // CHECKIN_PAGE))
-    return render(request, "checkins.html", family=family, member=member, checkins=checkins, page=min(page, pages),
+    if page > pages:  # past the end (fewer check-ins since the link was made): the last page
+        page = pages
+        total, checkins = one(page)
+    return render(request, "checkins.html", family=family, member=member, checkins=checkins, page=page,
                   pages=pages, total=total)
 
 
