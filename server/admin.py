@@ -232,12 +232,13 @@ def recommend(engine: Engine, family_id: str, member_id: str | None, journey_id:
 
 
 def send_feedback(engine: Engine, family_id: str, worksheet_id: str, body: str, actor: str) -> int:
-    """Feedback on a shared worksheet goes to the member who shared it."""
-    body = clean_text(body, "The feedback", MAX_TEXT)
+    """Feedback on a shared worksheet goes to the member who shared it. A worksheet that is not this family's is
+    NotFound whatever the text; then the text must be fit to send (Invalid)."""
     with engine.begin() as conn:
         owner = queries.worksheet_owner(conn, family_id, as_uuid(worksheet_id) or "")
         if owner is None:
             raise NotFound("no such worksheet in this family")
+        body = clean_text(body, "The feedback", MAX_TEXT)
         return _send_down(conn, family_id, "feedback", {"worksheet_id": as_uuid(worksheet_id), "body": body,
                                                         "created_at": db.now()}, owner, actor)
 
@@ -304,19 +305,23 @@ AFTER_OWN_POST = dt.timedelta(seconds=30)
 
 
 def record_view(engine: Engine, family: Family, specialist_id: str | None, actor: str, action: str,
-                detail: str | None = None, *, mark_seen: bool = False) -> None:
-    """Audit a view or export of a family; the family page also marks everything up to now as seen.
+                detail: str | None = None, *, mark_seen: bool = False) -> int | None:
+    """Audit a view or export of a family; the family page also marks everything up to now as seen, and gets
+    back the seq seen before (None: never), so it can say what is new to this specialist.
     The page shown right after one's own form post is covered by that post's entry: no second one."""
+    before = None
     with engine.begin() as conn:
         if action == "viewed" and queries.recent_write_by(conn, family.id, actor, db.iso(db.utcnow() - AFTER_OWN_POST)):
             action = None
         if mark_seen and specialist_id:
+            before = queries.seen_seq(conn, specialist_id, family.id)
             where = (db.views.c.specialist_id == specialist_id, db.views.c.family_id == family.id)
             if not conn.execute(update(db.views).where(*where).values(seen_seq=family.latest_seq)).rowcount:
                 conn.execute(insert(db.views).values(specialist_id=specialist_id, family_id=family.id,
                                                      seen_seq=family.latest_seq))
         if action:
             db.audit(conn, family.id, actor, action, detail)
+    return before
 
 
 def export_family(engine: Engine, family_id: str, actor: str) -> dict:

@@ -103,6 +103,7 @@ records = Table(
     Column("updated_at", String(40), nullable=False),
     PrimaryKeyConstraint("family_id", "entity_id"),
     Index("records_member", "family_id", "member_id"),
+    Index("records_kind", "family_id", "member_id", "entity", "deleted", "seq"),  # revision 3: the family page
 )
 revisions = Table(
     "revisions", metadata,
@@ -139,6 +140,7 @@ changes = Table(
     Column("member_id", String(36)),  # author of an up change; recipient of a down change (null: the family)
     Column("created_at", String(40), nullable=False),
     PrimaryKeyConstraint("family_id", "seq"),
+    Index("changes_direction", "family_id", "direction", "seq"),  # revision 3: what was sent down, at once
 )
 views = Table(
     "specialist_views", metadata,

@@ -31,6 +31,7 @@ ACTIONS = {
     "disabled_2fa": "turned off a second factor", "restored": "restored a backup",
 }
 PAGES = {"audit_log": "the audit log", "member_journal": "a member's journal entries",
+         "member_checkins": "a member's check-ins",
          "confirm_erase_member": "the erase page", "confirm_erase_family": "the erase page",
          "confirm_unpair": "the unpair page", "summary": "the session summary page",
          "summary_pdf": "a session summary (PDF)"}
@@ -165,4 +166,4 @@ def mood_words(mood) -> str:
 def install(env) -> None:
     env.filters.update(when=when, day=day, action_words=action_words, name_ids=name_ids, field_rows=field_rows,
                        worksheet_title=worksheet_title, step_title=step_title, journey_title=journey_title,
-                       mood_words=mood_words)
+                       mood_words=mood_words, type_words=content.type_words)

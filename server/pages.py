@@ -12,6 +12,7 @@ import json
 import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Depends, Form, Request
@@ -29,6 +30,7 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "dashboa
                         autoescape=select_autoescape(["html"]))
 humane.install(templates)
 JOURNAL_ON_FAMILY_PAGE, JOURNAL_PAGE, AUDIT_PAGE, CHART_POINTS = 3, 20, 50, 60
+CHECKINS_ON_FAMILY_PAGE, CHECKIN_PAGE = 7, 30
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 AUDITED_AS = {"export": "exported", "summary_pdf": "exported"}  # a GET of a family route is audited as "viewed" unless named here
 
@@ -121,8 +123,9 @@ def family_of(request: Request, family_id: str, me: MeDep) -> Family:
         raise NotFound()
     if request.method == "GET":
         endpoint = request.scope["route"].name
-        admin.record_view(_engine(request), family, me.id, me.email, AUDITED_AS.get(endpoint, "viewed"),
-                          None if endpoint == "family_page" else endpoint, mark_seen=endpoint == "family_page")
+        request.state.seen_before = admin.record_view(
+            _engine(request), family, me.id, me.email, AUDITED_AS.get(endpoint, "viewed"),
+            None if endpoint == "family_page" else endpoint, mark_seen=endpoint == "family_page")
     return family
 
 
@@ -339,20 +342,26 @@ def db_iso_day(value: str, plus: int) -> str:
 
 @router.get("/admin/audit", response_class=HTMLResponse)
 def practice_audit(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
-                   until: str = ""):
+                   until: str = "", page: int = 1):
+    """The practice's log, AUDIT_PAGE entries a page, newest first; the filters stay in the pages' links and in
+    the CSV link, which exports every entry that matches them."""
     filters = _audit_filters(family, specialist, since, until)
-    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
+    page = max(1, page)
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(
+        conn, limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE, **filters))
     names = queries.read(_engine(request), queries.names_in_family, None)
-    return render(request, "practice_audit.html", entries=entries, query=request.url.query, names=names,
-                  families=queries.read(_engine(request), queries.all_families),
-                  form={"family": family, "specialist": specialist, "since": since, "until": until})
+    form = {"family": family, "specialist": specialist, "since": since, "until": until}
+    kept = urlencode({k: v for k, v in form.items() if v})
+    return render(request, "practice_audit.html", entries=entries[:AUDIT_PAGE], query=kept, names=names,
+                  families=queries.read(_engine(request), queries.all_families), form=form, page=page,
+                  more=len(entries) > AUDIT_PAGE, page_size=AUDIT_PAGE, pager_query=kept + "&" if kept else "")
 
 
 @router.get("/admin/audit.csv")
 def practice_audit_csv(request: Request, me: AdminDep, family: str = "", specialist: str = "", since: str = "",
                        until: str = ""):
     filters = _audit_filters(family, specialist, since, until)
-    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, limit=1_000_000, **filters))
+    entries = queries.read(_engine(request), lambda conn: queries.audit_search(conn, **filters))
     return Response(admin.audit_csv(entries), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="regroup-audit.csv"'})
 
@@ -403,19 +412,24 @@ def _charts(request: Request, member: dict) -> None:
         return humane.local_format(value, "d MMM", tz) if value else ""
     checkins = member["checkins"][-CHART_POINTS:]
     member["chart"] = svg.mood_chart([(day(c["created_at"]), c["mood"], c["stress"]) for c in checkins])
-    member["chart_rows"] = list(reversed(checkins))
+    member["chart_rows"] = list(reversed(checkins))[:CHECKINS_ON_FAMILY_PAGE]
     member["who5_chart"] = svg.who5_chart([(day(w["created_at"]), w["score"]) for w in member["who5"][-CHART_POINTS:]])
     member["checkin_count"] = member["checkin_total"]
 
 
 def _family_view(request: Request, family: Family, status: int = 200, **shown) -> HTMLResponse:
     engine = _engine(request)
-    page = queries.read(engine, lambda conn: queries.family_page(conn, family.id, journal_limit=JOURNAL_ON_FAMILY_PAGE))
+    me = request.state.me
+    seen = (request.state.seen_before if request.method == "GET" else  # the family page marks all as seen
+            queries.read(engine, queries.seen_seq, me.id, family.id))
+    page = queries.read(engine, lambda conn: queries.family_page(conn, family.id, journal_limit=JOURNAL_ON_FAMILY_PAGE,
+                                                                 seen=seen))
     for m in page["members"]:
         _charts(request, m)
     names = queries.read(engine, queries.names_in_family, family.id)
     done = request.query_params.get("done")
     return render(request, "family.html", status=status, family=family, names=names, journeys=content.load().journeys,
+                  checkin_page=CHECKIN_PAGE,
                   done=done, done_who=names.get(as_uuid(request.query_params.get("who")) or "", "a member"),
                   done_count=count if (count := request.query_params.get("n", "")).isdigit() else "some",
                   **page, **shown)
@@ -434,6 +448,24 @@ def member_journal(request: Request, family: FamilyDep, member_id: str, page: in
         conn, family.id, member["id"], limit=JOURNAL_PAGE, offset=(page - 1) * JOURNAL_PAGE))
     pages = max(1, -(-total // JOURNAL_PAGE))
     return render(request, "journal.html", family=family, member=member, entries=entries, page=min(page, pages),
+                  pages=pages, total=total)
+
+
+@router.get("/families/{family_id}/members/{member_id}/checkins", response_class=HTMLResponse)
+def member_checkins(request: Request, family: FamilyDep, member_id: str, page: int = 1):
+    """A member's check-ins as a table, CHECKIN_PAGE a page, newest first (the family page shows the latest few)."""
+    member = _member_or_404(request, family, member_id)
+
+    def one(number: int) -> tuple[int, list]:
+        return queries.read(_engine(request), lambda conn: queries.member_checkins(
+            conn, family.id, member["id"], limit=CHECKIN_PAGE, offset=(number - 1) * CHECKIN_PAGE))
+    page = max(1, page)
+    total, checkins = one(page)
+    pages = max(1, -(-total // CHECKIN_PAGE))
+    if page > pages:  # past the end (fewer check-ins since the link was made): the last page
+        page = pages
+        total, checkins = one(page)
+    return render(request, "checkins.html", family=family, member=member, checkins=checkins, page=page,
                   pages=pages, total=total)
 
 
@@ -527,25 +559,38 @@ def send_message(request: Request, family: FamilyDep, me: MeDep, body: str = For
 
 @router.post("/families/{family_id}/recommend")
 def recommend(request: Request, family: FamilyDep, me: MeDep, step_id: str = Form(""), journey_id: str = Form(""),
-              note: str = Form(""), member_id: str = Form("")):
-    """The step is chosen from the content's list; its journey follows from it (step ids name their journey)."""
+              note: str = Form(""), member_id: str = Form(""), action: str = Form("")):
+    """The step is chosen from the content's list; its journey follows from it (step ids name their journey).
+    The form's "Preview" button sends nothing: it shows the same form again, as typed, with the chosen step's
+    title, type and first lines (the dashboard runs no script, so the preview is a round trip)."""
     catalogue = content.load()
-    step = catalogue.steps.get(step_id)
+    step = catalogue.step(step_id)
     journey = catalogue.journey(step.journey_id if step else journey_id)
+    kept = {"step_id": step_id, "note": echo(note), "member_id": member_id}
+    if action == "preview":
+        if step is None:
+            return _family_view(request, family, 400, recommend_error="Choose a journey step to preview.",
+                                recommend_form=kept)
+        return _family_view(request, family, recommend_form=kept, preview=step)
     if journey is None:
         return _family_view(request, family, 400, recommend_error="Choose a journey step from the list.",
-                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
+                            recommend_form=kept)
     try:
         admin.recommend(_engine(request), family.id, member_id, journey.id, step.id if step else None, note, me.email)
     except admin.Invalid as exc:
-        return _family_view(request, family, 400, recommend_error=str(exc),
-                            recommend_form={"step_id": step_id, "note": echo(note), "member_id": member_id})
+        return _family_view(request, family, 400, recommend_error=str(exc), recommend_form=kept, preview=step)
     return _back(family, f"?done=recommended&who={as_uuid(member_id) or ''}#messages")
 
 
 @router.post("/families/{family_id}/worksheets/{entity_id}/feedback")
 def feedback(request: Request, family: FamilyDep, me: MeDep, entity_id: str, body: str = Form("")):
-    admin.send_feedback(_engine(request), family.id, entity_id, body, me.email)
+    """Feedback that cannot be sent shows the family page again, what was typed kept and the reason beside it
+    (a worksheet that is not this family's is still 404)."""
+    try:
+        admin.send_feedback(_engine(request), family.id, entity_id, body, me.email)
+    except admin.Invalid as exc:
+        return _family_view(request, family, 400, feedback_error={"worksheet": as_uuid(entity_id), "text": str(exc)},
+                            feedback_form={"worksheet": as_uuid(entity_id), "body": echo(body)})
     return _back(family, f"?done=feedback#ws-{as_uuid(entity_id)}")
 
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import desc, select
+from sqlalchemy import case, desc, false, func, select, tuple_
 from sqlalchemy.engine import Connection
 
 from server import db, triage
@@ -93,8 +93,10 @@ def all_families(conn: Connection) -> list[dict]:
 
 
 def audit_search(conn: Connection, *, family_id: str | None = None, actor: str | None = None,
-                 since: str | None = None, until: str | None = None, limit: int = 1000) -> list[dict]:
-    """Audit entries, newest first, filtered by family, actor (a specialist's email) and time (since <= at < until)."""
+                 since: str | None = None, until: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> list[dict]:
+    """Audit entries, newest first, filtered by family, actor (a specialist's email) and time (since <= at < until);
+    a page of them with limit and offset, or all of them (the CSV export)."""
     a = db.audit_log.c
     q = select(db.audit_log)
     if family_id:
@@ -105,7 +107,7 @@ def audit_search(conn: Connection, *, family_id: str | None = None, actor: str |
         q = q.where(a.at >= since)
     if until:
         q = q.where(a.at < until)
-    return [dict(r) for r in conn.execute(q.order_by(a.id.desc()).limit(limit)).mappings()]
+    return [dict(r) for r in conn.execute(q.order_by(a.id.desc()).limit(limit).offset(offset)).mappings()]
 
 
 def recent_write_by(conn: Connection, family_id: str, actor: str, since: str) -> bool:
@@ -114,6 +116,12 @@ def recent_write_by(conn: Connection, family_id: str, actor: str, since: str) ->
         db.audit_log.c.family_id == family_id, db.audit_log.c.actor == actor)
         .order_by(db.audit_log.c.id.desc()).limit(1)).first()
     return last is not None and last.action not in ("viewed", "exported") and last.at >= since
+
+
+def seen_seq(conn: Connection, specialist_id: str, family_id: str) -> int | None:
+    """The family's seq when this specialist last opened its page (None: never)."""
+    return conn.execute(select(db.views.c.seen_seq).where(db.views.c.specialist_id == specialist_id,
+                                                          db.views.c.family_id == family_id)).scalar()
 
 
 def read(engine, reader, *args):
@@ -165,12 +173,13 @@ def audit_entries(conn: Connection, family_id: str, *, limit: int = 1_000_000, o
 
 
 def members_of(conn: Connection, family_id: str) -> list[dict]:
+    """A family's members in the order they joined, each with their devices (two queries for any number)."""
     members = [dict(m) for m in conn.execute(select(db.members).where(db.members.c.family_id == family_id)
                                              .order_by(db.members.c.joined_at)).mappings()]
+    devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id == family_id)
+                                                      .order_by(db.devices.c.created_at)).mappings()], "member_id")
     for m in members:
-        m["devices"] = [dict(d) for d in conn.execute(select(db.devices).where(
-            db.devices.c.family_id == family_id, db.devices.c.member_id == m["id"])
-            .order_by(db.devices.c.created_at)).mappings()]
+        m["devices"] = devices.get(m["id"], [])
     return members
 
 
@@ -194,6 +203,15 @@ def revisions_of(conn: Connection, family_id: str, entity_id: str) -> list[dict]
         .order_by(db.revisions.c.id)).mappings()]
 
 
+def revisions_of_many(conn: Connection, family_id: str, entity_ids: list[str]) -> list[dict]:
+    """The revisions of several records in one query (each record's in order)."""
+    if not entity_ids:
+        return []
+    return [{**dict(r), "data": json.loads(r["data"])} for r in conn.execute(
+        select(db.revisions).where(db.revisions.c.family_id == family_id, db.revisions.c.entity_id.in_(entity_ids))
+        .order_by(db.revisions.c.id)).mappings()]
+
+
 def sent_down(conn: Connection, family_id: str) -> list[dict]:
     rows = conn.execute(select(db.changes).where(db.changes.c.family_id == family_id,
                                                  db.changes.c.direction == "down").order_by(desc(db.changes.c.seq)))
@@ -213,11 +231,14 @@ def _grouped(rows, key: str) -> dict:
 
 
 LIST_NEEDS = ("checkin", "wellbeing", "journey_progress", "worksheet", "message")  # decoded for the family list
+LIST_WHOLE = ("wellbeing", "journey_progress", "worksheet")  # few: read whole; messages need only their seq
+CHECKINS_READ = 2 * triage.LAST_CHECKINS  # the newest check-ins by seq hold the last 7 by date the rules read
 
 
 def summaries(conn: Connection, families: list[Family], specialist_id: str) -> list[dict]:
-    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, and the
-    reasons (in words) a family may need the specialist first. A handful of queries for any number of families."""
+    """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, unread
+    messages, and the reasons (in words) a family may need the specialist first. A handful of queries for any
+    number of families; only the kinds the rules read are decoded, and of check-ins only the newest few."""
     ids = [f.id for f in families]
     if not ids:
         return []
@@ -226,11 +247,26 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
                                                       .order_by(db.devices.c.created_at)).mappings()], "member_id")
     r = db.records.c
-    records = _grouped([{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
-                         "data": json.loads(data) if kind in LIST_NEEDS else None}
-                        for f, e, kind, m, seq, data, at in conn.execute(
-        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.data, r.updated_at)
-        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()], "family_id")
+    rows = [{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
+             "data": json.loads(data) if data else None}
+            for f, e, kind, m, seq, at, data in conn.execute(
+        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.updated_at,
+               case((r.entity.in_(LIST_WHOLE), r.data), else_=None))  # journal bodies stay in the database
+        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()]
+    checkins: dict = {}
+    for row in rows:
+        if row["entity"] == "checkin":
+            checkins.setdefault((row["family_id"], row["member_id"]), []).append(row)
+    newest = {(x["family_id"], x["entity_id"]): x for rows_of in checkins.values()
+              for x in sorted(rows_of, key=lambda x: x["seq"])[-CHECKINS_READ:]}
+    keys = list(newest)
+    for chunk in range(0, len(keys), 500):
+        for f, e, data in conn.execute(select(r.family_id, r.entity_id, r.data).where(
+                tuple_(r.family_id, r.entity_id).in_(keys[chunk:chunk + 500]))):
+            newest[(f, e)]["data"] = json.loads(data)
+    records = _grouped([x for x in rows if x["entity"] != "checkin" or (x["family_id"], x["entity_id"]) in newest],
+                       "family_id")
+    everything = _grouped(rows, "family_id")
     c = db.changes.c
     down = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["data"] else None} for row in conn.execute(
         select(c.family_id, c.seq, c.entity, c.member_id, c.data).where(
@@ -239,16 +275,20 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     seen = dict(conn.execute(select(db.views.c.family_id, db.views.c.seen_seq).where(
         db.views.c.specialist_id == specialist_id, db.views.c.family_id.in_(ids))).all())
     now = db.utcnow()
-    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), down.get(f.id, []), seen.get(f.id), now)
-            for f in families]
+    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), everything.get(f.id, []),
+                     down.get(f.id, []), seen.get(f.id), now) for f in families]
 
 
-def _summary(family: Family, members: list, devices: dict, records: list, down: list, seen: int | None,
-             now) -> dict:
+def _summary(family: Family, members: list, devices: dict, records: list, everything: list, down: list,
+             seen: int | None, now) -> dict:
+    """One family's line: `records` are what the rules read (decoded), `everything` every live record (no data)."""
     per_member, reasons = [], []
+    mine_of, days_of = _grouped(records, "member_id"), {}
+    for x in everything:
+        days_of.setdefault(x["member_id"], set()).add((x["updated_at"] or "")[:10])
     for m in members:
         m["devices"] = devices.get(m["id"], [])
-        mine = [r for r in records if r["member_id"] == m["id"]]
+        mine = mine_of.get(m["id"], [])
         checkins = sorted((r for r in mine if r["entity"] == "checkin"), key=lambda r: r["data"]["created_at"])
         who5 = sorted((r for r in mine if r["entity"] == "wellbeing"), key=lambda r: r["data"]["created_at"])
         done = sum(1 for r in mine if r["entity"] == "journey_progress" and r["data"]["status"] == "completed")
@@ -258,11 +298,13 @@ def _summary(family: Family, members: list, devices: dict, records: list, down: 
             "who5_trend": who5_trend([w["data"]["score"] for w in who5]), "steps_done": done,
             "who5_low": bool(who5) and who5[-1]["data"]["score"] <= 28,
         })
-        reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now)
+        reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now,
+                                         days_used=days_of.get(m["id"], set()))
     seen_at = [d["last_seen_at"] for m in members for d in m["devices"] if d["last_seen_at"]]
-    updated = [r["updated_at"] for r in records]
+    updated = [r["updated_at"] for r in everything]
     return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
-            "new_items": sum(1 for r in records if seen is None or r["seq"] > seen),
+            "new_items": sum(1 for r in everything if seen is None or r["seq"] > seen),
+            "unread": sum(1 for r in everything if r["entity"] == "message" and (seen is None or r["seq"] > seen)),
             "flag": any(p["who5_low"] for p in per_member), "reasons": reasons, "need": triage.score(reasons)}
 
 
@@ -325,64 +367,93 @@ def export_family(conn: Connection, family_id: str) -> dict:
 
 
 CHECKINS_SHOWN = 60  # the newest check-ins a member's chart draws
+SHOWN_WHOLE = ("worksheet", "journey_progress", "message", "wellbeing")  # the family page shows every one
 
 
-def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None) -> dict:
+def family_page(conn: Connection, family_id: str, *, journal_limit: int | None = None,
+                seen: int | None = None) -> dict:
     """What the family page shows: each member with their shared records by kind (journal newest first, the
     first `journal_limit` with their revisions; the newest CHECKINS_SHOWN check-ins), a thread of messages each
-    way, and what was sent. Only the rows shown are decoded, so a year of data stays fast."""
+    way, and what was sent. Only the rows shown are decoded, so a year of data stays fast.
+
+    Two things about a member's messages, kept apart: `unread`, how many of theirs came after `seen` (the seq
+    when this specialist last opened the page; None: never), each marked `new` in the thread; and `waiting`,
+    whether the thread's last message is theirs (nothing sent to them or to the family since)."""
     members = members_of(conn, family_id)
     r = db.records.c
-    light = conn.execute(select(r.entity_id, r.entity, r.member_id, r.seq).where(
-        r.family_id == family_id, r.deleted.is_(False)).order_by(desc(r.seq))).all()  # no content: cheap
-    kinds: dict = {}
-    for row in light:
-        kinds.setdefault((row.member_id, row.entity), []).append(row)
-    wanted = {"checkin": CHECKINS_SHOWN, "journal_entry": None if journal_limit is None else journal_limit * 4}
-    pick = [row.entity_id for rows in kinds.values() for row in rows[:wanted.get(rows[0].entity)]]
-    data: dict = {}
-    for chunk in range(0, len(pick), 500):  # decode only what the page shows
-        data.update(conn.execute(select(r.entity_id, r.data).where(
-            r.family_id == family_id, r.entity_id.in_(pick[chunk:chunk + 500]))).all())
+    live = (r.family_id == family_id, r.deleted == false())  # `=`, not IS: the records_kind index serves it
+    counts = {(m, e): n for m, e, n in conn.execute(select(r.member_id, r.entity, func.count()).where(*live)
+                                                   .group_by(r.member_id, r.entity))}  # the index alone
+    columns = (r.entity_id, r.entity, r.member_id, r.seq, r.data)
+    rows: dict = {}
+    member_ids = [m["id"] for m in members]  # with the member ids, the index reads only the kinds shown whole
+    for row in conn.execute(select(*columns).where(*live, r.member_id.in_(member_ids), r.entity.in_(SHOWN_WHOLE))):
+        rows.setdefault((row.member_id, row.entity), []).append(row)
+    newest = {"checkin": CHECKINS_SHOWN, "journal_entry": None if journal_limit is None else journal_limit * 4}
+    for m in members:  # the newest by seq of the long kinds, through the index (a few more than shown)
+        for entity, limit in newest.items():
+            if counts.get((m["id"], entity)):
+                rows[(m["id"], entity)] = conn.execute(select(*columns).where(
+                    *live, r.member_id == m["id"], r.entity == entity).order_by(desc(r.seq)).limit(limit)).all()
     down = sent_down(conn, family_id)
     for m in members:
-        def decoded(entity: str, limit: int | None = None) -> list[dict]:
+        def decoded(entity: str) -> list[dict]:
             return [{"entity_id": x.entity_id, "entity": x.entity, "member_id": x.member_id, "seq": x.seq,
-                     "data": json.loads(data[x.entity_id])} for x in kinds.get((m["id"], entity), [])[:limit]]
+                     "data": json.loads(x.data)} for x in rows.get((m["id"], entity), [])]
         # newest first by the date written; the newest by seq (a few more than shown) hold the newest by date
-        journal = sorted(decoded("journal_entry", wanted["journal_entry"]),
-                         key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
-        m["journal_count"] = len(kinds.get((m["id"], "journal_entry"), []))
+        journal = sorted(decoded("journal_entry"), key=lambda x: (x["data"].get("created_at") or "", x["seq"]),
+                         reverse=True)
+        m["journal_count"] = counts.get((m["id"], "journal_entry"), 0)
         m["journal"] = journal[:journal_limit] if journal_limit is not None else journal
-        for e in m["journal"]:
-            e["revisions"] = revisions_of(conn, family_id, e["entity_id"])
         m["worksheets"] = sorted(decoded("worksheet"),
                                  key=lambda x: (x["data"]["kind"] != "reapproach_plan", x["data"]["kind"]))
-        m["progress"] = decoded("journey_progress")
+        m["progress"] = sorted(decoded("journey_progress"), key=lambda x: x["seq"], reverse=True)
         m["messages"] = decoded("message")
         m["who5"] = sorted((x["data"] for x in decoded("wellbeing")), key=lambda d: d["created_at"])
-        m["checkin_total"] = len(kinds.get((m["id"], "checkin"), []))
-        m["checkins"] = sorted((x["data"] for x in decoded("checkin", CHECKINS_SHOWN)), key=lambda d: d["created_at"])
+        m["checkin_total"] = counts.get((m["id"], "checkin"), 0)
+        m["checkins"] = sorted((x["data"] for x in decoded("checkin")), key=lambda d: d["created_at"])
+    shown = [e for m in members for e in m["journal"]]
+    revisions = _grouped(revisions_of_many(conn, family_id, [e["entity_id"] for e in shown]), "entity_id")
+    for e in shown:
+        e["revisions"] = revisions.get(e["entity_id"], [])
+    for m in members:
         m["thread"] = sorted([{"from_member": True, "seq": x["seq"], "entity": "message", "data": x["data"]}
                               for x in m["messages"]] +
                              [{"from_member": False, "seq": c["seq"], "entity": c["entity"], "data": c["data"],
                                "to_family": c["member_id"] is None}
                               for c in down if c["entity"] in ("message", "recommendation")
                               and c["member_id"] in (None, m["id"])], key=lambda t: t["seq"])
-        replied = max((t["seq"] for t in m["thread"] if not t["from_member"]), default=0)
-        m["waiting"] = sum(1 for t in m["thread"] if t["from_member"] and t["seq"] > replied)
+        for t in m["thread"]:
+            t["new"] = t["from_member"] and (seen is None or t["seq"] > seen)
+        m["unread"] = sum(1 for t in m["thread"] if t["new"])
+        m["waiting"] = bool(m["thread"]) and m["thread"][-1]["from_member"]
     feedback = {c["data"].get("worksheet_id"): c for c in down if c["entity"] == "feedback"}
     return {"members": members, "sent": down, "feedback": feedback}
 
 
+def _member_records(conn: Connection, family_id: str, member_id: str, entity: str) -> list[dict]:
+    """A member's live shared records of one kind, decoded, newest first by the date written (then by seq)."""
+    r = db.records.c
+    rows = [{"entity_id": e, "seq": seq, "data": json.loads(data)} for e, seq, data in conn.execute(
+        select(r.entity_id, r.seq, r.data).where(r.family_id == family_id, r.member_id == member_id,
+                                                 r.entity == entity, r.deleted == false()))]
+    rows.sort(key=lambda x: (x["data"].get("created_at") or "", x["seq"]), reverse=True)
+    return rows
+
+
 def member_journal(conn: Connection, family_id: str, member_id: str, *, limit: int, offset: int) -> tuple[int, list]:
     """One page of a member's shared journal entries, newest first, with their revisions; and how many in all."""
-    rows = [r for r in records_of(conn, family_id, "journal_entry") if r["member_id"] == member_id]
-    rows.sort(key=lambda r: (r["data"].get("created_at") or "", r["seq"]), reverse=True)
+    rows = _member_records(conn, family_id, member_id, "journal_entry")
     page = rows[offset:offset + limit]
-    for r in page:
-        r["revisions"] = revisions_of(conn, family_id, r["entity_id"])
+    for row in page:
+        row["revisions"] = revisions_of(conn, family_id, row["entity_id"])
     return len(rows), page
+
+
+def member_checkins(conn: Connection, family_id: str, member_id: str, *, limit: int, offset: int) -> tuple[int, list]:
+    """One page of a member's shared check-ins (their data), newest first; and how many in all."""
+    rows = _member_records(conn, family_id, member_id, "checkin")
+    return len(rows), [row["data"] for row in rows[offset:offset + limit]]
 
 
 def member_shared(conn: Connection, family_id: str, member_id: str) -> tuple[list[dict], list[dict]]:

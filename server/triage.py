@@ -39,8 +39,9 @@ def _parse(moment: str | None) -> dt.datetime | None:
 
 
 def member_reasons(name: str, records: list[dict], devices: list[dict], down: list[dict], member_id: str,
-                   now: dt.datetime) -> list[Reason]:
-    """The reasons one member's shared records give (records: live rows with `entity`, `seq`, `data`)."""
+                   now: dt.datetime, days_used: set[str] | None = None) -> list[Reason]:
+    """The reasons one member's shared records give (records: live rows with `entity`, `seq`, `data`; the
+    caller may pass only the newest check-ins, and then the days they shared on, as `days_used`)."""
     out: list[Reason] = []
     who5 = sorted((r["data"] for r in records if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
     if who5 and who5[-1]["score"] <= LOW_WHO5:
@@ -68,16 +69,18 @@ def member_reasons(name: str, records: list[dict], devices: list[dict], down: li
             title = step.title if step else plan["data"]["kind"].replace("_", " ")
             out.append(Reason("plan_waiting", f"{name} is waiting for your feedback on \u201c{title}\u201d", 1))
             break
-    out += _quiet(name, records, devices, now)
+    out += _quiet(name, records, devices, now, days_used)
     return out
 
 
-def _quiet(name: str, records: list[dict], devices: list[dict], now: dt.datetime) -> list[Reason]:
+def _quiet(name: str, records: list[dict], devices: list[dict], now: dt.datetime,
+           days_used: set[str] | None = None) -> list[Reason]:
     paired = [d for d in devices if not d.get("unpaired_at")]
     seen = [s for s in (_parse(d.get("last_seen_at")) for d in paired) if s]
     if not paired or not seen:
         return []
-    days_used = {(r["updated_at"] or "")[:10] for r in records}
+    if days_used is None:
+        days_used = {(r["updated_at"] or "")[:10] for r in records}
     quiet = (now - max(seen)).days
     if quiet >= QUIET_DAYS and len(days_used) >= REGULAR_DAYS:
         return [Reason("quiet", f"{name} has not synced for {quiet} days, after using the app regularly", 2)]

@@ -205,6 +205,10 @@ def test_the_family_that_needs_a_call_is_first_and_every_action_asks_first(brows
     readable(page, "family", width)
     page.get_by_label("Journey step").select_option(label="Your re-approach plan")
     page.get_by_label("Note (optional)").fill("When you feel ready.")
+    page.get_by_role("button", name="Preview the chosen step").click()  # the same form again, with the step
+    page.get_by_text("A worksheet to fill in").wait_for()
+    assert page.get_by_label("Note (optional)").input_value() == "When you feel ready."
+    readable(page, "recommend-preview", width)
     page.get_by_role("button", name="Send recommendation").click()
     page.get_by_text("Your recommendation was sent").wait_for()
     pulled = httpx.get(server + "/api/v1/sync/pull", headers=headers).json()["changes"]

@@ -192,6 +192,7 @@ WALK = {
     ("/families/{family_id}/erase", "GET"): {},
     ("/families/{family_id}/members/{member_id}/erase", "GET"): {},
     ("/families/{family_id}/members/{member_id}/journal", "GET"): {},
+    ("/families/{family_id}/members/{member_id}/checkins", "GET"): {},
     ("/families/{family_id}/devices/{device_id}/unpair", "GET"): {},
     ("/families/{family_id}/members/{member_id}/summary", "GET"): {},
     ("/families/{family_id}/members/{member_id}/summary.pdf", "GET"): {},

@@ -53,17 +53,17 @@ def cli_migrate(env) -> subprocess.CompletedProcess:
 def test_migrate_upgrades_an_empty_sqlite_to_exactly_the_models(tmp_path):
     env = {**os.environ, "REGROUP_SERVER_DATA_DIR": str(tmp_path / "srv")}
     env.pop("REGROUP_DATABASE_URL", None)
-    assert cli_migrate(env).stdout.strip().splitlines()[-1] == "migrated: 0001, 0002"
+    assert cli_migrate(env).stdout.strip().splitlines()[-1] == "migrated: 0001, 0002, 0003"
     assert cli_migrate(env).stdout.strip().splitlines()[-1] == "up to date"
     engine = db.make_engine(Settings(data_dir=tmp_path / "srv").url)
     assert differences(engine) == []
     with engine.connect() as conn:
-        assert db.revision(conn) == "0002"
+        assert db.revision(conn) == "0003"
 
 
 def test_migrate_upgrades_an_empty_postgresql_to_exactly_the_models(pg_url, tmp_path):
     env = {**os.environ, "REGROUP_DATABASE_URL": pg_url, "REGROUP_SERVER_DATA_DIR": str(tmp_path / "srv")}
-    assert cli_migrate(env).stdout.strip().splitlines()[-1] == "migrated: 0001, 0002"
+    assert cli_migrate(env).stdout.strip().splitlines()[-1] == "migrated: 0001, 0002, 0003"
     engine = db.make_engine(Settings(database_url=pg_url).url)
     assert differences(engine) == []
     engine.dispose()
@@ -111,7 +111,7 @@ def test_a_postgresql_database_at_revision_1_with_rows_keeps_every_row(pg_url, t
             dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                              f"(SELECT max(id) FROM {table}))"))
     before = row_counts(engine, [t for t in tables if t.name != "schema_migrations"])
-    assert db.migrate(engine) == ["0002"]
+    assert db.migrate(engine) == ["0002", "0003"]
     assert row_counts(engine, [db.metadata.tables[name] for name in before]) == before
     assert differences(engine) == []
     world = make_world(Settings(data_dir=tmp_path / "srv", secret_key="k", database_url=pg_url))

@@ -142,3 +142,23 @@ def test_a_quiet_family_is_flagged_only_once_14_days_have_passed(world, monkeypa
     monkeypatch.setattr(db, "utcnow", lambda: start + dt.timedelta(days=16, hours=1))
     c = world.login("s@practice.test")
     assert "Ana has not synced for 14 days, after using the app regularly" in c.get("/").text
+
+
+def test_the_list_reads_the_newest_check_ins_and_counts_every_day_of_use(world, monkeypatch):
+    """The list decodes only the newest check-ins (the last 7 by date are among them) but counts the days of
+    use from every record: 30 older calm check-ins do not hide 3 "Very low" ones, and 20 check-ins on one day
+    after two earlier days are still regular use."""
+    world.specialist("s@practice.test", "Sam")
+    family = world.family("s@practice.test", "The Manys")
+    member = world.pair(family, "Ana")
+    start = db.utcnow()
+    for d, ops in enumerate(([checkin_op(4, db.iso(start))], [checkin_op(4, db.iso(start + dt.timedelta(days=1)))],
+                             [checkin_op(4, db.iso(start + dt.timedelta(days=2, minutes=n))) for n in range(27)] +
+                             [checkin_op(1, db.iso(start + dt.timedelta(days=2, hours=1, minutes=n))) for n in range(3)])):
+        monkeypatch.setattr(db, "utcnow", lambda d=d: start + dt.timedelta(days=d))
+        r = world.client.post("/api/v1/sync/push", headers=auth_headers(member["token"]), json={"ops": ops})
+        assert {x["status"] for x in r.json()["results"]} == {"applied"}
+    monkeypatch.setattr(db, "utcnow", lambda: start + dt.timedelta(days=17))
+    page = world.login("s@practice.test").get("/").text
+    assert 'Ana felt &#34;Very low&#34; in 3 of their last 7 check-ins' in page
+    assert "Ana has not synced for 15 days, after using the app regularly" in page
