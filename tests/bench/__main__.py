@@ -160,6 +160,11 @@ def bench_sync(t: Table, work: Path) -> None:
           r["push_s"] < 5, " s")
     t.add(f"sync: pull {r['pulled']:,} records, fresh phone (1 run)", "sync.pull_s", r["pull_s"], None, "< 5 s",
           r["pull_s"] < 5, " s")
+    for what in ("push", "pull"):
+        cpu = r[f"{what}_cpu_s"]
+        t.add(f"sync: {what}, CPU seconds of phone + server (load-free; phone {cpu['phone']:.2f} s)",
+              f"sync.{what}_cpu_s", round(cpu["phone"] + cpu["server"], 2), None, "< 5 s",
+              cpu["phone"] + cpu["server"] < 5, " s")
     pushes = r["push_paths"].get("/api/v1/sync/push", 0)
     t.results["sync.requests"] = {"push": pushes, "pull": r["pull_requests"], "push_run_total": r["push_requests"]}
     t.add("sync: push requests (the run also pulled once)", None, pushes, None, "<= 100 (1 per 100)", pushes <= 100)
