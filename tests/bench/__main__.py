@@ -134,6 +134,11 @@ def bench_switch(t: Table, work: Path, rounds: int) -> None:
           "<= 1.2x empty", total["10y"] <= 1.2 * total["empty"], " ms")
     t.results["switch.ratio"] = r["ratio"]
     for tab in switch.TABS:
+        t.add(f"switch to {tab}, 10y vs a small store (60 entries)", None, med["10y"][tab], med["small"][tab], "",
+              None, " ms")
+    t.add(f"screen switch, 5 tabs summed, 10y vs small store {label}", "switch.small_ratio", total["10y"],
+          total["small"], "(second baseline)", None, " ms")
+    for tab in switch.TABS:
         t.add(f"switch to {tab} during a 10k pull vs without", None, med["10y+pull"][tab], med["10y"][tab], "",
               None, " ms")
     t.add(f"screen switch during a 10,000-record pull vs without {label}", None, total["10y+pull"], total["10y"],

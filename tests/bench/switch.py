@@ -1,8 +1,10 @@
 """Items 3 and 8: switching screens in Chromium, from a tab press to the new screen's first named control (its
 heading), for each of the five bottom tabs (screens/routes.py DESTINATIONS).
 
-Three phones, alternated round by round so that the machine's load moves them alike:
+Four phones, alternated round by round so that the machine's load moves them alike:
   * "empty": an onboarded person with nothing saved (the baseline of item 3);
+  * "small": 60 entries and 120 check-ins, every screen's first page full (a second baseline: 10 years
+    against the same screens with little behind them, where "empty" shows empty states);
   * "10y": the same with the 10-year demo data in the data folder (item 3);
   * "10y + pull": the same 10-year app process while it pulls 10,000 records from a local server (item 8;
     its baseline is "10y"). Before each of these switches the phone's pull cursor is set back to 0 and a
@@ -24,10 +26,14 @@ import time
 from pathlib import Path
 
 from app import store
+from app.demo_data import generate
 from tests.e2e.harness import CHROMIUM_ARGS, PHONE, AppProcess, Phone, seed
 
 TABS = ("Today", "Journeys", "Journal", "Check-in", "More")
 RECORDS = 10_000
+# A second baseline: enough to fill every screen's first page (the journal's 50 entries, the latest check-ins),
+# so that 10 years are compared with the same screens full rather than with empty states.
+SMALL_ENTRIES, SMALL_CHECKINS = 60, 120
 
 ARM_JS = """(label) => {
   const named = () => [...document.querySelectorAll('[role=heading], h1, h2, h3, h4, h5, h6')].some(
@@ -96,7 +102,10 @@ class _Cursor:
 def measure(data10y: Path, work: Path, rounds: int = 5, with_pull: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
     empty_dir, full_dir = work / "switch-empty" / "data", work / "switch-10y" / "data"
+    small_dir = work / "switch-small" / "data"
     seed(empty_dir, onboarded=True)
+    generate(small_dir, years=1, entries=SMALL_ENTRIES, checkin_count=SMALL_CHECKINS)
+    seed(small_dir, onboarded=True)
     full_dir.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(data10y, full_dir)
     seed(full_dir, onboarded=True)
@@ -105,8 +114,10 @@ def measure(data10y: Path, work: Path, rounds: int = 5, with_pull: bool = True) 
     if with_pull:
         server = _prepare_pull(work, full_dir)
         final = server["final"]
-    apps = {"empty": AppProcess(empty_dir).start(120), "10y": AppProcess(full_dir).start(120)}
-    samples: dict[str, dict[str, list[float]]] = {k: {t: [] for t in TABS} for k in ("empty", "10y", "10y+pull")}
+    apps = {"empty": AppProcess(empty_dir).start(120), "small": AppProcess(small_dir).start(120),
+            "10y": AppProcess(full_dir).start(120)}
+    samples: dict[str, dict[str, list[float]]] = {k: {t: [] for t in TABS}
+                                                  for k in ("empty", "small", "10y", "10y+pull")}
     after_pull, pull_s = 0, []
     try:
         with sync_playwright() as p:
@@ -124,13 +135,13 @@ def measure(data10y: Path, work: Path, rounds: int = 5, with_pull: bool = True) 
                     sharing = Phone(browser.new_context(viewport=PHONE).new_page(), "bench-sync").open(
                         apps["10y"].url + "sharing")
                     sharing.wait("button", "Send and check now", timeout=120_000)
-                at = {"empty": "Today", "10y": "Today"}
-                for name in ("empty", "10y"):  # a first visit of each screen (Flutter builds its widgets once)
+                at = {"empty": "Today", "small": "Today", "10y": "Today"}
+                for name in ("empty", "small", "10y"):  # a first visit of each screen (Flutter builds its widgets once)
                     for label in _order(at[name]):
                         _switch(phones[name], label)
                         at[name] = label
                 for _ in range(rounds):
-                    for name in ("empty", "10y"):
+                    for name in ("empty", "small", "10y"):
                         for label in _order(at[name]):
                             samples[name][label].append(_switch(phones[name], label))
                             at[name] = label
@@ -207,7 +218,9 @@ def _summary(samples: dict, rounds: int, after_pull: int, with_pull: bool, pull_
     total = {k: (sum(m.values()) if all(x is not None for x in m.values()) else None) for k, m in med.items()}
     out = {"rounds": rounds, "median_ms": med, "total_ms": total, "samples": samples,
            "ratio": round(total["10y"] / total["empty"], 3),
-           "worst_tab_ratio": max((med["10y"][t] / med["empty"][t], t) for t in TABS)}
+           "worst_tab_ratio": max((med["10y"][t] / med["empty"][t], t) for t in TABS),
+           "small_ratio": round(total["10y"] / total["small"], 3),
+           "worst_tab_small_ratio": max((med["10y"][t] / med["small"][t], t) for t in TABS)}
     if with_pull:
         out["pull_ratio"] = round(total["10y+pull"] / total["10y"], 3)
         out["worst_tab_pull_ratio"] = max((med["10y+pull"][t] / med["10y"][t], t) for t in TABS)
