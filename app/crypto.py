@@ -239,12 +239,17 @@ class FieldCipher:
         return header + "\x1f".join((table, str(record_id), field)).encode("utf-8")
 
     def encrypt(self, table: str, record_id: str, field: str, plaintext: str) -> bytes:
+        return self.encrypt_bytes(table, record_id, field, plaintext.encode("utf-8", "surrogatepass"))
+
+    def encrypt_bytes(self, table: str, record_id: str, field: str, data: bytes) -> bytes:
         header = MAGIC + bytes((BLOB_FORMAT, self._key.version))
         nonce = os.urandom(NONCE_BYTES)
-        data = plaintext.encode("utf-8", "surrogatepass")
         return header + nonce + self._aead.encrypt(nonce, data, self._aad(header, table, record_id, field))
 
     def decrypt(self, table: str, record_id: str, field: str, blob: bytes) -> str:
+        return self.decrypt_bytes(table, record_id, field, blob).decode("utf-8", "surrogatepass")
+
+    def decrypt_bytes(self, table: str, record_id: str, field: str, blob: bytes) -> bytes:
         blob = bytes(blob)
         if len(blob) < HEADER_BYTES + NONCE_BYTES + 16 or blob[:2] != MAGIC:
             raise DecryptionError(f"{table}.{field} is not an encrypted Regroup value.")
@@ -259,7 +264,7 @@ class FieldCipher:
                                       self._aad(header, table, record_id, field))
         except InvalidTag:
             raise DecryptionError(f"{table}.{field} of one record could not be decrypted.") from None
-        return data.decode("utf-8", "surrogatepass")
+        return data
 
     def encrypt_optional(self, table: str, record_id: str, field: str, text: str | None) -> bytes | None:
         return None if text is None else self.encrypt(table, record_id, field, text)

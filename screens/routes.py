@@ -9,7 +9,13 @@ import flet as ft
 
 from app.i18n import _
 from screens import (about, about_content, checkin, erase, exchange, inbox, journal, journeys, loved_one, more, pin,
-                     privacy, settings, sharing, summary, today, trends, wellbeing)
+                     privacy, settings, sharing, summary, today, wellbeing)
+
+
+async def _trends(shell):
+    """The charts page, imported when first opened: flet_charts is half a second of imports at start-up."""
+    from screens import trends
+    return await trends.build(shell)
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,7 @@ DESTINATIONS = (
 # Sub-pages sit on top of their parent (the back arrow returns there).
 SUBPAGES = {"/settings": ("/more", settings.build), "/about": ("/more", about.build),
             "/loved-one": ("/journeys", loved_one.build), "/about-content": ("/journeys", about_content.build),
-            "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", trends.build),
+            "/who5": ("/checkin", wellbeing.build), "/trends": ("/checkin", _trends),
             # privacy (issue 13): the lock, and later discreet mode, export and erase
             "/privacy": ("/more", privacy.build), "/pin": ("/privacy", pin.build_pin),
             "/passphrase": ("/privacy", pin.build_passphrase), "/protect": ("/today", pin.build_offer),

@@ -152,3 +152,90 @@ def test_one_damaged_entry_does_not_hide_the_others(opened):
                                          [good.id]).fetchone()[0], bad.id])
     opened.journal = None  # as when the store is opened again
     assert journal.search_ids(opened, query="still") == [good.id]
+
+
+# --- the saved index (issue 16: no decrypting every entry at each start) -------------------------------------
+
+def reopen(opened, data_dir, clock):
+    from app.store import open_store
+    opened.close()
+    return open_store(data_dir, clock=clock)
+
+
+def test_saved_index_is_encrypted_and_used_at_the_next_start(opened, data_dir, clock):
+    entry = save(opened, CANARY, title="Canary title 77a1", custom_tags=["CanaryTag99"])
+    assert journal.build_index(opened) == 1
+    blob = opened.db.execute("SELECT value FROM meta WHERE key = ?", [journal.SNAPSHOT]).fetchone()[0]
+    opened.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    raw = b"".join(p.read_bytes() for p in data_dir.rglob("*") if p.is_file())
+    for secret in (CANARY, "canary journal line", "canary title 77a1", "canarytag99"):
+        assert secret.encode() not in raw and secret.encode() not in blob
+    again = reopen(opened, data_dir, clock)
+    try:
+        again.db.execute(f"UPDATE journal_entries SET body_enc = X'00' WHERE id = ?", [entry.id])  # not read
+        assert journal.search_ids(again, query="kettle") == [entry.id]
+        assert journal.list_custom_tags(again) == ["CanaryTag99"]
+    finally:
+        again.close()
+
+
+def test_saved_index_catches_up_with_what_changed_since(opened, data_dir, clock):
+    kept = save(opened, "the blue kettle")
+    edited = save(opened, "old words here")
+    journal.build_index(opened)
+    save(opened, "new words there", entry_id=edited.id)  # the same second (a fixed clock): the revision tells
+    added = save(opened, "a kettle too")
+    again = reopen(opened, data_dir, clock)
+    try:
+        assert journal.search_ids(again, query="kettle") == [added.id, kept.id]
+        assert journal.search_ids(again, query="old") == []
+        assert journal.search_ids(again, query="there") == [edited.id]
+    finally:
+        again.close()
+
+
+def test_deleting_drops_the_saved_index_so_deleted_words_do_not_outlive_the_delete(opened, data_dir, clock):
+    gone = save(opened, "words to forget zq")
+    kept = save(opened, "words to keep")
+    journal.build_index(opened)
+    journal.delete_entry(opened, gone.id)
+    assert opened.db.execute("SELECT COUNT(*) FROM meta WHERE key = ?", [journal.SNAPSHOT]).fetchone()[0] == 0
+    again = reopen(opened, data_dir, clock)
+    try:
+        assert journal.search_ids(again, query="words") == [kept.id]
+        assert journal.search_ids(again, query="zq") == []
+    finally:
+        again.close()
+
+
+def test_an_unreadable_saved_index_is_rebuilt_from_the_entries(opened, data_dir, clock):
+    entry = save(opened, "the blue kettle")
+    journal.build_index(opened)
+    opened.db.execute("UPDATE meta SET value = X'0102' WHERE key = ?", [journal.SNAPSHOT])
+    again = reopen(opened, data_dir, clock)
+    try:
+        assert journal.search_ids(again, query="kettle") == [entry.id]
+        blob = again.db.execute("SELECT value FROM meta WHERE key = ?", [journal.SNAPSHOT]).fetchone()[0]
+        assert blob != b"\x01\x02"  # written anew
+    finally:
+        again.close()
+
+
+def test_saved_index_searches_words_tags_and_dates_as_before(opened, data_dir, clock):
+    first = save(opened, "blue kettle", tags=["hope"], custom_tags=["Dad"])
+    second = save(opened, "red teapot", custom_tags=["dad"])
+    journal.build_index(opened)
+    again = reopen(opened, data_dir, clock)
+    try:
+        assert journal.search_ids(again, query="kettle red") == []  # no match across two entries
+        assert journal.search_ids(again, query="TEAPOT red") == [second.id]
+        assert journal.search_ids(again, tag="dad") == [second.id, first.id]
+        assert journal.search_ids(again, query="blue", tag="hope") == [first.id]
+        assert journal.search_ids(again, before=second.order) == [first.id]
+        assert journal.list_custom_tags(again) == ["dad"]  # the most recent spelling
+        third = save(again, "green kettle", custom_tags=["DAD"])
+        assert journal.search_ids(again, query="kettle") == [third.id, first.id]
+        assert journal.list_custom_tags(again) == ["DAD"]
+        assert journal.build_index(again) == 3
+    finally:
+        again.close()

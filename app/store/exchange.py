@@ -151,6 +151,6 @@ def merge_all(store: Store, tables: dict, *, changed: Changed | None = None) -> 
                     changed(store, table, updated)
     except (sqlite3.IntegrityError, sqlite3.InterfaceError, KeyError) as exc:
         raise _damaged(f"a record does not fit ({exc.__class__.__name__})") from None
-    journal.state(store).index = None  # rebuilt from the imported entries
+    journal.forget_index(store)  # rebuilt from the imported entries
     journal.build_index(store)
     return counts

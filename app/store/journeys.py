@@ -143,6 +143,7 @@ def save_reflection(store: Store, step_id: str, prompt_id: str, body: str) -> Re
             if row:
                 store.db.execute("UPDATE journal_entries SET deleted_at = ?, updated_at = ?, body_enc = X'', "
                                  "revision = revision + 1 WHERE id = ?", [now, now, row[0]])
+                journal.drop_snapshot(store)  # the emptied answer's words must not outlive it
                 outbox.record_changed(store, "journal_entry", row[0], "delete")
                 journal.touch(store, row[0])
             return None

@@ -330,10 +330,8 @@ def prepare_batch(store: Store, *, withdrawals_only: bool = False) -> Batch | No
         status = store.db.execute(f"SELECT status FROM {CONNECTION}").fetchone()
         if not status or status[0] not in (("active", "unpairing") if withdrawals_only else ("active",)):
             return None
-        rows = store.db.execute("SELECT n, op_id, entity, entity_id, kind, hlc, state, payload_enc FROM outbox "
-                                "WHERE state IN ('sent', 'pending') ORDER BY n").fetchall()
-        unanswered = {r[3] for r in rows if r[6] == "sent"}
-        for n, op_id, entity, entity_id, kind, stamp, state, blob in rows:
+        unanswered = {r[0] for r in store.db.execute("SELECT entity_id FROM outbox WHERE state = 'sent'")}
+        for n, op_id, entity, entity_id, kind, stamp, state, blob in _waiting(store):
             if state == "sent":
                 op = json.loads(store.cipher.decrypt("outbox", op_id, "payload", blob))
             elif entity_id in unanswered or (withdrawals_only and kind not in ("delete", "revoke")):
@@ -349,6 +347,21 @@ def prepare_batch(store: Store, *, withdrawals_only: bool = False) -> Batch | No
             ops.append(op)
             size = grown
     return Batch(ops, _encode({"ops": ops})) if ops else None
+
+
+def _waiting(store: Store, page: int = MAX_OPS * 2):
+    """Sent and pending ops in queue order, read a page at a time: a batch takes the first hundred or so, and
+    reading the whole queue for each batch made a push of 10,000 ops quadratic (issue 16: 1.2 of 2.4 s).
+    Each page is read whole before the caller writes to the outbox."""
+    after = -1
+    while True:
+        rows = store.db.execute("SELECT n, op_id, entity, entity_id, kind, hlc, state, payload_enc FROM outbox "
+                                "WHERE state IN ('sent', 'pending') AND n > ? ORDER BY n LIMIT ?",
+                                [after, page]).fetchall()
+        yield from rows
+        if len(rows) < page:
+            return
+        after = rows[-1][0]
 
 
 def _reject(store: Store, n: int, entity: str, entity_id: str, code: str) -> None:

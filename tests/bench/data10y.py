@@ -38,12 +38,29 @@ def _open_and_index(folder: Path, clock):
     return s
 
 
+def _without_saved_index(folder: Path) -> None:
+    with sqlite3.connect(store.db_path(folder)) as raw:
+        raw.execute("DELETE FROM meta WHERE key = ?", [journal.SNAPSHOT])
+
+
+def _cold(folder: Path, clock) -> None:
+    _without_saved_index(folder)
+    _open_and_index(folder, clock).close()
+
+
 def measure(folder: Path, runs: int = 7) -> dict:
     clock = clock_from_env()
     open_runs = max(3, runs // 2)
-    open_ms = _ms(lambda: _open_and_index(folder, clock).close(), open_runs)
-    s = _open_and_index(folder, clock)
+    # Alternated: the first start (no saved index: every entry decrypted, then the index saved) and the next
+    # ones (the saved index read and checked against the table).
+    cold, warm = [], []
+    for _ in range(open_runs):
+        cold.append(_ms(lambda: _cold(folder, clock), 1))
+        warm.append(_ms(lambda: _open_and_index(folder, clock).close(), 1))
+    open_ms, cold_ms = statistics.median(warm), statistics.median(cold)
     raw = sqlite3.connect(store.db_path(folder))
+    check_ms = _ms(lambda: raw.execute("PRAGMA quick_check").fetchall(), open_runs)
+    s = _open_and_index(folder, clock)
     try:
         today = clock.today()
         since90, until = (today - dt.timedelta(days=89)).isoformat(), today.isoformat()
@@ -52,6 +69,8 @@ def measure(folder: Path, runs: int = 7) -> dict:
         figures = {
             "open_ms": (open_ms, _ms(lambda: raw.execute(
                 "SELECT id, body_enc, title_enc, tags FROM journal_entries").fetchall(), open_runs)),
+            "open_cold_ms": (cold_ms, None),
+            "quick_check_ms": (check_ms, None),
             "list_first_ms": (_ms(lambda: journal.list_entries(s), runs),
                               _ms(lambda: raw.execute(q.format("")).fetchall(), runs)),
             "list_deep_ms": (_ms(lambda: journal.list_entries(s, before=deep), runs),

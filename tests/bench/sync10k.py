@@ -37,7 +37,13 @@ async def _phone(folder: Path, counter: Counting) -> Services:
     return services
 
 
-async def _run(work: Path, url: str, engine) -> dict:
+def _cpu(server_pid: int) -> tuple[float, float]:
+    """CPU seconds so far of this process (the phone: all its threads) and of the server process."""
+    from tests.bench.server_load import cpu_seconds
+    return time.process_time(), cpu_seconds([server_pid])
+
+
+async def _run(work: Path, url: str, engine, server_pid: int) -> dict:
     family = admin.add_family(engine, "Sync bench", servers.SPECIALIST)
     pusher_dir = work / "phone-push"
     generate(pusher_dir, years=1, entries=0, checkin_count=RECORDS)
@@ -48,9 +54,11 @@ async def _run(work: Path, url: str, engine) -> dict:
                                  name="Pusher")
         await phone.sharing.set_default("checkin", True, include_existing=True)
         counter.requests.clear()
+        cpu0 = _cpu(server_pid)
         began = time.perf_counter()
         report = await phone.sharing.sync_now()
         push_s = time.perf_counter() - began
+        push_cpu = [b - a for a, b in zip(cpu0, _cpu(server_pid))]
         push_requests = dict(counter.requests)
     finally:
         await phone.close()
@@ -66,15 +74,19 @@ async def _run(work: Path, url: str, engine) -> dict:
         code = admin.create_pairing_code(engine, family, member, "bench")
         await fresh.sharing.engine.pair(url, code, "Puller")  # pairing without its first sync
         counter2.requests.clear()
+        cpu0 = _cpu(server_pid)
         began = time.perf_counter()
         pulled = await fresh.sharing.sync_now()
         pull_s = time.perf_counter() - began
+        pull_cpu = [b - a for a, b in zip(cpu0, _cpu(server_pid))]
         pull_requests = dict(counter2.requests)
     finally:
         await fresh.close()
     return {"push_s": push_s, "push_requests": sum(push_requests.values()), "pushed": report.sent,
             "refused": report.refused, "pull_s": pull_s, "pull_requests": sum(pull_requests.values()),
-            "pulled": pulled.received, "push_paths": push_requests, "pull_paths": pull_requests}
+            "pulled": pulled.received, "push_paths": push_requests, "pull_paths": pull_requests,
+            "push_cpu_s": {"phone": round(push_cpu[0], 2), "server": round(push_cpu[1], 2)},
+            "pull_cpu_s": {"phone": round(pull_cpu[0], 2), "server": round(pull_cpu[1], 2)}}
 
 
 def _member_of(engine, family: str) -> str:
@@ -92,7 +104,7 @@ def measure(work: Path) -> dict:
     engine = make_engine(servers.settings_for(env).url)
     try:
         admin.create_specialist(engine, servers.SPECIALIST, "Bench", "a long enough password 12")
-        return asyncio.run(_run(work, url, engine))
+        return asyncio.run(_run(work, url, engine, proc.pid))
     finally:
         engine.dispose()
         servers.stop([proc])
