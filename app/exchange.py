@@ -16,10 +16,13 @@ import json
 import os
 import zlib
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from app import lock
+from app.crypto import InvalidTag
+
+try:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+except ImportError:  # the web build: no sealed export yet (docs/web-app.md)
+    AESGCM = None
 from app.errors import AppError
 
 APP, KIND, FORMAT = "regroup", "export", 1

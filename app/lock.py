@@ -21,12 +21,14 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from app.clock import parse_utc, stamp
-from app.crypto import KEY_FORMAT, DataKey, KeyFileError, KeyStore
+from app.crypto import KEY_FORMAT, DataKey, InvalidTag, KeyFileError, KeyStore
+
+try:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+except ImportError:  # the web build: no PIN lock yet (docs/web-app.md)
+    AESGCM = Scrypt = None
 from app.errors import AppError
 
 KINDS = ("pin", "passphrase")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from app import journeys as rules
-from app import summary_pdf, trends
+from app import trends
 from app.crisis import CrisisDirectory
 from app.domain import JournalEntry, Library, Step
 from app.i18n import _, country_name, current_language, ngettext
@@ -101,6 +101,7 @@ class SummaryService:
                     s.clock.now())
         points, wellbeing, progress, answers, safety_answers, chosen, name, now = await self._rt.run(work)
         crisis = self._crisis()
+        from app import summary_pdf  # fpdf2 needs Pillow: not in the web build (docs/web-app.md)
         data = summary_pdf.SummaryData(
             title=_("Summary for my session"), name=name, day_from=start, day_to=end, made_on=now,
             series=points, mood_sentence=mood_sentence(points),
