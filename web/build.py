@@ -49,7 +49,45 @@ SKIP = {"pip"}                         # sqlite-utils' `install` command only
 BABEL_LANGUAGES = ("en", "es")
 APP_FILES = ("main.py", "wiring.py")
 APP_DIRS = ("app", "screens")
-PYODIDE_MODULE = "pyodide/pyodide.mjs"
+THEME_COLOR = "#2F6F73"                # screens/theme.py's seed
+# What flet publish copies that this app never loads (the dart2wasm build and the skwasm renderers: the app
+# uses CanvasKit; debug symbols; Pyodide's command-line files).
+UNUSED = ("main.dart.wasm", "main.dart.mjs", "flutter.js.map", "flutter_service_worker.js",
+          "canvaskit/skwasm*", "canvaskit/wimp*", "canvaskit/**/*.symbols", "canvaskit/experimental_webparagraph",
+          "pyodide/python", "pyodide/python.bat", "pyodide/python.exe", "pyodide/python_cli_entry.mjs",
+          "pyodide/pyodide.js", "pyodide/*.map", "pyodide/*.d.ts", "pyodide/console*.html", "assets/fonts/*.ttf")
+# Loaded by the page only in some browsers (CanvasKit's Chromium build or its full one): the page tells the
+# service worker which it used, so they are not in the precache list.
+PAGE_CHOSEN = ("canvaskit/",)
+SW_REGISTER = """<script>
+    // Regroup (web/build.py): register the precaching service worker (web/sw.js) once Python is running,
+    // so that what it caches comes from this first visit's HTTP cache, not from the network a second time.
+    (function () {
+      if (!("serviceWorker" in navigator)) return;
+      const connect = globalThis.jsConnect;
+      let asked = false;
+      navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data && event.data.type === "regroup-cached") window.regroupOffline = event.data.version;
+      });
+      globalThis.jsConnect = async function (...args) {
+        const result = await connect.apply(this, args);
+        if (!asked) { asked = true; register(); }
+        return result;
+      };
+      async function register() {
+        try {
+          const reg = await navigator.serviceWorker.register("sw.js");
+          const urls = performance.getEntriesByType("resource").map((e) => e.name);
+          const send = (w) => w.postMessage({ type: "regroup-cache", urls: urls });
+          const worker = reg.installing || reg.waiting;
+          if (!worker) { send(reg.active); return; }
+          worker.addEventListener("statechange", () => { if (worker.state === "activated") send(worker); });
+        } catch (e) {
+          console.warn("Regroup: no offline copy (service worker not registered)", e);
+        }
+      }
+    })();
+  </script>"""
 
 
 # --- pure steps (tests/test_web_build.py runs them on samples) ------------------------------------------
@@ -61,6 +99,45 @@ def fix_pyodide_url(index_html: str) -> str:
     if n != 1 and "./pyodide/pyodide.mjs" not in index_html:
         raise SystemExit("index.html: flet.pyodideUrl not found (has flet changed how it writes it?)")
     return fixed
+
+
+def drop_flutter_service_worker(bootstrap_js: str) -> str:
+    """flet's flutter_bootstrap.js re-registers Flutter's service worker (flet's copy unregisters itself)
+    over any registration it finds, which would evict ours: drop its serviceWorkerSettings."""
+    fixed, n = re.subn(r"\n\s*serviceWorkerSettings:\s*\{[^{}]*\},", "", bootstrap_js)
+    if n != 1 and "serviceWorkerSettings" in bootstrap_js:
+        raise SystemExit("flutter_bootstrap.js: serviceWorkerSettings not understood (has flet changed it?)")
+    return fixed
+
+
+def add_sw_registration(index_html: str) -> str:
+    """Our service worker's registration, after python.js (it wraps python.js's jsConnect)."""
+    anchor = '<script src="python.js"></script>'
+    if anchor not in index_html:
+        raise SystemExit("index.html: python.js not found")
+    if "regroup-cache" in index_html:
+        return index_html
+    return index_html.replace(anchor, anchor + "\n  " + SW_REGISTER, 1)
+
+
+def service_worker(template: str, core: list[str], version: str) -> str:
+    return template.replace("__VERSION__", version).replace("__CORE__", json.dumps(core, indent=0))
+
+
+def precache_list(files: list[str]) -> list[str]:
+    """What the service worker caches at install: every file but itself and what the page chooses."""
+    return sorted(f for f in files if f != "sw.js" and not f.startswith(PAGE_CHOSEN))
+
+
+def web_manifest(manifest: dict) -> dict:
+    """flet's manifest.json with Regroup's name, colours and icons (assets/icons/), installable standalone."""
+    return {**manifest, "name": "Regroup", "short_name": "Regroup", "id": "./", "start_url": "./", "scope": "./",
+            "display": "standalone", "background_color": "#FFFFFF", "theme_color": THEME_COLOR,
+            "description": "Guided support for families after an intervention that did not work.",
+            "icons": [{"src": f"icons/icon-{n}.png", "sizes": f"{n}x{n}", "type": "image/png", "purpose": "any"}
+                      for n in (192, 512)]
+            + [{"src": f"icons/icon-maskable-{n}.png", "sizes": f"{n}x{n}", "type": "image/png",
+                "purpose": "maskable"} for n in (192, 512)]}
 
 
 def web_environment() -> dict[str, str]:
@@ -217,6 +294,9 @@ def stage_app(stage: Path) -> None:
         if compile_catalog(lang, stage / "locales") is None:
             raise SystemExit(f"could not compile the {lang} catalog")
     compile_content(ROOT / "content", stage / "content")
+    # flet publish copies the stage's assets/ into the web root (our index.html with its CSP, the icons)
+    # and keeps them out of app.tar.gz; the PDF's fonts are not needed (no printable summary in the browser).
+    shutil.copytree(ROOT / "assets", stage / "assets", ignore=shutil.ignore_patterns("*.ttf", "OFL.txt", ".*"))
     (stage / "requirements.txt").write_text(
         "".join(f"{r}=={md.version(r)}\n" for r in ROOTS) + "".join(f"{n}=={v}\n" for n, v in EXTRA.items()))
 
@@ -293,8 +373,9 @@ def run_publish(stage: Path, dist: Path, manifest: Path, cache: Path) -> None:
     flet = Path(sys.executable).with_name("flet")
     env = {**os.environ, "FLET_PYTHON_BUILD_MANIFEST": str(manifest), "FLET_CACHE_DIR": str(cache),
            "FLET_CLI_NO_RICH_OUTPUT": "1"}
+    # Not --assets: flet ignores an absolute assets path (its test is inverted) and uses <script dir>/assets.
     cmd = [str(flet), "publish", str(stage / "main.py"), "--distpath", str(dist), "--python-version", PYTHON_SHORT,
-           "--no-cdn", "--assets", str(ROOT / "assets"), "--app-name", "Regroup", "--app-short-name", "Regroup",
+           "--no-cdn", "--app-name", "Regroup", "--app-short-name", "Regroup",
            "--app-description", "Notes", "--web-renderer", "canvaskit", "--route-url-strategy", "path",
            "--pwa-background-color", "#FFFFFF", "--pwa-theme-color", "#FFFFFF"]
     out = subprocess.run(cmd, env=env, cwd=stage, capture_output=True, text=True)
@@ -303,9 +384,31 @@ def run_publish(stage: Path, dist: Path, manifest: Path, cache: Path) -> None:
         raise SystemExit("flet publish failed")
 
 
+def _rewrite(path: Path, fix) -> None:
+    path.write_text(fix(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def apply_fixes(dist: Path) -> None:
-    index = dist / "index.html"
-    index.write_text(fix_pyodide_url(index.read_text(encoding="utf-8")), encoding="utf-8")
+    _rewrite(dist / "index.html", lambda t: add_sw_registration(fix_pyodide_url(t)))
+    _rewrite(dist / "flutter_bootstrap.js", drop_flutter_service_worker)
+    for pattern in UNUSED:
+        for path in sorted(dist.glob(pattern), reverse=True):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    manifest = dist / "manifest.json"
+    manifest.write_text(json.dumps(web_manifest(json.loads(manifest.read_text())), indent=2))
+
+
+def write_service_worker(dist: Path) -> str:
+    """sw.js with the precache list and a version that changes with any file's bytes."""
+    files = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for name in files:
+        if name != "sw.js":
+            digest.update(name.encode() + b"\0" + hashlib.sha256((dist / name).read_bytes()).digest())
+    version = digest.hexdigest()[:16]
+    template = (ROOT / "web" / "sw.js").read_text(encoding="utf-8")
+    (dist / "sw.js").write_text(service_worker(template, precache_list(files), version), encoding="utf-8")
+    return version
 
 
 def dist_size(dist: Path) -> tuple[int, int]:
@@ -326,6 +429,7 @@ def build(dist: Path = DIST) -> None:
     run_publish(stage, dist, manifest, cache)
     apply_fixes(dist)
     wheel_bytes = bundle_wheels(dist, graph, wheels)
+    write_service_worker(dist)
     size, count = dist_size(dist)
     print(f"dist/web: {count} files, {size / 1e6:.1f} MB ({wheel_bytes / 1e6:.1f} MB of wheels), "
           f"Pyodide {version}, {time.monotonic() - started:.0f} s")
