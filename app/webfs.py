@@ -12,6 +12,7 @@ from pathlib import Path
 
 log = logging.getLogger("regroup")
 _mounted: Path | None = None
+_state = {"running": False, "again": False}  # one sync at a time; trips meanwhile ask for one more after it
 
 
 def _fs():
@@ -47,12 +48,25 @@ def flush() -> None:
     """Write the folder's changes to IndexedDB (after each store trip; queued, never blocking the UI)."""
     if _mounted is None:
         return
+    if _state["running"]:
+        _state["again"] = True
+        return
     from pyodide.ffi import create_once_callable
 
     def done(err=None):
+        _state["running"] = False
         if err:
             log.error("flush to IndexedDB failed")
+        if _state["again"]:
+            _state["again"] = False
+            flush()
+    _state["running"] = True
     _fs().syncfs(False, create_once_callable(done))
+
+
+def idle() -> bool:
+    """True when everything written has reached IndexedDB (the page's tests wait on it)."""
+    return not _state["running"] and not _state["again"]
 
 
 async def flushed() -> None:
