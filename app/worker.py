@@ -17,6 +17,8 @@ T = TypeVar("T")
 class StoreWorker(Protocol):
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...
 
+    async def offload(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...  # slow work, no store
+
     def shutdown(self) -> None: ...
 
 
@@ -29,6 +31,10 @@ class StoreThread:
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    async def offload(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Slow work that needs no store (scrypt, sealing an export) off the loop, beside the store's thread."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)
@@ -50,6 +56,9 @@ class InlineStore:
             finally:
                 if self._after is not None:
                     self._after()
+
+    async def offload(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        return fn(*args, **kwargs)  # no threads in the browser: it runs here
 
     def shutdown(self) -> None:
         pass

@@ -172,3 +172,18 @@ def test_the_python_app_keeps_its_store_thread(monkeypatch, tmp_path):
     services = wiring.make_services()
     assert not wiring.IN_BROWSER and isinstance(services._rt.thread, StoreThread)
     services._rt.thread.shutdown()
+
+
+def test_slow_work_runs_inline_in_the_browser_and_on_a_thread_elsewhere():
+    import threading
+
+    from app.worker import StoreThread
+
+    async def where(worker):
+        return await worker.offload(lambda: threading.current_thread().name)
+    thread = StoreThread()
+    try:
+        assert asyncio.run(where(InlineStore())) == threading.current_thread().name
+        assert asyncio.run(where(thread)) != threading.current_thread().name
+    finally:
+        thread.shutdown()
