@@ -56,7 +56,7 @@ serve-web: $(STAMP)
 
 # The built PWA in Chromium (offline start, storage across reloads, WebCrypto vectors): builds it first.
 test-web: web chromium
-	$(PY) -m pytest tests/web -m web -p no:cacheprovider
+	$(PY) -m pytest tests/web -m web -p no:cacheprovider -s
 
 # Issue 16's figures against baselines measured in the same run (about 10 minutes on 2 cores): a table, and
 # .bench/results.json. Needs the local PostgreSQL and Redis for the two-process load. ONLY=data10y,pin,... narrows it.

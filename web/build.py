@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import gzip
 import hashlib
 import importlib.metadata as md
 import io
