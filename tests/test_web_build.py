@@ -187,3 +187,44 @@ def test_slow_work_runs_inline_in_the_browser_and_on_a_thread_elsewhere():
         assert asyncio.run(where(thread)) != threading.current_thread().name
     finally:
         thread.shutdown()
+
+
+def test_without_an_aes_gcm_the_app_refuses_to_start_and_stores_no_text(tmp_path, monkeypatch):
+    """The web build in a browser where WebCrypto cannot be awaited: a clear start screen, no key, no data."""
+    from app import crypto
+    from app.services import Services, StartStatus
+    monkeypatch.setattr(crypto, "_aead_factory", None)
+    services = Services(tmp_path / "data", worker=InlineStore())
+    result = asyncio.run(services.start())
+    assert result.status is StartStatus.NO_CRYPTO and not services.started
+    from screens import messages
+    from screens.problem import TITLES
+    assert TITLES[StartStatus.NO_CRYPTO]() and "cannot encrypt" in messages.text("crypto_unavailable")
+
+
+def test_the_loopback_server_answers_routes_with_the_app_and_modules_as_javascript(tmp_path):
+    import threading
+    import urllib.request
+
+    from tests.e2e.harness import free_port
+    from web.serve import serve
+    (tmp_path / "pyodide").mkdir()
+    (tmp_path / "index.html").write_text("<html>app</html>")
+    (tmp_path / "pyodide" / "pyodide.mjs").write_text("export {};")
+    (tmp_path / "a.wasm").write_bytes(b"\0asm")
+    server = serve(tmp_path, free_port())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/journal") as r:
+            assert r.read() == b"<html>app</html>" and r.headers["Cache-Control"] == "no-cache"
+        with urllib.request.urlopen(base + "/pyodide/pyodide.mjs") as r:
+            assert r.headers["Content-Type"] == "text/javascript"
+        with urllib.request.urlopen(base + "/a.wasm") as r:
+            assert r.headers["Content-Type"] == "application/wasm"
+        with urllib.request.urlopen(base + "/") as r:
+            assert r.read() == b"<html>app</html>"
+        assert server.requested == ["/index.html", "/pyodide/pyodide.mjs", "/a.wasm", "/index.html"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -32,7 +32,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_request(self, code="-", size="-"):
         requested = getattr(self.server, "requested", None)
         if requested is not None and str(getattr(code, "value", code)) == "200":  # a test adds up a visit
-            requested.append(self.path.split("?")[0])
+            path = self.path.split("?")[0]
+            requested.append(path + "index.html" if path.endswith("/") else path)
 
     def log_message(self, fmt, *args):  # quiet: tests read their own output
         pass
