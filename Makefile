@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-unit test-e2e test-deep server bench mutants chromium i18n messages messages-todo clean help
+.PHONY: run test test-unit test-e2e test-deep test-web web serve-web server bench mutants chromium i18n messages messages-todo clean help
 
 help:
 	@echo "make run     start Regroup on http://127.0.0.1:$${REGROUP_PORT:-8550} (a browser tab)"
@@ -45,6 +45,18 @@ test-deep: $(STAMP)
 
 server: $(STAMP)
 	$(PY) -m server serve
+
+# The offline web app (PWA, Python in the browser): dist/web/, built with no internet but the package index
+# (docs/web-app.md). `make serve-web` serves it on http://127.0.0.1:8650/ for a phone-sized browser.
+web: $(STAMP)
+	$(PY) web/build.py
+
+serve-web: $(STAMP)
+	$(PY) web/serve.py $(if $(PORT),--port $(PORT))
+
+# The built PWA in Chromium (offline start, storage across reloads, WebCrypto vectors): builds it first.
+test-web: web chromium
+	$(PY) -m pytest tests/web -m web -p no:cacheprovider -s
 
 # Issue 16's figures against baselines measured in the same run (about 10 minutes on 2 cores): a table, and
 # .bench/results.json. Needs the local PostgreSQL and Redis for the two-process load. ONLY=data10y,pin,... narrows it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import flet as ft
 
@@ -18,7 +19,8 @@ def run() -> None:
     configure_logging()
     port = int(os.environ.get("REGROUP_PORT", "8550"))
     services = make_services()
-    print(f"Regroup is running at http://{HOST}:{port}  (data: {services.data_dir})", flush=True)
+    if sys.platform != "emscripten":  # in the web build there is no address: the page is the app
+        print(f"Regroup is running at http://{HOST}:{port}  (data: {services.data_dir})", flush=True)
     ft.run(
         make_session(services),
         view=ft.AppView.WEB_BROWSER,  # a phone build ignores this and runs embedded

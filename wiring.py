@@ -9,10 +9,13 @@ crashes shows a calm sentence, never its message (which might quote what was typ
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 
 import flet as ft
 
-from app.clock import clock_from_env
+from app import crypto
+from app.clock import Clock, clock_from_env
 from app.i18n import _
 from app.logs import loop_exception_handler
 from app.paths import data_dir
@@ -109,15 +112,33 @@ def phone_reminders(page: ft.Page) -> PhoneReminders | None:
         return None
 
 
+IN_BROWSER = sys.platform == "emscripten"  # the web build: Python runs in the page's worker (Pyodide)
+WEB_DATA_DIR = Path("/regroup")            # mounted on IndexedDB (app/webfs.py)
+
+
 def make_services() -> Services:
     """One per process: the person's data folder and the clock (REGROUP_CLOCK only in tests and demos)."""
+    if IN_BROWSER:
+        return make_web_services()
     return Services(data_dir(), clock=clock_from_env())
+
+
+def make_web_services() -> Services:
+    """The web build's adapters: WebCrypto's AES-GCM (or none: nothing is then stored), the store inline on
+    the event loop (threads cannot start), and the data folder flushed to IndexedDB after each trip."""
+    from app import webcrypto, webfs
+    from app.worker import InlineStore
+    crypto.use_aead(webcrypto.WebCryptoAESGCM if webcrypto.available() else None)
+    return Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush))
 
 
 def make_session(services: Services):
     """The handler Flet calls for each new session (a browser tab, or the phone app)."""
     async def session(page: ft.Page) -> None:
         asyncio.get_running_loop().set_exception_handler(loop_exception_handler)
+        if IN_BROWSER:
+            from app import webfs
+            await webfs.mount(services.data_dir)  # before the store opens: what earlier visits saved
         guard_session(page, services.privacy.touch)
         if not services.started:  # the first session chooses where secrets live, before the store opens
             values = phone_secure_values(page)

@@ -6,10 +6,15 @@ reviewer can fix it without reading code. Adding a journey is adding a file.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+try:
+    import yaml
+except ImportError:  # the web build (no PyYAML for Pyodide): content/ is compiled to JSON by web/build.py
+    yaml = None
 
 from app import domain as d
 from app.errors import ContentError
@@ -275,7 +280,61 @@ def _scale(r: _Reader) -> dict:
                 low_label=r.text("low_label"), high_label=r.text("high_label"), bands=tuple(bands))
 
 
+# --- content files: YAML in the repository, JSON twins (same data, same checks) in the web build ----------
+
+DATE_TAG = "$date"  # YAML's dates survive the trip to JSON as {"$date": "2026-11-26"}
+
+
+def _tag_dates(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return {DATE_TAG: value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _tag_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tag_dates(v) for v in value]
+    return value
+
+
+def _untag_date(obj: dict) -> Any:
+    if len(obj) == 1 and isinstance(obj.get(DATE_TAG), str):
+        return dt.date.fromisoformat(obj[DATE_TAG])
+    return obj
+
+
+def dump_json(data: Any) -> str:
+    """A content file's parsed data as JSON text, dates tagged so that `load_json` gives back equal data."""
+    return json.dumps(_tag_dates(data), ensure_ascii=False, indent=None, separators=(",", ":"))
+
+
+def load_json(text: str) -> Any:
+    return json.loads(text, object_hook=_untag_date)
+
+
+def data_path(path: Path) -> Path:
+    """Where a content file's data is: the .yaml itself, or its .json twin when PyYAML is missing."""
+    path = Path(path)
+    return path if yaml is not None else path.with_suffix(".json")
+
+
+def read_data(path: Path) -> Any:
+    """Parse a content file (path names the .yaml); a file that cannot be read or parsed is a ContentError."""
+    if yaml is None:
+        return _load_json_file(data_path(path))
+    return _load_yaml(path)
+
+
+def _load_json_file(path: Path) -> Any:
+    try:
+        return load_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(path.name, "file", None, f"cannot be read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise ContentError(path.name, f"line {getattr(exc, 'lineno', '?')}", None, "is not valid JSON") from None
+
+
 def _load_yaml(path: Path) -> Any:
+    if yaml is None:
+        return _load_json_file(data_path(path))
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
@@ -376,7 +435,7 @@ def localized(relative: str, language: str, content_dir: Path = CONTENT_DIR) -> 
     """content/<language>/<relative> when that twin exists, else the English file: content/es/ mirrors
     content/en/ file for file with the same ids, so a language can arrive one file at a time."""
     own = content_dir / language / relative
-    return own if own.is_file() else content_dir / FALLBACK_LANGUAGE / relative
+    return own if data_path(own).is_file() else content_dir / FALLBACK_LANGUAGE / relative
 
 
 def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Library:
@@ -388,7 +447,8 @@ def load_library(language: str = "en", content_dir: Path = CONTENT_DIR) -> d.Lib
     source_ids = {s["id"] for s in sources}
     journeys, owner = [], {}
     english = content_dir / FALLBACK_LANGUAGE / "journeys"
-    for path in [at(f"journeys/{p.name}") for p in sorted(english.glob("*.yaml"))]:
+    names = sorted(p.with_suffix(".yaml").name for p in english.glob("*" + data_path(Path("x.yaml")).suffix))
+    for path in [at(f"journeys/{name}") for name in names]:
         journey = load_journey(path, topic_ids, source_ids)
         for step in journey.steps:
             if step.id in owner:

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+try:
+    import yaml
+except ImportError:  # the web build: crisis_lines.json, compiled by web/build.py (app.content.read_data)
+    yaml = None
 
-from app.content import ContentError
+from app.content import ContentError, read_data
 from app.paths import CONTENT_DIR
 
 # libyaml's parser when installed (start-up read the content at a tenth of the speed without it); the
@@ -277,6 +280,8 @@ def parse_directory(data: Any, file: str) -> CrisisDirectory:
 
 def load_directory(path: Path = CRISIS_FILE) -> CrisisDirectory:
     """Load and validate the crisis file; a broken file is a ContentError naming file and field."""
+    if yaml is None:
+        return parse_directory(read_data(path), Path(path).name)
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:

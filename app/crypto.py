@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import Callable
 
 from app.errors import CryptoError
+
+try:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+except ImportError:  # the web build: no Pyodide build of cryptography; WebCrypto instead (app/webcrypto.py)
+    AESGCM = None
+
+    class InvalidTag(Exception):
+        """A tag that does not verify (raised by an AEAD other than cryptography's)."""
 
 MAGIC = b"RG"
 BLOB_FORMAT = 1
@@ -71,7 +79,7 @@ class DataKey:
 
     @classmethod
     def generate(cls, version: int = 1) -> "DataKey":
-        return cls(version=version, secret=AESGCM.generate_key(bit_length=256))
+        return cls(version=version, secret=os.urandom(32))
 
     def to_json(self) -> str:
         return json.dumps(
@@ -222,12 +230,36 @@ class SecureStorageKeyStore:
         self.values.delete(self.NAME)
 
 
+class AEAD(Protocol):
+    """AES-GCM with a 16-byte tag: cryptography's AESGCM, or WebCrypto's in the web build (same bytes)."""
+
+    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes: ...
+
+    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes: ...  # InvalidTag if not ours
+
+
+_aead_factory: Callable[[bytes], AEAD] | None = AESGCM
+
+
+def use_aead(factory: Callable[[bytes], AEAD] | None) -> None:
+    """Choose the AES-GCM implementation (the wiring does, before the store opens); None: cryptography's."""
+    global _aead_factory
+    _aead_factory = factory or AESGCM
+
+
+def make_aead(secret: bytes) -> AEAD:
+    """AES-GCM for a key; without one (a browser without WebCrypto) nothing is stored at all."""
+    if _aead_factory is None:
+        raise CryptoError("crypto_unavailable", "No AES-GCM implementation: refusing to store text unencrypted.")
+    return _aead_factory(secret)
+
+
 class FieldCipher:
     """Encrypts and decrypts one text field of one record."""
 
     def __init__(self, key: DataKey):
         self._key = key
-        self._aead = AESGCM(key.secret)
+        self._aead = make_aead(key.secret)
 
     @property
     def key(self) -> DataKey:

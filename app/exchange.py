@@ -16,10 +16,8 @@ import json
 import os
 import zlib
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from app import lock
+from app.crypto import InvalidTag, make_aead
 from app.errors import AppError
 
 APP, KIND, FORMAT = "regroup", "export", 1
@@ -39,7 +37,7 @@ def seal(payload: dict, passphrase: str, *, created_at: str) -> bytes:
     header = {"app": APP, "kind": KIND, "format": FORMAT, "created_at": created_at, "kdf": params.to_dict(),
               "nonce": base64.b64encode(nonce).decode("ascii")}
     inner = zlib.compress(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-    sealed = AESGCM(lock.derive(passphrase, "passphrase", params)).encrypt(nonce, inner, _aad(header))
+    sealed = make_aead(lock.derive(passphrase, "passphrase", params)).encrypt(nonce, inner, _aad(header))
     return json.dumps({**header, "data": base64.b64encode(sealed).decode("ascii")}).encode("utf-8")
 
 
@@ -73,7 +71,7 @@ def open_sealed(raw: bytes, passphrase: str) -> dict:
     except (KeyError, TypeError, ValueError, AppError):
         raise AppError("import_truncated", "the export's header is incomplete") from None
     try:
-        inner = AESGCM(lock.derive(passphrase, "passphrase", params)).decrypt(nonce, sealed, _aad(header))
+        inner = make_aead(lock.derive(passphrase, "passphrase", params)).decrypt(nonce, sealed, _aad(header))
     except InvalidTag:
         raise AppError("import_wrong_passphrase") from None
     except ValueError:  # a nonce of the wrong length: damaged

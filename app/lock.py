@@ -21,12 +21,13 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from app.clock import parse_utc, stamp
-from app.crypto import KEY_FORMAT, DataKey, KeyFileError, KeyStore
+from app.crypto import KEY_FORMAT, DataKey, InvalidTag, KeyFileError, KeyStore, make_aead
+
+try:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+except ImportError:  # the web build: Pyodide has neither cryptography nor hashlib.scrypt (docs/web-app.md)
+    Scrypt = None
 from app.errors import AppError
 
 KINDS = ("pin", "passphrase")
@@ -89,6 +90,8 @@ def check_new_secret(secret: str, kind: str) -> None:
 
 def derive(secret: str, kind: str, params: KdfParams) -> bytes:
     """The key-encryption key: scrypt over the normalized secret (slow on purpose)."""
+    if Scrypt is None:  # no scrypt here: no PIN, passphrase or sealed export rather than a weaker one
+        raise AppError("not_in_browser", "scrypt is not available in this build")
     return Scrypt(salt=params.salt, length=32, n=params.n, r=params.r, p=params.p).derive(normalize(secret, kind))
 
 
@@ -106,7 +109,7 @@ def wrap_key(key: DataKey, secret: str, kind: str, params: KdfParams | None = No
     params = (params or CURRENT).with_salt()
     header = _header(key.version, kind, params)
     nonce = os.urandom(12)
-    sealed = AESGCM(derive(secret, kind, params)).encrypt(nonce, key.secret, _aad(header))
+    sealed = make_aead(derive(secret, kind, params)).encrypt(nonce, key.secret, _aad(header))
     return json.dumps({**header, "nonce": base64.b64encode(nonce).decode("ascii"),
                        "key": base64.b64encode(sealed).decode("ascii")})
 
@@ -146,7 +149,7 @@ def unwrap_key(wrapped: Wrapped, secret: str) -> DataKey:
     """The data key, or AppError pin_wrong. Never changes anything on disk."""
     try:
         kek = derive(secret, wrapped.kind, wrapped.params)
-        secret_bytes = AESGCM(kek).decrypt(wrapped.nonce, wrapped.sealed, _aad(wrapped.header))
+        secret_bytes = make_aead(kek).decrypt(wrapped.nonce, wrapped.sealed, _aad(wrapped.header))
     except InvalidTag:
         raise AppError("pin_wrong") from None
     return DataKey(version=wrapped.version, secret=secret_bytes)

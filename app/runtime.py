@@ -8,7 +8,7 @@ from app.clock import Clock
 from app.domain import Library
 from app.errors import StoreError
 from app.store import Store
-from app.worker import StoreThread
+from app.worker import StoreThread, StoreWorker
 
 T = TypeVar("T")
 
@@ -16,9 +16,9 @@ T = TypeVar("T")
 class Runtime:
     """One per process: a use-case hands its work to `run`, which runs it on the store's thread."""
 
-    def __init__(self, clock: Clock):
+    def __init__(self, clock: Clock, worker: StoreWorker | None = None):
         self.clock = clock
-        self.thread = StoreThread()
+        self.thread: StoreWorker = worker or StoreThread()  # InlineStore in the web build (app.worker)
         self.store: Store | None = None
         self.library: Library | None = None
         self.library_error: str | None = None

@@ -14,6 +14,7 @@ TITLES = {
     StartStatus.KEY_MISSING: lambda: _("Your data is locked and its key is missing"),
     StartStatus.KEY_WRONG: lambda: _("Your data cannot be unlocked"),
     StartStatus.FAILED: lambda: _("Regroup could not open its data"),
+    StartStatus.NO_CRYPTO: lambda: _("This browser cannot keep your writing private"),
 }
 
 

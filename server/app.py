@@ -45,6 +45,9 @@ def create_app(settings: Settings | None = None, *, engine=None) -> FastAPI:
     app.state.sign_in_slots = threading.BoundedSemaphore(settings.sign_in_concurrency)
     app.include_router(api.router)
     app.include_router(dashboard.router)
+    if settings.serve_app:
+        from server.webapp import app_router
+        app.include_router(app_router(settings.app_dir))
     https = settings.tls_cert is not None or (settings.public_url or "").startswith("https://")
 
     @app.middleware("http")

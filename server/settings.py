@@ -32,6 +32,8 @@ class Settings:
     allow_insecure: bool = False
     require_2fa: bool = False  # admins must set up a second factor before anything else
     timezone: str = "UTC"  # the practice's IANA time zone: the dashboard shows times in it
+    serve_app: bool = False  # REGROUP_SERVE_APP=1: the family's web app (dist/web) at /app/
+    app_dir: Path = Path(__file__).resolve().parent.parent / "dist" / "web"  # REGROUP_APP_DIR
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -54,6 +56,8 @@ class Settings:
             allow_insecure=e.get("REGROUP_ALLOW_INSECURE") == "1",
             require_2fa=e.get("REGROUP_REQUIRE_2FA") == "1",
             timezone=e.get("REGROUP_TIMEZONE") or "UTC",
+            serve_app=e.get("REGROUP_SERVE_APP") == "1",
+            app_dir=Path(e["REGROUP_APP_DIR"]) if e.get("REGROUP_APP_DIR") else cls.app_dir,
         )
 
     @property

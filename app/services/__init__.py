@@ -32,6 +32,7 @@ from app.services.reminders import ReminderService
 from app.services.sharing import SharingService
 from app.services.summary import SummaryService
 from app.runtime import Runtime
+from app.worker import StoreWorker
 from app.store import journal as journal_store
 from app.store import journeys as journey_rows
 from app.store import default_keystore, open_store, outbox, quarantine_store
@@ -53,6 +54,7 @@ class StartStatus(enum.Enum):
     KEY_MISSING = "key_missing"  # encrypted data, but no key
     KEY_WRONG = "key_wrong"      # a key that does not open this data, or an unreadable key
     LOCKED = "locked"            # a PIN or passphrase wraps the key: the lock screen asks for it
+    NO_CRYPTO = "crypto_unavailable"  # no AES-GCM (a browser without WebCrypto): nothing is stored in the clear
     FAILED = "store_failed"      # anything else (permissions, a full disk at creation)
 
 
@@ -102,9 +104,9 @@ class Services:
 
     def __init__(self, data_dir: Path, *, clock: Clock | None = None, keystore: crypto.KeyStore | None = None,
                  crisis_file: Path = CRISIS_FILE, http: Callable[[], httpx.AsyncClient] = httpx.AsyncClient,
-                 tokens: TokenKeeper | None = None):
+                 tokens: TokenKeeper | None = None, worker: StoreWorker | None = None):
         self.data_dir = Path(data_dir)
-        self._rt = Runtime(clock or Clock())
+        self._rt = Runtime(clock or Clock(), worker)
         self._keystore = keystore
         self._tokens = tokens or StoreTokens()
         self._crisis_file = crisis_file

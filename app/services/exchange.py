@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -52,7 +51,7 @@ class ExchangeService:
             return tables, unreadable, s.clock.stamp(), s.clock.today()
         tables, unreadable, now, today = await self._rt.run(work)
         payload = {"format": exchange.FORMAT, "exported_at": now, "tables": tables}
-        data = await asyncio.to_thread(exchange.seal, payload, passphrase, created_at=now)
+        data = await self._rt.thread.offload(exchange.seal, payload, passphrase, created_at=now)
         return ExportFile(f"{name_prefix}-{today.isoformat()}.json", data, unreadable)
 
     async def check_file(self, raw: bytes) -> None:
@@ -61,7 +60,7 @@ class ExchangeService:
 
     async def import_file(self, raw: bytes, passphrase: str) -> ImportResult:
         """Open the file whole (or change nothing), then merge every record in one transaction."""
-        payload = await asyncio.to_thread(exchange.open_sealed, raw, passphrase)
+        payload = await self._rt.thread.offload(exchange.open_sealed, raw, passphrase)
         counts = await self._rt.run(lambda s: records.merge_all(s, payload["tables"],
                                                                 changed=self.on_records_changed))
         return _result(counts)

@@ -144,7 +144,7 @@ class PrivacyService:
                 start = await self._rt.thread.run(self._reopen, None)
                 return await self._opened(start)
             try:
-                key = await asyncio.to_thread(rules.unwrap_key, wrapped, secret)
+                key = await self._rt.thread.offload(rules.unwrap_key, wrapped, secret)
             except AppError as exc:
                 attempts = self._attempts.failed(now)
                 log.info("unlock refused: %s (%d in a row)", exc.code, attempts.failures)
@@ -261,8 +261,8 @@ class PrivacyService:
         rules.check_new_secret(new, kind)
         key = await self._rt.run(lambda s: s.cipher.key)
         if self.has_secret:
-            await asyncio.to_thread(rules.unwrap_key, self._wrapped, current or "")
-        record = await asyncio.to_thread(rules.wrap_key, key, new, kind)
+            await self._rt.thread.offload(rules.unwrap_key, self._wrapped, current or "")
+        record = await self._rt.thread.offload(rules.wrap_key, key, new, kind)
         await self._rt.thread.run(self._replace, record)
         self.touch()
         return self.state()
@@ -271,7 +271,7 @@ class PrivacyService:
         """Keep the key unwrapped again (in secure storage on a phone, the key file elsewhere)."""
         if not self.has_secret:
             return self.state()
-        key = await asyncio.to_thread(rules.unwrap_key, self._wrapped, current)
+        key = await self._rt.thread.offload(rules.unwrap_key, self._wrapped, current)
         await self._rt.thread.run(self._replace, key.to_json())
         return self.state()
 
@@ -337,7 +337,7 @@ class PrivacyService:
         if not self.has_secret:
             return True
         try:
-            await asyncio.to_thread(rules.unwrap_key, self._wrapped, current)
+            await self._rt.thread.offload(rules.unwrap_key, self._wrapped, current)
         except AppError:
             return False
         return True

@@ -101,7 +101,9 @@ class SummaryService:
                     s.clock.now())
         points, wellbeing, progress, answers, safety_answers, chosen, name, now = await self._rt.run(work)
         crisis = self._crisis()
-        from app import summary_pdf  # fpdf and fontTools: 0.6 s of imports, only when a summary is made
+        # fpdf and fontTools: 0.6 s of imports, only when a summary is made; fpdf2 needs Pillow, which the web build
+        # lacks (docs/web-app.md)
+        from app import summary_pdf
         data = summary_pdf.SummaryData(
             title=_("Summary for my session"), name=name, day_from=start, day_to=end, made_on=now,
             series=points, mood_sentence=mood_sentence(points),
