@@ -22,7 +22,7 @@ from app.paths import ASSETS_DIR, CONTENT_DIR
 
 # libyaml's parser when installed (start-up read the content at a tenth of the speed without it); the
 # same safe constructors either way.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if yaml else None
 
 
 COMMON = {"id", "type", "title", "minutes", "topics", "safety", "repeatable", "body", "image",

@@ -17,7 +17,7 @@ from app.paths import CONTENT_DIR
 
 # libyaml's parser when installed (start-up read the content at a tenth of the speed without it); the
 # same safe constructors either way.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if yaml else None
 
 CRISIS_FILE = CONTENT_DIR / "crisis_lines.yaml"
 FORMAT = 2

@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from app.content import dump_json, load_json, load_library, load_prompts
 from app.crisis import load_directory
 from app.errors import ContentError
 from app.paths import CONTENT_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
 from app.worker import InlineStore
 from web import build
 
@@ -228,3 +231,19 @@ def test_the_loopback_server_answers_routes_with_the_app_and_modules_as_javascri
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_app_imports_as_in_the_browser_without_the_packages_pyodide_lacks():
+    """What the web build's Python starts with: no PyYAML, cryptography or fpdf2 to import (a merge once put a
+    `yaml.SafeLoader` at module level, and the PWA died at import with only a console error to show)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "for name in ('yaml', 'cryptography', 'fpdf'):\n"
+            "    sys.modules[name] = None  # import fails as where the package is missing\n"
+            "import main, wiring, app.content, app.crisis, app.crypto\n"
+            "assert app.content.yaml is None and app.crisis.yaml is None\n"
+            "print('imported')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "imported" in done.stdout, done.stderr[-2000:]
