@@ -28,13 +28,14 @@ chromium:
 	@sh tests/e2e/ensure_chromium.sh
 
 # The unit tests, then the browser tests two files at a time (each file has its own Chromium, app processes
-# and ports; they mostly wait on the browser, so two at once halve the wall time on two cores).
-test: $(STAMP) chromium
-	$(PY) -m pytest -m 'not e2e'
-	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist loadfile
+# and ports; they mostly wait on the browser, so two at once halve the wall time on two cores), the built
+# offline web app's among them (`make web` first: about 35 s, less when build/ is kept).
+test: $(STAMP) chromium web
+	$(PY) -m pytest -m 'not e2e and not web'
+	$(PY) -m pytest tests/e2e tests/web -m 'e2e or web' -n 2 --dist loadfile
 
 test-unit: $(STAMP)
-	$(PY) -m pytest -m 'not e2e'
+	$(PY) -m pytest -m 'not e2e and not web'
 
 test-e2e: $(STAMP) chromium
 	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist loadfile

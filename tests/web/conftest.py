@@ -1,5 +1,5 @@
-"""The built PWA (dist/web, `make web`) in Chromium. Slow (Python starts in the browser): run by
-`make test-web` (`-m web`) only, never by `make test`."""
+"""The built PWA (dist/web, `make web`) in Chromium. Slow (Python starts in the browser): run when the marker
+expression asks for them (`-m web`: `make test-web`, and `make test` beside the e2e files), skipped otherwise."""
 
 from __future__ import annotations
 
