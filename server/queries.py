@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import case, desc, false, func, select, tuple_
+from sqlalchemy import and_, case, desc, false, func, or_, select, tuple_, union_all
 from sqlalchemy.engine import Connection
 
 from server import db, triage
@@ -238,7 +238,8 @@ CHECKINS_READ = 2 * triage.LAST_CHECKINS  # the newest check-ins by seq hold the
 def summaries(conn: Connection, families: list[Family], specialist_id: str) -> list[dict]:
     """What the family list shows: members, last activity, latest mood, WHO-5 trend, progress, new items, unread
     messages, and the reasons (in words) a family may need the specialist first. A handful of queries for any
-    number of families; only the kinds the rules read are decoded, and of check-ins only the newest few."""
+    number of families: counts, days of use and last activity are added up by the database; only the kinds the
+    rules read come back (messages without their words), and of check-ins only each member's newest few."""
     ids = [f.id for f in families]
     if not ids:
         return []
@@ -247,45 +248,59 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
                                                       .order_by(db.devices.c.created_at)).mappings()], "member_id")
     r = db.records.c
-    rows = [{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
-             "data": json.loads(data) if data else None}
-            for f, e, kind, m, seq, at, data in conn.execute(
-        select(r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.updated_at,
-               case((r.entity.in_(LIST_WHOLE), r.data), else_=None))  # journal bodies stay in the database
-        .where(r.family_id.in_(ids), r.deleted.is_(False))).all()]
-    checkins: dict = {}
-    for row in rows:
-        if row["entity"] == "checkin":
-            checkins.setdefault((row["family_id"], row["member_id"]), []).append(row)
-    newest = {(x["family_id"], x["entity_id"]): x for rows_of in checkins.values()
-              for x in sorted(rows_of, key=lambda x: x["seq"])[-CHECKINS_READ:]}
-    keys = list(newest)
-    for chunk in range(0, len(keys), 500):
-        for f, e, data in conn.execute(select(r.family_id, r.entity_id, r.data).where(
-                tuple_(r.family_id, r.entity_id).in_(keys[chunk:chunk + 500]))):
-            newest[(f, e)]["data"] = json.loads(data)
-    records = _grouped([x for x in rows if x["entity"] != "checkin" or (x["family_id"], x["entity_id"]) in newest],
-                       "family_id")
-    everything = _grouped(rows, "family_id")
+    member_ids = [m["id"] for of_family in members.values() for m in of_family]
+    live = and_(r.family_id.in_(ids), r.deleted.is_(False))
+    # naming the members too lets the database seek by (family, member, kind) in the records_kind index instead
+    # of reading every row of a family to pick out a few kinds
+    kinds_of = and_(live, r.member_id.in_(member_ids))
+    columns = (r.family_id, r.entity_id, r.entity, r.member_id, r.seq, r.updated_at)
+
+    def decoded(rows) -> list[dict]:
+        return [{"family_id": f, "entity_id": e, "entity": kind, "member_id": m, "seq": seq, "updated_at": at,
+                 "data": json.loads(data) if data else None} for f, e, kind, m, seq, at, data in rows]
+
+    read = decoded(conn.execute(select(*columns, case((r.entity.in_(LIST_WHOLE), r.data), else_=None))
+                                .where(kinds_of, r.entity.in_((*LIST_WHOLE, "message")))))  # journal bodies stay put
+    # each member's newest check-ins: one index seek from the end per member (a window over all of a member's
+    # check-ins sorted them all first), in statements of up to 400 parts (SQLite allows 500)
+    newest = [select(*columns, r.data).where(r.family_id == m["family_id"], r.member_id == m["id"],
+                                             r.entity == "checkin", r.deleted.is_(False))
+              .order_by(r.seq.desc()).limit(CHECKINS_READ).subquery().select()
+              for of_family in members.values() for m in of_family]
+    for chunk in range(0, len(newest), 400):
+        read += decoded(conn.execute(union_all(*newest[chunk:chunk + 400])))
+    v = db.views.c
+    seen = select(v.family_id, v.seen_seq).where(v.specialist_id == specialist_id, v.family_id.in_(ids)).subquery()
+    new = or_(seen.c.seen_seq.is_(None), r.seq > seen.c.seen_seq)
+    tally = [dict(row) for row in conn.execute(
+        select(r.family_id, r.member_id, func.max(r.updated_at).label("last"),
+               func.sum(case((new, 1), else_=0)).label("new"),
+               func.sum(case((and_(new, r.entity == "message"), 1), else_=0)).label("unread"))
+        .select_from(db.records.outerjoin(seen, seen.c.family_id == r.family_id))
+        .where(live).group_by(r.family_id, r.member_id)).mappings()]
+    # the days of use matter only for a member whose phones have been quiet for 14 days (triage.quiet_days)
+    now = db.utcnow()
+    quiet = [m["id"] for m in (m for of_family in members.values() for m in of_family)
+             if triage.quiet_days(devices.get(m["id"], []), now) is not None]
+    days = dict(conn.execute(select(r.member_id, func.count(func.distinct(func.substr(r.updated_at, 1, 10))))
+                             .where(live, r.member_id.in_(quiet)).group_by(r.member_id)).all()) if quiet else {}
+    for t in tally:
+        t["days"] = days.get(t["member_id"], 0)
     c = db.changes.c
     down = _grouped([{**dict(row), "data": json.loads(row["data"]) if row["data"] else None} for row in conn.execute(
         select(c.family_id, c.seq, c.entity, c.member_id, c.data).where(
             c.family_id.in_(ids), c.direction == "down", c.entity.in_(("message", "recommendation", "feedback"))))
         .mappings()], "family_id")
-    seen = dict(conn.execute(select(db.views.c.family_id, db.views.c.seen_seq).where(
-        db.views.c.specialist_id == specialist_id, db.views.c.family_id.in_(ids))).all())
-    now = db.utcnow()
-    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), everything.get(f.id, []),
-                     down.get(f.id, []), seen.get(f.id), now) for f in families]
+    records, tallies = _grouped(read, "family_id"), _grouped(tally, "family_id")
+    return [_summary(f, members.get(f.id, []), devices, records.get(f.id, []), tallies.get(f.id, []),
+                     down.get(f.id, []), now) for f in families]
 
 
-def _summary(family: Family, members: list, devices: dict, records: list, everything: list, down: list,
-             seen: int | None, now) -> dict:
-    """One family's line: `records` are what the rules read (decoded), `everything` every live record (no data)."""
+def _summary(family: Family, members: list, devices: dict, records: list, tally: list, down: list, now) -> dict:
+    """One family's line: `records` are what the rules read (decoded); `tally` a row per member with its last
+    activity, days of use, and the items and messages new since this specialist last opened the family."""
     per_member, reasons = [], []
-    mine_of, days_of = _grouped(records, "member_id"), {}
-    for x in everything:
-        days_of.setdefault(x["member_id"], set()).add((x["updated_at"] or "")[:10])
+    mine_of, tally_of = _grouped(records, "member_id"), {t["member_id"]: t for t in tally}
     for m in members:
         m["devices"] = devices.get(m["id"], [])
         mine = mine_of.get(m["id"], [])
@@ -299,12 +314,12 @@ def _summary(family: Family, members: list, devices: dict, records: list, everyt
             "who5_low": bool(who5) and who5[-1]["data"]["score"] <= 28,
         })
         reasons += triage.member_reasons(m["name"], mine, m["devices"], down, m["id"], now,
-                                         days_used=days_of.get(m["id"], set()))
+                                         days_used=(tally_of.get(m["id"]) or {}).get("days", 0))
     seen_at = [d["last_seen_at"] for m in members for d in m["devices"] if d["last_seen_at"]]
-    updated = [r["updated_at"] for r in everything]
+    updated = [t["last"] for t in tally if t["last"]]
     return {"family": family, "members": per_member, "last_activity": max(seen_at + updated, default=None),
-            "new_items": sum(1 for r in everything if seen is None or r["seq"] > seen),
-            "unread": sum(1 for r in everything if r["entity"] == "message" and (seen is None or r["seq"] > seen)),
+            "new_items": sum(int(t["new"] or 0) for t in tally),
+            "unread": sum(int(t["unread"] or 0) for t in tally),
             "flag": any(p["who5_low"] for p in per_member), "reasons": reasons, "need": triage.score(reasons)}
 
 

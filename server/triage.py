@@ -39,9 +39,9 @@ def _parse(moment: str | None) -> dt.datetime | None:
 
 
 def member_reasons(name: str, records: list[dict], devices: list[dict], down: list[dict], member_id: str,
-                   now: dt.datetime, days_used: set[str] | None = None) -> list[Reason]:
+                   now: dt.datetime, days_used: int | None = None) -> list[Reason]:
     """The reasons one member's shared records give (records: live rows with `entity`, `seq`, `data`; the
-    caller may pass only the newest check-ins, and then the days they shared on, as `days_used`)."""
+    caller may pass only the newest check-ins, and then how many days they shared on, as `days_used`)."""
     out: list[Reason] = []
     who5 = sorted((r["data"] for r in records if r["entity"] == "wellbeing"), key=lambda d: d["created_at"])
     if who5 and who5[-1]["score"] <= LOW_WHO5:
@@ -73,16 +73,24 @@ def member_reasons(name: str, records: list[dict], devices: list[dict], down: li
     return out
 
 
+def quiet_days(devices: list[dict], now: dt.datetime) -> int | None:
+    """Whole days since any of a member's paired phones was last seen, when that is 14 or more; else None (the
+    only case in which the days of use matter, so the family list counts them for these members alone)."""
+    seen = [s for s in (_parse(d.get("last_seen_at")) for d in devices if not d.get("unpaired_at")) if s]
+    if not seen:
+        return None
+    quiet = (now - max(seen)).days
+    return quiet if quiet >= QUIET_DAYS else None
+
+
 def _quiet(name: str, records: list[dict], devices: list[dict], now: dt.datetime,
-           days_used: set[str] | None = None) -> list[Reason]:
-    paired = [d for d in devices if not d.get("unpaired_at")]
-    seen = [s for s in (_parse(d.get("last_seen_at")) for d in paired) if s]
-    if not paired or not seen:
+           days_used: int | None = None) -> list[Reason]:
+    quiet = quiet_days(devices, now)
+    if quiet is None:
         return []
     if days_used is None:
-        days_used = {(r["updated_at"] or "")[:10] for r in records}
-    quiet = (now - max(seen)).days
-    if quiet >= QUIET_DAYS and len(days_used) >= REGULAR_DAYS:
+        days_used = len({(r["updated_at"] or "")[:10] for r in records})
+    if days_used >= REGULAR_DAYS:
         return [Reason("quiet", f"{name} has not synced for {quiet} days, after using the app regularly", 2)]
     return []
 
