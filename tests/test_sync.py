@@ -100,6 +100,22 @@ def test_edits_and_deletes_of_a_shared_entry_reach_the_server(world):
     run(go())
 
 
+def test_a_deleted_shared_checkin_is_erased_on_the_server_too(world):
+    async def go():
+        phone, family = await _paired(world)
+        checkin = (await phone.services.checkins.add(mood=2, note="A note 3b9e to take back")).checkin
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        await phone.sync()
+        assert world.api.records(family)[checkin.id]["data"]["note"] == "A note 3b9e to take back"
+        await phone.services.checkins.delete(checkin.id)
+        await phone.sync()
+        held = world.api.records(family)[checkin.id]
+        assert held["deleted"] and held["kind"] == "delete" and held["data"] is None
+        assert world.api.revisions(family) == []
+        await phone.close()
+    run(go())
+
+
 def test_ops_for_one_record_collapse_before_sending(world):
     async def go():
         phone, family = await _paired(world)
