@@ -77,6 +77,15 @@ def test_delete_leaves_a_tombstone_without_text_and_undo_restores(opened):
     assert restored.body == "To be deleted" and journal.search_ids(opened, query="deleted") == [entry.id]
 
 
+def test_undo_works_once_and_only_for_an_entry_deleted_in_this_session(opened):
+    entry = save(opened, "Deleted once")
+    journal.delete_entry(opened, entry.id)
+    assert journal.undo_delete(opened, entry.id).body == "Deleted once"
+    assert journal.undo_delete(opened, entry.id) is None  # a second tap on Undo
+    assert journal.undo_delete(opened, "never-deleted") is None
+    assert journal.get_entry(opened, entry.id).body == "Deleted once"
+
+
 def test_list_is_newest_first_in_stable_order_even_when_the_clock_jumps(opened):
     add(opened, [
         {"body": "written first", "created_at": "2026-11-20T10:00:00.000Z", "tz": "Europe/Dublin"},

@@ -116,6 +116,21 @@ def test_a_deleted_shared_checkin_is_erased_on_the_server_too(world):
     run(go())
 
 
+def test_a_delete_undone_before_the_sync_leaves_the_shared_entry_on_the_server(world):
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="words to keep")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        await phone.services.journal.delete_entry(saved.entry.id)
+        assert (await phone.services.journal.undo_delete(saved.entry.id)).body == "words to keep"
+        await phone.sync()
+        held = world.api.records(family)[saved.entry.id]
+        assert not held["deleted"] and held["data"]["body"] == "words to keep"
+        await phone.close()
+    run(go())
+
+
 def test_ops_for_one_record_collapse_before_sending(world):
     async def go():
         phone, family = await _paired(world)
