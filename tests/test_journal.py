@@ -129,6 +129,15 @@ def test_search_matches_all_words_in_text_title_and_tags_any_case(opened):
     assert len(journal.search_ids(opened, tag="money talk")) == 1
 
 
+def test_search_follows_an_edit_and_a_delete(opened):
+    entry = save(opened, "the old words")
+    journal.build_index(opened)
+    save(opened, "the new words", entry_id=entry.id)
+    assert journal.search_ids(opened, query="new") == [entry.id] and journal.search_ids(opened, query="old") == []
+    journal.delete_entry(opened, entry.id)
+    assert journal.search_ids(opened, query="new") == []
+
+
 def test_filters_by_date_range(opened):
     add(opened, [{"body": "old", "created_at": "2025-01-05T12:00:00.000Z", "tz": "UTC"},
                                  {"body": "new", "created_at": "2026-11-05T12:00:00.000Z", "tz": "UTC"}])
