@@ -138,6 +138,18 @@ def test_search_follows_an_edit_and_a_delete(opened):
     assert journal.search_ids(opened, query="new") == []
 
 
+def test_search_finds_entries_added_in_a_batch_after_the_index_was_built(opened):
+    journal.build_index(opened)
+    ids = add(opened, [{"body": "imported words"}, {"body": "more imported words"}])
+    assert sorted(journal.search_ids(opened, query="imported")) == sorted(ids)
+
+
+def test_a_reflection_edited_in_the_journal_keeps_its_prompt(opened):
+    reflection = js.save_reflection(opened, "after.feelings-reflect", "strongest", "Mostly exhaustion")
+    edited = save(opened, "Mostly relief", entry_id=reflection.id, tags=["reflection"])
+    assert edited.prompt_id == "strongest" and edited == journal.get_entry(opened, reflection.id)
+
+
 def test_filters_by_date_range(opened):
     add(opened, [{"body": "old", "created_at": "2025-01-05T12:00:00.000Z", "tz": "UTC"},
                                  {"body": "new", "created_at": "2026-11-05T12:00:00.000Z", "tz": "UTC"}])
