@@ -89,6 +89,14 @@ def test_wellbeing_is_offered_weekly(opened):
     assert checkins.wellbeing_due(opened, dt.date(2026, 11, 27))
 
 
+def test_a_who5_result_comes_back_as_it_was_stored(opened, clock):
+    saved = checkins.add_wellbeing(opened, [1, 2, 3, 4, 5], 60, tz="America/New_York")
+    assert saved == checkins.list_wellbeing(opened)[0]
+    assert (saved.items, saved.score, saved.created_at, saved.tz) == ((1, 2, 3, 4, 5), 60, clock.stamp(),
+                                                                      "America/New_York")
+    assert saved.local_day == "2026-11-26"
+
+
 def _log(opened, days):
     checkins.add_checkins(opened, [clean_checkin(m, loved_one_day=lod, my_response=resp, created_at=day(n), tz="UTC")
                                    for n, m, lod, resp in days])
