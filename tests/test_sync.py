@@ -12,8 +12,11 @@ import httpx
 import pytest
 
 from app.errors import AppError
+from app.store import outbox
 from app.store.outbox import Mark
+from app.sync.tokens import SecureTokens
 from tests.sync_world import SERVER, World
+from tests.test_crypto import FakeSecureStorage
 
 CANARY = "Private words 7c1d that never leave the phone"
 
@@ -257,6 +260,36 @@ def test_a_401_ends_the_connection_once_and_keeps_everything(world):
         assert (await phone.sync()).error == "connection_closed" and len(phone.transport.requests) == before
         await phone.close()
     run(go())
+
+
+def test_on_a_phone_the_token_lives_in_secure_storage_and_leaves_with_the_pairing(world):
+    storage = FakeSecureStorage()
+
+    async def go():
+        phone = world.phone("Ana")
+        phone.services.use_secure_storage(storage)
+        await phone.start()
+        family = world.family()
+        await phone.pair(family)
+        token = storage.values[SecureTokens.NAME]
+        assert token and await phone.services._rt.run(outbox.get_token) is None  # not in the store too
+        assert (await phone.sync()).error is None
+        world.api.erase_family(family)
+        assert (await phone.sync()).error == "connection_closed"
+        assert storage.values[SecureTokens.NAME] == ""  # the server no longer knows it: wiped at once
+        await phone.pair(world.family("The Walshes"))
+        token = storage.values[SecureTokens.NAME]
+        assert token and (await phone.sync()).error is None
+        assert await phone.services.sharing.unpair(erase=False) == "done"
+        assert storage.values[SecureTokens.NAME] == ""
+        await phone.close()
+        return token
+    token = run(go())
+
+    async def with_old_token():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=world.app), base_url=SERVER) as client:
+            return await client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"})
+    assert run(with_old_token()).status_code == 401
 
 
 def test_unpairing_asks_to_erase_or_keep_and_offline_it_waits(world):
