@@ -28,6 +28,7 @@ def test_checkin_round_trip_with_encrypted_note(opened):
     assert (c.mood, c.feelings, c.stress, c.note, c.loved_one_day) == (4, ("hope", "calm"), 3, "Quiet day 5e1f",
                                                                         "non_use")
     assert b"Quiet day 5e1f" not in opened.db.execute("SELECT note_enc FROM checkins").fetchone()[0]
+    assert c == checkins.get_checkin(opened, c.id)  # what the screen is handed is what was stored
 
 
 @pytest.mark.parametrize("fields", [
