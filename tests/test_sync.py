@@ -177,6 +177,48 @@ def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
     run(go())
 
 
+def test_shared_and_taken_back_before_any_sync_not_even_the_id_leaves(world):
+    async def go():
+        phone, family = await _paired(world)
+        checkin = (await phone.services.checkins.add(mood=2, note="second thoughts")).checkin
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        assert await phone.services.sharing.set_shared("checkin", checkin.id, False) == Mark("private")
+        deleted = (await phone.services.checkins.add(mood=3, note="deleted before it went")).checkin
+        await phone.services.sharing.set_shared("checkin", deleted.id, True)
+        await phone.services.checkins.delete(deleted.id)
+        assert (await phone.sync()).error is None
+        assert world.api.records(family) == {}
+        sent = b"".join(phone.transport.bodies)
+        assert checkin.id.encode() not in sent and deleted.id.encode() not in sent
+        await phone.close()
+    run(go())
+
+
+def test_taken_back_after_an_unanswered_push_is_revoked_on_the_server(world):
+    """The push reached the server but its answer was lost: the phone must take the record back, not
+    just call it private (the op it sent may have landed)."""
+    drop = {"on": True}
+
+    def fault(request):
+        if drop["on"] and request.url.path.endswith("/push"):
+            drop["on"] = False
+            return "drop_response"
+        return None
+
+    async def go():
+        phone, family = await _paired(world, fault=fault)
+        checkin = (await phone.services.checkins.add(mood=2, note="sent, unanswered")).checkin
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        assert (await phone.sync()).error == "server_unreachable"
+        assert world.api.records(family)[checkin.id]["data"]["note"] == "sent, unanswered"
+        assert await phone.services.sharing.set_shared("checkin", checkin.id, False) == Mark("unsharing")
+        assert (await phone.sync()).error is None
+        held = world.api.records(family)[checkin.id]
+        assert held["deleted"] and held["kind"] == "revoke" and held["data"] is None
+        await phone.close()
+    run(go())
+
+
 def test_messages_recommendations_and_feedback_come_down_and_replies_go_up(world):
     async def go():
         phone, family = await _paired(world)
