@@ -334,6 +334,17 @@ def test_on_a_phone_the_token_lives_in_secure_storage_and_leaves_with_the_pairin
     assert run(with_old_token()).status_code == 401
 
 
+def test_unpairing_a_phone_the_server_already_forgot_ends_the_pairing_here_too(world):
+    async def go():
+        phone, family = await _paired(world)
+        world.api.erase_family(family)  # the server no longer knows the phone; it has not synced since
+        assert await phone.services.sharing.unpair(erase=False) == "done"
+        assert (await phone.services.sharing.status()).state == "none"
+        assert await phone.services._rt.run(outbox.get_token) is None
+        await phone.close()
+    run(go())
+
+
 def test_unpairing_asks_to_erase_or_keep_and_offline_it_waits(world):
     down = {"on": False}
 
