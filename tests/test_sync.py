@@ -134,6 +134,20 @@ def test_a_delete_undone_before_the_sync_leaves_the_shared_entry_on_the_server(w
     run(go())
 
 
+def test_a_change_to_share_wakes_the_sync_and_a_private_one_does_not(world):
+    async def go():
+        phone, _ = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True, include_existing=False)
+        pokes = []
+        phone.services._rt.on_outbox = lambda: pokes.append(1)  # the scheduler's poke: sync soon
+        await phone.services.journal.save_entry(body="private words")
+        assert pokes == []
+        await phone.services.checkins.add(mood=4)
+        assert pokes == [1]
+        await phone.close()
+    run(go())
+
+
 def test_ops_for_one_record_collapse_before_sending(world):
     async def go():
         phone, family = await _paired(world)
