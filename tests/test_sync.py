@@ -297,6 +297,34 @@ def test_an_erasure_by_the_specialist_keeps_the_record_on_the_phone_and_never_sh
     run(go())
 
 
+def test_an_edit_queued_behind_an_op_the_server_refuses_as_erased_never_leaves(world):
+    """The phone sent an edit that never arrived, then the person edited again (queued behind it); meanwhile
+    the specialist erased the member's records. The first op comes back `erased`: the one behind it is dropped."""
+    down = {"on": False}
+
+    def fault(request):
+        return "drop_request" if down["on"] and request.url.path.endswith("/push") else None
+
+    async def go():
+        phone, family = await _paired(world, fault=fault)
+        saved = await phone.services.journal.save_entry(body="first words")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        await phone.services.journal.save_entry(body="second words", entry_id=saved.entry.id)
+        down["on"] = True
+        assert (await phone.sync()).error == "server_unreachable"  # frozen and sent, never arrived
+        down["on"] = False
+        await phone.services.journal.save_entry(body="third words 5d0a", entry_id=saved.entry.id)
+        world.api.erase_member(family, world.api.records(family)[saved.entry.id]["member_id"])
+        assert (await phone.sync()).error is None
+        assert b"third words 5d0a" not in b"".join(phone.transport.bodies)
+        marks = await phone.services.sharing.marks("journal_entry", [saved.entry.id])
+        assert marks[saved.entry.id] == Mark("removed", "erased")
+        assert (await phone.services.sharing.status()).waiting == 0
+        await phone.close()
+    run(go())
+
+
 def test_a_401_ends_the_connection_once_and_keeps_everything(world):
     async def go():
         phone, family = await _paired(world)
