@@ -14,6 +14,7 @@ import pytest
 from app.errors import AppError
 from app.store import outbox
 from app.store.outbox import Mark
+from app.sync.protocol import normalize_server
 from app.sync.tokens import SecureTokens
 from tests.sync_world import SERVER, World
 from tests.test_crypto import FakeSecureStorage
@@ -476,6 +477,20 @@ def test_a_bad_answer_changes_nothing_and_is_a_clear_error(world, answer):
         assert len(world.api.records(family)) == 1
         await phone.close()
     run(go())
+
+
+@pytest.mark.parametrize("server", ["http://localhost:8700", "http://LOCALHOST:8700", "http://127.0.0.2:8700",
+                                    "http://[::1]:8700/", "https://regroup.example.org/"])
+def test_plain_http_is_taken_only_for_this_device_itself(server):
+    assert normalize_server(server) == server.rstrip("/")
+
+
+@pytest.mark.parametrize("server", ["http://example.org", "http://localhost.example.org", "http://[2001:db8::1]",
+                                    "http://10.0.0.1:8700"])
+def test_plain_http_to_any_other_host_is_refused(server):
+    with pytest.raises(AppError) as err:
+        normalize_server(server)
+    assert err.value.code == "pair_server_insecure"
 
 
 @pytest.mark.parametrize("server, code", [
