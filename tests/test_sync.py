@@ -149,6 +149,25 @@ def test_a_change_to_share_wakes_the_sync_and_a_private_one_does_not(world):
     run(go())
 
 
+def test_an_op_over_the_size_limit_is_set_aside_before_sending(world, monkeypatch):
+    monkeypatch.setattr(outbox, "MAX_OP_BYTES", 4096)  # the real limit (512 KiB) is past what a screen allows
+
+    async def go():
+        phone, family = await _paired(world)
+        big = (await phone.services.journal.save_entry(body="big 9e3f " + "x" * 5000)).entry
+        small = (await phone.services.journal.save_entry(body="small words")).entry
+        for entry in (big, small):
+            await phone.services.sharing.set_shared("journal_entry", entry.id, True)
+        assert (await phone.sync()).refused == 0  # refused here, never asked of the server
+        assert set(world.api.records(family)) == {small.id}
+        assert b"big 9e3f" not in b"".join(phone.transport.bodies)
+        marks = await phone.services.sharing.marks("journal_entry", [big.id, small.id])
+        assert marks == {big.id: Mark("refused", "too_large"), small.id: Mark("shared")}
+        assert (await phone.services.sharing.status()).refused == 1
+        await phone.close()
+    run(go())
+
+
 def test_ops_for_one_record_collapse_before_sending(world):
     async def go():
         phone, family = await _paired(world)
