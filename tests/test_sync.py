@@ -527,6 +527,18 @@ def test_an_unsafe_or_wrong_address_is_refused_before_anything_is_sent(world, se
     run(go())
 
 
+def test_a_paired_phone_refuses_a_second_pairing_before_asking_the_server(world):
+    async def go():
+        phone, family = await _paired(world)
+        before = len(phone.transport.requests)
+        with pytest.raises(AppError) as err:
+            await phone.pair(world.family("The Walshes"))
+        assert err.value.code == "already_paired" and len(phone.transport.requests) == before
+        assert (await phone.services.sharing.status()).state == "active"
+        await phone.close()
+    run(go())
+
+
 def test_wrong_and_used_codes_are_named(world):
     async def go():
         family = world.family()
