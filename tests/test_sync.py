@@ -504,6 +504,18 @@ def test_plain_http_is_taken_only_for_this_device_itself(server):
     assert normalize_server(server) == server.rstrip("/")
 
 
+def test_an_address_without_a_scheme_is_taken_as_https():
+    assert normalize_server(" regroup.example.org/practice/ ") == "https://regroup.example.org/practice"
+
+
+@pytest.mark.parametrize("server", ["https://sam@regroup.example.org", "https://sam:pw@regroup.example.org",
+                                    "https://:pw@regroup.example.org"])
+def test_an_address_carrying_a_name_or_password_is_refused(server):
+    with pytest.raises(AppError) as err:
+        normalize_server(server)
+    assert err.value.code == "pair_server_invalid"
+
+
 @pytest.mark.parametrize("server", ["http://example.org", "http://localhost.example.org", "http://[2001:db8::1]",
                                     "http://10.0.0.1:8700"])
 def test_plain_http_to_any_other_host_is_refused(server):
