@@ -28,6 +28,11 @@ def main(argv: list[str]) -> None:
         configuration._config_reader = _reader_for(scope)
         configuration.reset_config()
     from mutmut.__main__ import cli
+    # This module was imported as `tests.mutmut_scope` from the checkout; mutmut collects tests inside
+    # mutants/, where the checkout's `tests` package would clash with the copy's (ImportPathMismatchError
+    # when a resumed run lists the tests again).
+    for name in [m for m in sys.modules if m == "tests" or m.startswith("tests.")]:
+        del sys.modules[name]
     cli(rest)
 
 

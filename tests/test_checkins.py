@@ -28,6 +28,7 @@ def test_checkin_round_trip_with_encrypted_note(opened):
     assert (c.mood, c.feelings, c.stress, c.note, c.loved_one_day) == (4, ("hope", "calm"), 3, "Quiet day 5e1f",
                                                                         "non_use")
     assert b"Quiet day 5e1f" not in opened.db.execute("SELECT note_enc FROM checkins").fetchone()[0]
+    assert c == checkins.get_checkin(opened, c.id)  # what the screen is handed is what was stored
 
 
 @pytest.mark.parametrize("fields", [
@@ -87,6 +88,14 @@ def test_wellbeing_is_offered_weekly(opened):
     checkins.add_wellbeing(opened, [3, 3, 3, 3, 3], 60, created_at="2026-11-20T10:00:00.000Z", tz="UTC")
     assert not checkins.wellbeing_due(opened, dt.date(2026, 11, 26))
     assert checkins.wellbeing_due(opened, dt.date(2026, 11, 27))
+
+
+def test_a_who5_result_comes_back_as_it_was_stored(opened, clock):
+    saved = checkins.add_wellbeing(opened, [1, 2, 3, 4, 5], 60, tz="America/New_York")
+    assert saved == checkins.list_wellbeing(opened)[0]
+    assert (saved.items, saved.score, saved.created_at, saved.tz) == ((1, 2, 3, 4, 5), 60, clock.stamp(),
+                                                                      "America/New_York")
+    assert saved.local_day == "2026-11-26"
 
 
 def _log(opened, days):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 
@@ -10,6 +11,7 @@ from app import crypto, lock
 from app.clock import FixedClock
 from app.errors import AppError
 from app.services import Services, StartStatus
+from app.store import erase
 from tests.test_crypto import FakeSecureStorage
 
 CANARY = "Canary 8d2b: the night he threw the chair"
@@ -137,3 +139,43 @@ def test_an_unreachable_server_stops_the_erase_until_the_person_chooses_this_dev
     code, still_there, fake = run(go())
     assert code == "unpair_failed" and still_there == [CANARY] and len(fake.calls) == 1
     assert leftovers(data_dir, CANARY.encode()) == []
+
+
+def test_erase_files_removes_the_keys_first_and_overwrites_each_in_place(data_dir):
+    """The key files go first (an erase cut short leaves only unreadable data), each overwritten whole before
+    removal: a second name for the file (a hard link) sees what a disk that writes in place keeps."""
+    key = crypto.DataKey.generate()
+    crypto.KeyFileStore(data_dir / "regroup.key").save(key)
+    aside = data_dir / "regroup.key.unreadable-20260101T000000Z"
+    aside.write_text(crypto.DataKey.generate().to_json() + " " * 200)  # longer than 64 bytes, like a wrapped key
+    before = {p.name: p.read_bytes() for p in (data_dir / "regroup.key", aside)}
+    for name in before:
+        os.link(data_dir / name, data_dir.parent / f"spy-{name}")
+    for name in ("regroup.db", "regroup.db-wal", "regroup.attempts"):
+        (data_dir / name).write_bytes(CANARY.encode())
+
+    gone = erase.erase_files(data_dir)
+
+    assert sorted(gone[:2]) == sorted(before) and gone[2] == "regroup.db"
+    assert sorted(gone) == sorted([*before, "regroup.db", "regroup.db-wal", "regroup.attempts"])
+    assert list(data_dir.iterdir()) == []
+    for name, old in before.items():
+        after = (data_dir.parent / f"spy-{name}").read_bytes()
+        assert len(after) >= len(old)
+        assert not any(old[i:i + 16] in after for i in range(0, len(old) - 16, 8)), name  # no piece of it stays
+    assert CANARY.encode() not in b"".join((data_dir.parent / f"spy-{n}").read_bytes() for n in before)
+
+
+def test_erase_files_takes_only_what_is_regroups(data_dir):
+    (data_dir / "exports").mkdir()
+    (data_dir / "exports" / "copy.json").write_text(CANARY)
+    (data_dir / "photos").mkdir()                          # a folder Regroup did not make
+    (data_dir / "photos" / "regroup.db").write_text("kept")
+    (data_dir / "notes.txt").write_text("kept")            # a file Regroup did not make
+    (data_dir / "regroup.db").write_text(CANARY)
+    assert sorted(erase.erase_files(data_dir)) == ["exports/", "regroup.db"]
+    assert sorted(p.name for p in data_dir.iterdir()) == ["notes.txt", "photos"]
+    assert (data_dir / "photos" / "regroup.db").read_text() == "kept"
+    assert erase.erase_files(data_dir / "never-made") == []
+    (data_dir / "a-file").write_text("x")
+    assert erase.erase_files(data_dir / "a-file") == []

@@ -77,6 +77,15 @@ def test_delete_leaves_a_tombstone_without_text_and_undo_restores(opened):
     assert restored.body == "To be deleted" and journal.search_ids(opened, query="deleted") == [entry.id]
 
 
+def test_undo_works_once_and_only_for_an_entry_deleted_in_this_session(opened):
+    entry = save(opened, "Deleted once")
+    journal.delete_entry(opened, entry.id)
+    assert journal.undo_delete(opened, entry.id).body == "Deleted once"
+    assert journal.undo_delete(opened, entry.id) is None  # a second tap on Undo
+    assert journal.undo_delete(opened, "never-deleted") is None
+    assert journal.get_entry(opened, entry.id).body == "Deleted once"
+
+
 def test_list_is_newest_first_in_stable_order_even_when_the_clock_jumps(opened):
     add(opened, [
         {"body": "written first", "created_at": "2026-11-20T10:00:00.000Z", "tz": "Europe/Dublin"},
@@ -118,6 +127,27 @@ def test_search_matches_all_words_in_text_title_and_tags_any_case(opened):
     assert len(journal.search_ids(opened, query="money")) == 2
     assert len(journal.search_ids(opened, tag="conversation")) == 1
     assert len(journal.search_ids(opened, tag="money talk")) == 1
+
+
+def test_search_follows_an_edit_and_a_delete(opened):
+    entry = save(opened, "the old words")
+    journal.build_index(opened)
+    save(opened, "the new words", entry_id=entry.id)
+    assert journal.search_ids(opened, query="new") == [entry.id] and journal.search_ids(opened, query="old") == []
+    journal.delete_entry(opened, entry.id)
+    assert journal.search_ids(opened, query="new") == []
+
+
+def test_search_finds_entries_added_in_a_batch_after_the_index_was_built(opened):
+    journal.build_index(opened)
+    ids = add(opened, [{"body": "imported words"}, {"body": "more imported words"}])
+    assert sorted(journal.search_ids(opened, query="imported")) == sorted(ids)
+
+
+def test_a_reflection_edited_in_the_journal_keeps_its_prompt(opened):
+    reflection = js.save_reflection(opened, "after.feelings-reflect", "strongest", "Mostly exhaustion")
+    edited = save(opened, "Mostly relief", entry_id=reflection.id, tags=["reflection"])
+    assert edited.prompt_id == "strongest" and edited == journal.get_entry(opened, reflection.id)
 
 
 def test_filters_by_date_range(opened):

@@ -12,8 +12,12 @@ import httpx
 import pytest
 
 from app.errors import AppError
+from app.store import outbox
 from app.store.outbox import Mark
+from app.sync.protocol import normalize_server
+from app.sync.tokens import SecureTokens
 from tests.sync_world import SERVER, World
+from tests.test_crypto import FakeSecureStorage
 
 CANARY = "Private words 7c1d that never leave the phone"
 
@@ -100,6 +104,70 @@ def test_edits_and_deletes_of_a_shared_entry_reach_the_server(world):
     run(go())
 
 
+def test_a_deleted_shared_checkin_is_erased_on_the_server_too(world):
+    async def go():
+        phone, family = await _paired(world)
+        checkin = (await phone.services.checkins.add(mood=2, note="A note 3b9e to take back")).checkin
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        await phone.sync()
+        assert world.api.records(family)[checkin.id]["data"]["note"] == "A note 3b9e to take back"
+        await phone.services.checkins.delete(checkin.id)
+        await phone.sync()
+        held = world.api.records(family)[checkin.id]
+        assert held["deleted"] and held["kind"] == "delete" and held["data"] is None
+        assert world.api.revisions(family) == []
+        await phone.close()
+    run(go())
+
+
+def test_a_delete_undone_before_the_sync_leaves_the_shared_entry_on_the_server(world):
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="words to keep")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        await phone.services.journal.delete_entry(saved.entry.id)
+        assert (await phone.services.journal.undo_delete(saved.entry.id)).body == "words to keep"
+        await phone.sync()
+        held = world.api.records(family)[saved.entry.id]
+        assert not held["deleted"] and held["data"]["body"] == "words to keep"
+        await phone.close()
+    run(go())
+
+
+def test_a_change_to_share_wakes_the_sync_and_a_private_one_does_not(world):
+    async def go():
+        phone, _ = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True, include_existing=False)
+        pokes = []
+        phone.services._rt.on_outbox = lambda: pokes.append(1)  # the scheduler's poke: sync soon
+        await phone.services.journal.save_entry(body="private words")
+        assert pokes == []
+        await phone.services.checkins.add(mood=4)
+        assert pokes == [1]
+        await phone.close()
+    run(go())
+
+
+def test_an_op_over_the_size_limit_is_set_aside_before_sending(world, monkeypatch):
+    monkeypatch.setattr(outbox, "MAX_OP_BYTES", 4096)  # the real limit (512 KiB) is past what a screen allows
+
+    async def go():
+        phone, family = await _paired(world)
+        big = (await phone.services.journal.save_entry(body="big 9e3f " + "x" * 5000)).entry
+        small = (await phone.services.journal.save_entry(body="small words")).entry
+        for entry in (big, small):
+            await phone.services.sharing.set_shared("journal_entry", entry.id, True)
+        assert (await phone.sync()).refused == 0  # refused here, never asked of the server
+        assert set(world.api.records(family)) == {small.id}
+        assert b"big 9e3f" not in b"".join(phone.transport.bodies)
+        marks = await phone.services.sharing.marks("journal_entry", [big.id, small.id])
+        assert marks == {big.id: Mark("refused", "too_large"), small.id: Mark("shared")}
+        assert (await phone.services.sharing.status()).refused == 1
+        await phone.close()
+    run(go())
+
+
 def test_ops_for_one_record_collapse_before_sending(world):
     async def go():
         phone, family = await _paired(world)
@@ -139,6 +207,48 @@ def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
         sent = [json.loads(b) for b in phone.transport.bodies if b.startswith(b'{"ops"')]
         assert sent[0] == sent[1]  # the very same op again; the server answered duplicate
         assert (await phone.services.sharing.status()).waiting == 0
+        await phone.close()
+    run(go())
+
+
+def test_shared_and_taken_back_before_any_sync_not_even_the_id_leaves(world):
+    async def go():
+        phone, family = await _paired(world)
+        checkin = (await phone.services.checkins.add(mood=2, note="second thoughts")).checkin
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        assert await phone.services.sharing.set_shared("checkin", checkin.id, False) == Mark("private")
+        deleted = (await phone.services.checkins.add(mood=3, note="deleted before it went")).checkin
+        await phone.services.sharing.set_shared("checkin", deleted.id, True)
+        await phone.services.checkins.delete(deleted.id)
+        assert (await phone.sync()).error is None
+        assert world.api.records(family) == {}
+        sent = b"".join(phone.transport.bodies)
+        assert checkin.id.encode() not in sent and deleted.id.encode() not in sent
+        await phone.close()
+    run(go())
+
+
+def test_taken_back_after_an_unanswered_push_is_revoked_on_the_server(world):
+    """The push reached the server but its answer was lost: the phone must take the record back, not
+    just call it private (the op it sent may have landed)."""
+    drop = {"on": True}
+
+    def fault(request):
+        if drop["on"] and request.url.path.endswith("/push"):
+            drop["on"] = False
+            return "drop_response"
+        return None
+
+    async def go():
+        phone, family = await _paired(world, fault=fault)
+        checkin = (await phone.services.checkins.add(mood=2, note="sent, unanswered")).checkin
+        await phone.services.sharing.set_shared("checkin", checkin.id, True)
+        assert (await phone.sync()).error == "server_unreachable"
+        assert world.api.records(family)[checkin.id]["data"]["note"] == "sent, unanswered"
+        assert await phone.services.sharing.set_shared("checkin", checkin.id, False) == Mark("unsharing")
+        assert (await phone.sync()).error is None
+        held = world.api.records(family)[checkin.id]
+        assert held["deleted"] and held["kind"] == "revoke" and held["data"] is None
         await phone.close()
     run(go())
 
@@ -207,6 +317,34 @@ def test_an_erasure_by_the_specialist_keeps_the_record_on_the_phone_and_never_sh
     run(go())
 
 
+def test_an_edit_queued_behind_an_op_the_server_refuses_as_erased_never_leaves(world):
+    """The phone sent an edit that never arrived, then the person edited again (queued behind it); meanwhile
+    the specialist erased the member's records. The first op comes back `erased`: the one behind it is dropped."""
+    down = {"on": False}
+
+    def fault(request):
+        return "drop_request" if down["on"] and request.url.path.endswith("/push") else None
+
+    async def go():
+        phone, family = await _paired(world, fault=fault)
+        saved = await phone.services.journal.save_entry(body="first words")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        await phone.services.journal.save_entry(body="second words", entry_id=saved.entry.id)
+        down["on"] = True
+        assert (await phone.sync()).error == "server_unreachable"  # frozen and sent, never arrived
+        down["on"] = False
+        await phone.services.journal.save_entry(body="third words 5d0a", entry_id=saved.entry.id)
+        world.api.erase_member(family, world.api.records(family)[saved.entry.id]["member_id"])
+        assert (await phone.sync()).error is None
+        assert b"third words 5d0a" not in b"".join(phone.transport.bodies)
+        marks = await phone.services.sharing.marks("journal_entry", [saved.entry.id])
+        assert marks[saved.entry.id] == Mark("removed", "erased")
+        assert (await phone.services.sharing.status()).waiting == 0
+        await phone.close()
+    run(go())
+
+
 def test_a_401_ends_the_connection_once_and_keeps_everything(world):
     async def go():
         phone, family = await _paired(world)
@@ -224,6 +362,47 @@ def test_a_401_ends_the_connection_once_and_keeps_everything(world):
         assert len((await phone.services.checkins.overview()).recent) == 2
         before = len(phone.transport.requests)
         assert (await phone.sync()).error == "connection_closed" and len(phone.transport.requests) == before
+        await phone.close()
+    run(go())
+
+
+def test_on_a_phone_the_token_lives_in_secure_storage_and_leaves_with_the_pairing(world):
+    storage = FakeSecureStorage()
+
+    async def go():
+        phone = world.phone("Ana")
+        phone.services.use_secure_storage(storage)
+        await phone.start()
+        family = world.family()
+        await phone.pair(family)
+        token = storage.values[SecureTokens.NAME]
+        assert token and await phone.services._rt.run(outbox.get_token) is None  # not in the store too
+        assert (await phone.sync()).error is None
+        world.api.erase_family(family)
+        assert (await phone.sync()).error == "connection_closed"
+        assert storage.values[SecureTokens.NAME] == ""  # the server no longer knows it: wiped at once
+        await phone.pair(world.family("The Walshes"))
+        token = storage.values[SecureTokens.NAME]
+        assert token and (await phone.sync()).error is None
+        assert await phone.services.sharing.unpair(erase=False) == "done"
+        assert storage.values[SecureTokens.NAME] == ""
+        await phone.close()
+        return token
+    token = run(go())
+
+    async def with_old_token():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=world.app), base_url=SERVER) as client:
+            return await client.get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"})
+    assert run(with_old_token()).status_code == 401
+
+
+def test_unpairing_a_phone_the_server_already_forgot_ends_the_pairing_here_too(world):
+    async def go():
+        phone, family = await _paired(world)
+        world.api.erase_family(family)  # the server no longer knows the phone; it has not synced since
+        assert await phone.services.sharing.unpair(erase=False) == "done"
+        assert (await phone.services.sharing.status()).state == "none"
+        assert await phone.services._rt.run(outbox.get_token) is None
         await phone.close()
     run(go())
 
@@ -319,6 +498,32 @@ def test_a_bad_answer_changes_nothing_and_is_a_clear_error(world, answer):
     run(go())
 
 
+@pytest.mark.parametrize("server", ["http://localhost:8700", "http://LOCALHOST:8700", "http://127.0.0.2:8700",
+                                    "http://[::1]:8700/", "https://regroup.example.org/"])
+def test_plain_http_is_taken_only_for_this_device_itself(server):
+    assert normalize_server(server) == server.rstrip("/")
+
+
+def test_an_address_without_a_scheme_is_taken_as_https():
+    assert normalize_server(" regroup.example.org/practice/ ") == "https://regroup.example.org/practice"
+
+
+@pytest.mark.parametrize("server", ["https://sam@regroup.example.org", "https://sam:pw@regroup.example.org",
+                                    "https://:pw@regroup.example.org"])
+def test_an_address_carrying_a_name_or_password_is_refused(server):
+    with pytest.raises(AppError) as err:
+        normalize_server(server)
+    assert err.value.code == "pair_server_invalid"
+
+
+@pytest.mark.parametrize("server", ["http://example.org", "http://localhost.example.org", "http://[2001:db8::1]",
+                                    "http://10.0.0.1:8700"])
+def test_plain_http_to_any_other_host_is_refused(server):
+    with pytest.raises(AppError) as err:
+        normalize_server(server)
+    assert err.value.code == "pair_server_insecure"
+
+
 @pytest.mark.parametrize("server, code", [
     ("http://192.168.1.20:8700", "pair_server_insecure"),
     ("ftp://example.org", "pair_server_invalid"),
@@ -330,6 +535,18 @@ def test_an_unsafe_or_wrong_address_is_refused_before_anything_is_sent(world, se
         with pytest.raises(AppError) as err:
             await phone.services.sharing.pair(server=server, code="ABCD-EFGH-JKLM", name="Ana")
         assert err.value.code == code and phone.transport.requests == []
+        await phone.close()
+    run(go())
+
+
+def test_a_paired_phone_refuses_a_second_pairing_before_asking_the_server(world):
+    async def go():
+        phone, family = await _paired(world)
+        before = len(phone.transport.requests)
+        with pytest.raises(AppError) as err:
+            await phone.pair(world.family("The Walshes"))
+        assert err.value.code == "already_paired" and len(phone.transport.requests) == before
+        assert (await phone.services.sharing.status()).state == "active"
         await phone.close()
     run(go())
 
