@@ -184,7 +184,8 @@ def test_ops_for_one_record_collapse_before_sending(world):
     run(go())
 
 
-def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
+def _first_push_answer_lost():
+    """A fault for the test server: the first push is stored, its answer never reaches the phone."""
     drop = {"on": True}
 
     def fault(request):
@@ -192,6 +193,11 @@ def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
             drop["on"] = False
             return "drop_response"
         return None
+    return fault
+
+
+def test_a_crash_after_the_server_committed_loses_and_doubles_nothing(world):
+    fault = _first_push_answer_lost()
 
     async def go():
         phone, family = await _paired(world, fault=fault)
@@ -231,13 +237,7 @@ def test_shared_and_taken_back_before_any_sync_not_even_the_id_leaves(world):
 def test_taken_back_after_an_unanswered_push_is_revoked_on_the_server(world):
     """The push reached the server but its answer was lost: the phone must take the record back, not
     just call it private (the op it sent may have landed)."""
-    drop = {"on": True}
-
-    def fault(request):
-        if drop["on"] and request.url.path.endswith("/push"):
-            drop["on"] = False
-            return "drop_response"
-        return None
+    fault = _first_push_answer_lost()
 
     async def go():
         phone, family = await _paired(world, fault=fault)
