@@ -14,3 +14,8 @@ for style in Regular Italic Bold BoldItalic; do
   .venv/bin/pyftsubset "$src/NotoSans-$style.ttf" --unicodes="$unicodes" --flavor=woff2 \
     --layout-features='kern,liga,clig,calt,ccmp,locl,mark,mkmk' --output-file="$here/NotoSans-$style.woff2"
 done
+# Flutter's own fallback "Noto Sans" is fetched from this path (flet_web's main.dart.js names it) when a glyph
+# seems missing, e.g. while our font is still loading under load: the same subset answers there, so the request
+# never 404s and nothing is fetched from elsewhere (CI saw that 404 once, in the every-screen walk).
+mkdir -p "$here/notosans/v37"
+cp "$here/NotoSans-Regular.woff2" "$here/notosans/v37/o-0mIpQlx3QUlC5A4PNB6Ryti20_6n1iPHjcz6L1SoM-jCpoiyD9A99Y41P6zHtY.woff2"
