@@ -230,7 +230,6 @@ def _grouped(rows, key: str) -> dict:
     return out
 
 
-LIST_NEEDS = ("checkin", "wellbeing", "journey_progress", "worksheet", "message")  # decoded for the family list
 LIST_WHOLE = ("wellbeing", "journey_progress", "worksheet")  # few: read whole; messages need only their seq
 CHECKINS_READ = 2 * triage.LAST_CHECKINS  # the newest check-ins by seq hold the last 7 by date the rules read
 
@@ -248,7 +247,8 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     devices = _grouped([dict(d) for d in conn.execute(select(db.devices).where(db.devices.c.family_id.in_(ids))
                                                       .order_by(db.devices.c.created_at)).mappings()], "member_id")
     r = db.records.c
-    member_ids = [m["id"] for of_family in members.values() for m in of_family]
+    everyone = [m for of_family in members.values() for m in of_family]
+    member_ids = [m["id"] for m in everyone]
     live = and_(r.family_id.in_(ids), r.deleted.is_(False))
     # naming the members too lets the database seek by (family, member, kind) in the records_kind index instead
     # of reading every row of a family to pick out a few kinds
@@ -266,7 +266,7 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
     newest = [select(*columns, r.data).where(r.family_id == m["family_id"], r.member_id == m["id"],
                                              r.entity == "checkin", r.deleted.is_(False))
               .order_by(r.seq.desc()).limit(CHECKINS_READ).subquery().select()
-              for of_family in members.values() for m in of_family]
+              for m in everyone]
     for chunk in range(0, len(newest), 400):
         read += decoded(conn.execute(union_all(*newest[chunk:chunk + 400])))
     v = db.views.c
@@ -280,8 +280,7 @@ def summaries(conn: Connection, families: list[Family], specialist_id: str) -> l
         .where(live).group_by(r.family_id, r.member_id)).mappings()]
     # the days of use matter only for a member whose phones have been quiet for 14 days (triage.quiet_days)
     now = db.utcnow()
-    quiet = [m["id"] for m in (m for of_family in members.values() for m in of_family)
-             if triage.quiet_days(devices.get(m["id"], []), now) is not None]
+    quiet = [m["id"] for m in everyone if triage.quiet_days(devices.get(m["id"], []), now) is not None]
     days = dict(conn.execute(select(r.member_id, func.count(func.distinct(func.substr(r.updated_at, 1, 10))))
                              .where(live, r.member_id.in_(quiet)).group_by(r.member_id)).all()) if quiet else {}
     for t in tally:
