@@ -57,7 +57,9 @@ def _icons(d, unread: int):
 
 
 def _label(d, unread: int) -> str | None:
-    """The badge's meaning in words (a tooltip, read by screen readers), only when there is one."""
+    """The badge's meaning in words (a tooltip, read by screen readers), only when there is one. Every other
+    tab gets an empty tooltip: Flutter's default repeats the visible name, and its closing when a mouse leaves
+    the bar rebuilt the screen's semantics and dropped the focus of the field just tapped."""
     if d.route != "/more" or not unread:
         return None
     return ngettext("{label}, {n} new from your specialist", "{label}, {n} new from your specialist",
@@ -68,7 +70,7 @@ def _bar(route: str, on_nav: Callable, unread: int = 0) -> ft.NavigationBar:
     return ft.NavigationBar(
         selected_index=_selected(route), on_change=on_nav,
         destinations=[ft.NavigationBarDestination(icon=_icons(d, unread)[0], selected_icon=_icons(d, unread)[1],
-                                                    label=d.label(), tooltip=_label(d, unread))
+                                                    label=d.label(), tooltip=_label(d, unread) or "")
                       for d in DESTINATIONS])
 
 

@@ -68,6 +68,16 @@ def test_more_carries_a_badge_and_says_it_in_words_only_when_messages_wait():
     assert frame._label(today, 5) is None
 
 
+def test_the_tab_bar_shows_no_tooltip_but_the_badge_s_words():
+    """Flutter's default tooltip repeats a tab's visible name on hover; when the pointer leaves the bar it
+    closes and the screen's semantics are rebuilt, dropping the focus a first tap on a text field had just
+    given (measured: the journal's search field took two clicks after a tab press)."""
+    bar = frame._bar("/journal", lambda e: None, unread=3)
+    tips = {d.label: d.tooltip for d in bar.destinations}
+    assert tips.pop("More") == "More, 3 new from your specialist"
+    assert set(tips.values()) == {""}
+
+
 def test_a_pairing_link_the_app_opens_with_goes_to_the_sharing_form():
     from screens.shell import Shell
     shell = SimpleNamespace(pending_pair_link=None)
