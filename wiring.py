@@ -129,7 +129,9 @@ def make_web_services() -> Services:
     from app import webcrypto, webfs
     from app.worker import InlineStore
     crypto.use_aead(webcrypto.WebCryptoAESGCM if webcrypto.available() else None)
-    return Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush))
+    services = Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush))
+    services.web_app = True  # screens say what only a browser install needs (discreet mode's look)
+    return services
 
 
 def make_session(services: Services):
