@@ -44,8 +44,8 @@ def test_discreet_mode_links_a_neutral_manifest_before_install_and_from_the_next
     seen = _installable(phone.page)
     assert seen["url"] == "manifest-notes.json" and not seen["errors"], seen
     assert '"name": "Notes"' in seen["data"] and "Regroup" not in seen["data"]
-    head = phone.page.evaluate("""() => [...document.querySelectorAll('link[rel="icon"], link[rel="apple-touch-icon"],
-                                         meta[name="apple-mobile-web-app-title"]')]
+    heads = 'link[rel="icon"], link[rel="apple-touch-icon"], meta[name="apple-mobile-web-app-title"]'
+    head = phone.page.evaluate(f"""() => [...document.querySelectorAll('{heads}')]
                                          .map(e => e.getAttribute('href') || e.getAttribute('content'))""")
     assert sorted(head) == ["Notes", "icons/notes-apple-touch-icon-192.png", "icons/notes-favicon.png"], head
     context.close()
