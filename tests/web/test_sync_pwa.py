@@ -1,0 +1,81 @@
+"""Sharing from the PWA the specialist's server hosts (at /app/), in a phone-sized Chromium: the pairing form
+holds the server's address already, a code pairs, a shared journal entry reaches the server's database (over
+the browser's fetch), and a message the specialist sends comes down. tests/e2e/test_sharing.py tells the same
+story with the Python app; this is that story once against the PWA."""
+
+from __future__ import annotations
+
+import time
+
+from server import admin
+from tests.e2e.harness import Phone
+from tests.e2e.test_sharing import reveal, type_here
+from tests.sync_world import ServerAdmin
+from tests.web.test_pwa import START, _page
+
+ENTRY = "Canary 8b4f: from the browser, I said we would talk on Sunday."
+MESSAGE = "Thank you, Maria. Sunday sounds right."
+SPECIALIST = "sam@practice.test"
+
+
+def _field_value(phone, label: str) -> str:
+    """What a text field holds, read from the page's own editor once the field has the focus."""
+    phone.focus("textbox", label)
+    return phone.page.evaluate("() => document.activeElement.value")
+
+
+def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open_profile, tmp_path):
+    admin.create_specialist(hosted.engine, SPECIALIST, "Sam Rivera", "a long enough password 12")
+    server = ServerAdmin(hosted.engine)
+    family = server.add_family("The Byrnes", SPECIALIST)
+    code = server.pairing_code(family, None)
+
+    phone = Phone(_page(open_profile(tmp_path / "profile")), "pwa-sync")
+    began = time.monotonic()
+    phone.open(hosted.url + "/app/")
+    phone.wait("button", "Start using Regroup", timeout=START)  # Python has started in the browser
+    started = time.monotonic()
+    phone.tap("button", "Start using Regroup")
+    phone.tap("button", "Not now")  # the PIN offer (no PIN lock in the web build yet)
+
+    # Pair: the address is the server's own, filled in; the code and the name typed
+    phone.tap("tab", "More")
+    phone.tap("button", "Share with my specialist", exact=False)
+    phone.see("Filled in: the address this app was opened from.")
+    assert _field_value(phone, "Address your specialist gave you") == hosted.url
+    phone.page.keyboard.press("Tab")
+    type_here(phone, code.lower().replace("-", ""))
+    phone.page.keyboard.press("Tab")
+    type_here(phone, "Maria")
+    reveal(phone, "button", "Pair with my specialist")
+    phone.tap("button", "Pair with my specialist")
+    phone.see("Paired as Maria", timeout=30_000)
+    phone.screenshot("01-paired")
+
+    # A journal entry, shared as it is saved
+    phone.tap("button", "Back")
+    phone.tap("tab", "Journal")
+    phone.tap("button", "Write an entry")
+    phone.type_into("What is on your mind?", ENTRY)
+    phone.tap("switch", "Share this entry with my specialist")
+    phone.tap("button", "Save entry")
+    phone.see("Entry saved. It will be sent to your specialist.")
+
+    phone.tap("tab", "More")
+    phone.tap("button", "Share with my specialist", exact=False)
+    phone.tap("button", "Send and check now")
+    phone.see("Up to date.", timeout=30_000)
+    held = server.records(family)
+    entries = [r for r in held.values() if r["entity"] == "journal_entry"]
+    assert [r["data"]["body"] for r in entries] == [ENTRY] and entries[0]["member_id"]
+
+    # The specialist writes back; it comes down on the next sync
+    admin.send_message(hosted.engine, family, None, MESSAGE, "Sam Rivera", "web test")
+    phone.tap("button", "Send and check now")
+    phone.see("Up to date.", timeout=30_000)
+    phone.see("Messages from your specialist (1 new)")
+    phone.tap("button", "Messages from your specialist (1 new)")
+    phone.see(MESSAGE)
+    phone.screenshot("02-message")
+    print(f"\nhosted PWA: started in {started - began:.0f} s, paired, shared and heard back in "
+          f"{time.monotonic() - started:.0f} s")
