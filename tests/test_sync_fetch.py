@@ -64,6 +64,16 @@ class AsgiFetch:
         return Answer(response.status_code, response.headers.multi_items(), [body[:100], body[100:]])
 
 
+def _health_error(fetch) -> AppError:
+    """What the client makes of the health check's answer through this fetch."""
+    async def go():
+        async with httpx.AsyncClient(transport=FetchTransport(fetch)) as client:
+            with pytest.raises(AppError) as err:
+                await SyncHttp(client, SERVER).health()
+        return err.value
+    return run(go())
+
+
 def _request(timeout: float = 5.0) -> httpx.Request:
     return httpx.Request("GET", SERVER + "/api/v1/health", extensions={"timeout": {
         "connect": timeout, "read": timeout, "write": timeout, "pool": timeout}})
@@ -98,12 +108,7 @@ def test_a_fetch_that_gets_no_answer_is_an_unreachable_server():
     async def refused(call):
         raise FetchFailed("TypeError")
 
-    async def go():
-        async with httpx.AsyncClient(transport=FetchTransport(refused)) as client:
-            with pytest.raises(AppError) as err:
-                await SyncHttp(client, SERVER).health()
-        assert err.value.code == "server_unreachable"
-    run(go())
+    assert _health_error(refused).code == "server_unreachable"
 
 
 def test_no_answer_in_time_is_a_timeout_and_the_fetch_is_aborted():
@@ -142,12 +147,8 @@ def test_the_clients_size_cap_stops_reading_and_cancels_the_body():
     async def fetch(call):
         return answer
 
-    async def go():
-        async with httpx.AsyncClient(transport=FetchTransport(fetch)) as client:
-            with pytest.raises(AppError) as err:
-                await SyncHttp(client, SERVER).health()
-        assert err.value.code == "server_error" and "too large" in err.value.detail
-    run(go())
+    err = _health_error(fetch)
+    assert err.code == "server_error" and "too large" in err.detail
     assert answer.read == MAX_RESPONSE // len(chunk) + 1 and answer.cancelled
 
 
@@ -155,12 +156,8 @@ def test_a_redirect_the_browser_hid_is_still_refused():
     async def fetch(call):
         return Answer(0, [], [], redirected=True)
 
-    async def go():
-        async with httpx.AsyncClient(transport=FetchTransport(fetch)) as client:
-            with pytest.raises(AppError) as err:
-                await SyncHttp(client, SERVER).health()
-        assert err.value.code == "server_error" and "redirect" in err.value.detail
-    run(go())
+    err = _health_error(fetch)
+    assert err.code == "server_error" and "redirect" in err.detail
 
 
 def test_a_body_the_browser_already_decompressed_is_not_decoded_again():

@@ -9,7 +9,7 @@ import time
 
 from server import admin
 from tests.e2e.harness import Phone
-from tests.e2e.test_sharing import reveal, type_here
+from tests.e2e.test_sharing import reveal, share_an_entry_and_send, type_here
 from tests.sync_world import ServerAdmin
 from tests.web.test_pwa import START, _page
 
@@ -52,19 +52,9 @@ def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open
     phone.see("Paired as Maria", timeout=30_000)
     phone.screenshot("01-paired")
 
-    # A journal entry, shared as it is saved
+    # A journal entry, shared as it is saved, and sent
     phone.tap("button", "Back")
-    phone.tap("tab", "Journal")
-    phone.tap("button", "Write an entry")
-    phone.type_into("What is on your mind?", ENTRY)
-    phone.tap("switch", "Share this entry with my specialist")
-    phone.tap("button", "Save entry")
-    phone.see("Entry saved. It will be sent to your specialist.")
-
-    phone.tap("tab", "More")
-    phone.tap("button", "Share with my specialist", exact=False)
-    phone.tap("button", "Send and check now")
-    phone.see("Up to date.", timeout=30_000)
+    share_an_entry_and_send(phone, ENTRY)
     held = server.records(family)
     entries = [r for r in held.values() if r["entity"] == "journal_entry"]
     assert [r["data"]["body"] for r in entries] == [ENTRY] and entries[0]["member_id"]
