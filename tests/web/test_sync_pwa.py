@@ -1,6 +1,6 @@
 """Sharing from the PWA the specialist's server hosts (at /app/), in a phone-sized Chromium: the pairing form
 holds the server's address already, a code pairs, a shared journal entry reaches the server's database (over
-the browser's fetch), and a message the specialist sends comes down. tests/e2e/test_sharing.py tells the same
+the browser's fetch), a message the specialist sends comes down, and offline the sync says so. tests/e2e/test_sharing.py tells the same
 story with the Python app; this is that story once against the PWA."""
 
 from __future__ import annotations
@@ -67,5 +67,13 @@ def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open
     phone.tap("button", "Messages from your specialist (1 new)")
     phone.see(MESSAGE)
     phone.screenshot("02-message")
+
+    # Offline: the browser's failed fetch is the client's "unreachable", and sharing waits to try again
+    phone.page.context.set_offline(True)
+    phone.tap("button", "Back")
+    phone.tap("button", "Send and check now")
+    phone.see("The server could not be reached.", timeout=30_000)
+    phone.see("Offline: Regroup sends when you are back online")
+    phone.page.context.set_offline(False)
     print(f"\nhosted PWA: started in {started - began:.0f} s, paired, shared and heard back in "
           f"{time.monotonic() - started:.0f} s")
