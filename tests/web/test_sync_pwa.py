@@ -1,7 +1,7 @@
 """Sharing from the PWA the specialist's server hosts (at /app/), in a phone-sized Chromium: the pairing form
 holds the server's address already, a code pairs, a shared journal entry reaches the server's database (over
-the browser's fetch), a message the specialist sends comes down, and offline the sync says so. tests/e2e/test_sharing.py tells the same
-story with the Python app; this is that story once against the PWA."""
+the browser's fetch), a message the specialist sends comes down, and offline the sync says so.
+tests/e2e/test_sharing.py tells the same story with the Python app; this is that story once against the PWA."""
 
 from __future__ import annotations
 
