@@ -18,6 +18,17 @@ MESSAGE = "Thank you, Maria. Sunday sounds right."
 SPECIALIST = "sam@practice.test"
 
 
+def _family_and_code(hosted, name: str) -> tuple[str, str]:
+    """A family of the test's specialist and a pairing code for it, made through the server's own code."""
+    try:
+        admin.create_specialist(hosted.engine, SPECIALIST, "Sam Rivera", "a long enough password 12")
+    except admin.Invalid:  # made by the module's other test
+        pass
+    server = ServerAdmin(hosted.engine)
+    family = server.add_family(name, SPECIALIST)
+    return family, server.pairing_code(family, None)
+
+
 def _field_value(phone, label: str) -> str:
     """What a text field holds, read from the page's own editor once the field has the focus."""
     phone.focus("textbox", label)
@@ -25,10 +36,8 @@ def _field_value(phone, label: str) -> str:
 
 
 def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open_profile, tmp_path):
-    admin.create_specialist(hosted.engine, SPECIALIST, "Sam Rivera", "a long enough password 12")
+    family, code = _family_and_code(hosted, "The Byrnes")
     server = ServerAdmin(hosted.engine)
-    family = server.add_family("The Byrnes", SPECIALIST)
-    code = server.pairing_code(family, None)
 
     phone = Phone(_page(open_profile(tmp_path / "profile")), "pwa-sync")
     began = time.monotonic()
@@ -77,3 +86,24 @@ def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open
     phone.page.context.set_offline(False)
     print(f"\nhosted PWA: started in {started - began:.0f} s, paired, shared and heard back in "
           f"{time.monotonic() - started:.0f} s")
+
+
+def test_the_web_apps_pairing_address_fills_in_the_link(hosted, open_profile, tmp_path):
+    """The dashboard's address for the web app (/app/pair?server=...&code=...): opened in the browser, the
+    sharing screen holds the pairing link, and it pairs with the name typed."""
+    from urllib.parse import quote
+    family, code = _family_and_code(hosted, "The Walshes")
+    phone = Phone(_page(open_profile(tmp_path / "profile")), "pwa-link")
+    phone.open(f"{hosted.url}/app/pair?server={quote(hosted.url, safe='')}&code={code}")
+    phone.wait("button", "Start using Regroup", timeout=START)
+    phone.tap("button", "Start using Regroup")
+    phone.tap("button", "Not now")
+    phone.tap("tab", "More")
+    phone.tap("button", "Share with my specialist", exact=False)
+    reveal(phone, "button", "Pair with the link")
+    assert _field_value(phone, "Pairing link") == f"regroup://pair?server={quote(hosted.url, safe='')}&code={code}"
+    phone.focus("textbox", "Your name, as your specialist will see it")
+    type_here(phone, "Aoife")
+    reveal(phone, "button", "Pair with the link")
+    phone.tap("button", "Pair with the link")
+    phone.see("Paired as Aoife", timeout=30_000)
