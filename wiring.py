@@ -129,9 +129,18 @@ def make_web_services() -> Services:
     from app import webcrypto, webfs
     from app.worker import InlineStore
     crypto.use_aead(webcrypto.WebCryptoAESGCM if webcrypto.available() else None)
-    services = Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush))
+    services = Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush), http=fetch_http)
     services.web_app = True  # screens say what only a browser install needs (discreet mode's look)
     return services
+
+
+def fetch_http():
+    """The sync client in the browser: httpx over fetch (no sockets in Pyodide). The device token stays in
+    the encrypted store (StoreTokens), as on a desktop: docs/web-app.md."""
+    import httpx
+
+    from app.sync.fetch import FetchTransport
+    return httpx.AsyncClient(transport=FetchTransport())
 
 
 def make_session(services: Services):
@@ -141,6 +150,7 @@ def make_session(services: Services):
         if IN_BROWSER:
             from app import webfs
             await webfs.mount(services.data_dir)  # before the store opens: what earlier visits saved
+            services.sharing.opened_in_browser_at(page.url)  # pairs with its own origin; hosted: address filled in
         guard_session(page, services.privacy.touch)
         if not services.started:  # the first session chooses where secrets live, before the store opens
             values = phone_secure_values(page)
