@@ -247,7 +247,14 @@ def bench_pwa(t: Table, runs: int) -> None:
     from tests.bench import data10y
     folder = OUT / "data10y"
     data10y.ensure_data(folder)
-    y = pwa.measure_10y(folder, runs)
+    try:
+        y = pwa.measure_10y(folder, runs)
+    except Exception as exc:  # noqa: BLE001 - the comparison above stands; only these two are missing
+        traceback.print_exc()
+        t.missing([("PWA with the 10y data: start", "pwa.data10y_start_s"),
+                   ("PWA with the 10y data: Journal tab to its first page", "pwa.data10y_journal_s")],
+                  f"{type(exc).__name__}: {exc}"[:300])
+        return
     t.results["pwa.data10y"] = y
     t.add(f"PWA with the 10y data ({y['files_mb']} MB in IndexedDB): start to the first named control "
           f"(median of {runs}) vs the empty first visit", "pwa.data10y_start_s", y["start_s"], r["regroup_first_s"],
