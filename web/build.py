@@ -1,7 +1,8 @@
 """Build Regroup's offline web app (a PWA where Python runs in the browser on Pyodide) into dist/web/.
 
-`make web` runs this. No internet is needed beyond the package index: the Pyodide runtime is flet-web's
-bundled copy, the wheels come from the index (pip's cache after the first build). Steps:
+`make web` runs this. No internet is needed beyond the package index (and npm's registry once, for one pinned
+tarball): the Pyodide runtime is flet-web's bundled copy, the wheels come from the index (pip's cache after the
+first build). Steps:
 
 1. stage only the app (main.py, wiring.py, app/, screens/, locales with compiled catalogs, content/ as
    JSON checked by the app's own loaders) into build/web/stage: `flet publish` packs a whole folder and
@@ -9,7 +10,9 @@ bundled copy, the wheels come from the index (pip's cache after the first build)
 2. run `flet publish --no-cdn` with a local Python-build manifest and a prepared Pyodide cache;
 3. fix what flet gets wrong (docs/web-app.md lists each defect): the bare Pyodide module specifier, the
    wheels that the worker would fetch from the internet (placed in dist/web/pyodide/ and listed in
-   pyodide-lock.json, Babel's locale data trimmed), and a service worker that precaches the app.
+   pyodide-lock.json, Babel's locale data trimmed), and a service worker that precaches the app;
+4. add the browser's scrypt for the PIN lock and exports (@noble/hashes, a pinned and sha512-checked tarball from
+   the npm registry) in kdf/, before the service worker's list is written.
 """
 
 from __future__ import annotations
