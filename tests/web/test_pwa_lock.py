@@ -145,12 +145,7 @@ def test_exports_move_between_the_python_app_and_the_pwa(site, open_profile, tmp
 
     phone = _welcomed(open_profile(tmp_path / "profile"), site, "pwa-exchange")
     phone.tap("button", "Not now")
-    phone.tap("tab", "More")
-    phone.tap("button", "Privacy and your data", exact=False)
-    phone.tap("button", "Import a file")
-    with phone.page.expect_file_chooser(timeout=30_000) as choosing:
-        phone.tap("button", "Choose the file")
-    choosing.value.set_files(str(made_here))
+    phone.choose_import_file(made_here)
     phone.see("Chosen: from-python.json")
     phone.type_into("The file's passphrase", PASSPHRASE)
     phone.tap("button", "Import")
