@@ -129,7 +129,18 @@ def make_web_services() -> Services:
     from app import webcrypto, webfs
     from app.worker import InlineStore
     crypto.use_aead(webcrypto.WebCryptoAESGCM if webcrypto.available() else None)
-    return Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush))
+    services = Services(WEB_DATA_DIR, clock=Clock(), worker=InlineStore(after=webfs.flush), http=fetch_http)
+    services.web_app = True  # screens say what only a browser install needs (discreet mode's look)
+    return services
+
+
+def fetch_http():
+    """The sync client in the browser: httpx over fetch (no sockets in Pyodide). The device token stays in
+    the encrypted store (StoreTokens), as on a desktop: docs/web-app.md."""
+    import httpx
+
+    from app.sync.fetch import FetchTransport
+    return httpx.AsyncClient(transport=FetchTransport())
 
 
 def make_session(services: Services):
@@ -140,6 +151,7 @@ def make_session(services: Services):
             from app import lock, webfs, webkdf
             await webfs.mount(services.data_dir)  # before the store opens: what earlier visits saved
             lock.use_kdf(await webkdf.load())  # scrypt for the PIN and exports; None: they say not_in_browser
+            services.sharing.opened_in_browser_at(page.url)  # pairs with its own origin; hosted: address filled in
         guard_session(page, services.privacy.touch)
         if not services.started:  # the first session chooses where secrets live, before the store opens
             values = phone_secure_values(page)

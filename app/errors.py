@@ -51,6 +51,7 @@ CODES = frozenset({
     # pairing with the specialist's server (SYNC.md)
     "pair_server_missing", "pair_server_invalid",
     "pair_server_insecure",  # plain HTTP to another machine: refused, the link would be readable on the way
+    "pair_server_elsewhere",  # the web app pairs only with the server it was opened from (its CSP allows no other)
     "pair_code_format", "pair_link_invalid", "pair_name_invalid",
     "invalid_code", "used_code", "expired_code",  # the server's answers to a pairing code
     "rate_limited",      # too many tries; the detail holds the wait in seconds

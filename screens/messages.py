@@ -80,6 +80,8 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "pair_server_insecure": lambda: _("Regroup only connects to an address that starts with https://, so that "
                                       "nobody on the way can read what you share. Ask your specialist for the "
                                       "https address."),
+    "pair_server_elsewhere": lambda: _("In a web browser, Regroup can pair only with the server it was opened "
+                                       "from. Open the Regroup address your specialist gave you, and pair there."),
     "pair_code_format": lambda: _("A pairing code has 12 letters and numbers, like ABCD-EFGH-JKLM. Please check "
                                   "it and try again."),
     "pair_link_invalid": lambda: _("That is not a Regroup pairing link. It starts with regroup://pair"),

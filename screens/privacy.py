@@ -88,6 +88,9 @@ def _discreet_section(shell) -> list[ft.Control]:
         ft.Switch(label=_("Discreet mode"), value=shell.settings.discreet, on_change=switch),
         small(_("Pages you opened before turning it on may still be in this browser's history: clear it in "
                 "the browser's settings.")),
+        *([small(_("Adding this page to your home screen? Turn discreet mode on first: it is then added as "
+                   "\"Notes\" with a plain page for an icon. A home screen keeps the name it was given."))]
+          if shell.services.web_app else []),
     ]
 
 

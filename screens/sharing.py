@@ -71,8 +71,9 @@ def _what_it_means() -> ft.Control:
 
 def _pair_form(shell) -> list[ft.Control]:
     page, sharing = shell.page, shell.services.sharing
+    hosting = sharing.hosting_server  # the web app as the specialist's server serves it: that server
     server = ft.TextField(label=_("Address your specialist gave you"), hint_text="https://", keyboard_type=ft.KeyboardType.URL,
-                          autocorrect=False, enable_suggestions=False)
+                          autocorrect=False, enable_suggestions=False, value=hosting or "")
     code = ft.TextField(label=_("Pairing code"), hint_text="ABCD-EFGH-JKLM", autocorrect=False,
                         enable_suggestions=False, capitalization=ft.TextCapitalization.CHARACTERS)
     name = ft.TextField(label=_("Your name, as your specialist will see it"), max_length=80,
@@ -111,7 +112,7 @@ def _pair_form(shell) -> list[ft.Control]:
         heading(_("Pair with your specialist"), level="section"),
         body(_("Your specialist gives you an address and a pairing code. The code works once, within 15 minutes of "
                "when your specialist made it.")),
-        server, code, name,
+        server, *([small(_("Filled in: the address this app was opened from."))] if hosting else []), code, name,
         small(_("New phone? If your specialist made this code for your new phone, this name only labels the phone.")),
         error, pair_button,
         heading(_("Or paste the pairing link"), level="section"),

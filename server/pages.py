@@ -517,9 +517,14 @@ def pairing_code(request: Request, family: FamilyDep, me: MeDep, member_id: str 
     code = admin.create_pairing_code(_engine(request), family.id, member_id or None, me.email)
     member = next((m for m in queries.read(_engine(request), queries.members_of, family.id)
                    if m["id"] == as_uuid(member_id)), None)
-    link = f"regroup://pair?server={request.app.state.settings.base_url}&code={code}"
+    settings = request.app.state.settings
+    link = f"regroup://pair?server={settings.base_url}&code={code}"
     qr = segno.make(link, error="m").svg_inline(scale=5, title=f"QR code for pairing code {code}")
-    return render(request, "pairing.html", family=family, member=member, code=code, link=link, qr=qr)
+    # The web app this server hosts opens its sharing screen with the link (docs/web-app.md)
+    web_link = (f"{settings.base_url}/app/pair?" + urlencode({"server": settings.base_url, "code": code})
+                if settings.serve_app else None)
+    return render(request, "pairing.html", family=family, member=member, code=code, link=link, qr=qr,
+                  web_link=web_link)
 
 
 def _device_or_404(request: Request, family: Family, device_id: str) -> tuple[dict, dict]:

@@ -108,3 +108,15 @@ def test_help_lines_say_who_they_serve(serves, words):
 def test_jargon_a_new_user_met_is_gone(jargon):
     places = list((ROOT / "screens").glob("*.py")) + list((ROOT / "content" / "en").rglob("*.yaml"))
     assert [p.name for p in places if jargon in p.read_text(encoding="utf-8")] == []
+
+
+@pytest.mark.parametrize("web_app", [True, False])
+def test_the_advice_to_turn_discreet_mode_on_before_installing_shows_only_in_the_web_app(web_app):
+    from types import SimpleNamespace
+
+    from app.domain import Settings
+    from screens.privacy import _discreet_section
+    shell = SimpleNamespace(settings=Settings(), services=SimpleNamespace(web_app=web_app))
+    words = " ".join(t for c in _discreet_section(shell) for t in _texts(c))
+    assert ("Turn discreet mode on first" in words) is web_app
+    assert "Pages you opened before turning it on" in words

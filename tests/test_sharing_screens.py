@@ -152,3 +152,21 @@ def _walk(controls):
                 yield from _walk(inner)
             elif isinstance(inner, ft.Control):
                 yield from _walk([inner])
+
+
+def test_the_pairing_form_holds_the_hosting_servers_address_only_when_there_is_one():
+    from screens.sharing import _pair_form
+
+    def form(hosting):
+        shell = SimpleNamespace(page=None, pending_pair_link=None, settings=SimpleNamespace(greeting_name=""),
+                                services=SimpleNamespace(sharing=SimpleNamespace(hosting_server=hosting)))
+        controls = _pair_form(shell)
+        address = next(c for c in controls if isinstance(c, ft.TextField))
+        notes = [c.value for c in controls if isinstance(c, ft.Text)]
+        return address, notes
+
+    address, notes = form("https://regroup.practice.example")
+    assert address.value == "https://regroup.practice.example" and not address.disabled  # still editable
+    assert "Filled in: the address this app was opened from." in notes
+    address, notes = form(None)
+    assert address.value == "" and "Filled in: the address this app was opened from." not in notes

@@ -70,6 +70,28 @@ def test_the_manifest_installs_standalone_with_our_icons():
         assert (build.ROOT / "assets" / icon["src"]).is_file()
 
 
+def test_discreet_modes_manifest_is_a_notes_app_with_the_same_id():
+    flets = {"name": "Flet", "orientation": "natural", "icons": []}
+    notes, ours = build.notes_manifest(flets), build.web_manifest(flets)
+    assert notes["name"] == notes["short_name"] == notes["description"] == "Notes"
+    words = json.dumps(notes).lower()
+    assert not [w for w in ("regroup", "intervention", "famil", "addict", "specialist", "icon-") if w in words]
+    assert (notes["id"], notes["scope"], notes["start_url"]) == (ours["id"], ours["scope"], ours["start_url"])
+    assert [i["sizes"] for i in notes["icons"]] == [i["sizes"] for i in ours["icons"]]
+    for icon in notes["icons"]:
+        assert (build.ROOT / "assets" / icon["src"]).is_file()
+
+
+def test_the_look_script_comes_right_after_the_manifest_link_once():
+    index = (build.ROOT / "assets" / "index.html").read_text(encoding="utf-8")
+    once = build.add_discreet_script(index)
+    assert once.index('rel="manifest"') < once.index(build.DISCREET_TAG) < once.index("flutter_bootstrap.js")
+    assert build.add_discreet_script(once) == once
+    script = (build.ROOT / "web" / "discreet.js").read_text(encoding="utf-8")
+    for path in ("manifest-notes.json", "icons/notes-favicon.png", "icons/notes-apple-touch-icon-192.png"):
+        assert path in script and (path.startswith("manifest") or (build.ROOT / "assets" / path).is_file())
+
+
 def _wheel(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

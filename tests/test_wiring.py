@@ -107,3 +107,11 @@ def test_a_later_session_does_not_choose_the_key_store_again(data_dir, monkeypat
         await services.close()
     asyncio.run(go())
     assert chosen == ["first"] and shells == ["first", "second"]
+
+
+def test_the_web_builds_sync_client_goes_through_the_browsers_fetch():
+    from app.sync.fetch import FetchTransport
+    from wiring import fetch_http
+    client = fetch_http()
+    assert isinstance(client._transport, FetchTransport)
+    asyncio.run(client.aclose())

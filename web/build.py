@@ -53,6 +53,8 @@ BABEL_LANGUAGES = ("en", "es")
 APP_FILES = ("main.py", "wiring.py")
 APP_DIRS = ("app", "screens")
 THEME_COLOR = "#2F6F73"                # screens/theme.py's seed
+NOTES_COLOR = "#E9E4D8"                # discreet mode's icon background (web/make_icons.py)
+DISCREET_TAG = '<script src="discreet.js"></script>'
 # What flet publish copies that this app never loads (the dart2wasm build and the skwasm renderers: the app
 # uses CanvasKit; debug symbols; Pyodide's command-line files).
 UNUSED = ("main.dart.wasm", "main.dart.mjs", "flutter.js.map", "flutter_service_worker.js",
@@ -142,10 +144,32 @@ def web_manifest(manifest: dict) -> dict:
     return {**manifest, "name": "Regroup", "short_name": "Regroup", "id": "./", "start_url": "./", "scope": "./",
             "display": "standalone", "background_color": "#FFFFFF", "theme_color": THEME_COLOR,
             "description": "Guided support for families after an intervention that did not work.",
-            "icons": [{"src": f"icons/icon-{n}.png", "sizes": f"{n}x{n}", "type": "image/png", "purpose": "any"}
-                      for n in (192, 512)]
-            + [{"src": f"icons/icon-maskable-{n}.png", "sizes": f"{n}x{n}", "type": "image/png",
-                "purpose": "maskable"} for n in (192, 512)]}
+            "icons": _icons("icon")}
+
+
+def notes_manifest(manifest: dict) -> dict:
+    """Discreet mode's manifest (web/discreet.js links it): a notes app's name, colours and plain page icons,
+    nothing that names Regroup, addiction or a specialist. Same id and scope: one app, two looks."""
+    return {**web_manifest(manifest), "name": "Notes", "short_name": "Notes", "description": "Notes",
+            "background_color": NOTES_COLOR, "theme_color": NOTES_COLOR, "icons": _icons("notes")}
+
+
+def _icons(prefix: str) -> list[dict]:
+    return ([{"src": f"icons/{prefix}-{n}.png", "sizes": f"{n}x{n}", "type": "image/png", "purpose": "any"}
+             for n in (192, 512)]
+            + [{"src": f"icons/{prefix}-maskable-{n}.png", "sizes": f"{n}x{n}", "type": "image/png",
+                "purpose": "maskable"} for n in (192, 512)])
+
+
+def add_discreet_script(index_html: str) -> str:
+    """web/discreet.js right after the manifest link, before anything slow, so that the look remembered
+    from the last visit is linked from the first moment (an install offered early takes the right one)."""
+    anchor = '<link rel="manifest" href="manifest.json">'
+    if anchor not in index_html:
+        raise SystemExit("index.html: the manifest link not found")
+    if DISCREET_TAG in index_html:
+        return index_html
+    return index_html.replace(anchor, anchor + "\n  " + DISCREET_TAG, 1)
 
 
 def web_environment() -> dict[str, str]:
@@ -450,13 +474,16 @@ def _rewrite(path: Path, fix) -> None:
 
 
 def apply_fixes(dist: Path) -> None:
-    _rewrite(dist / "index.html", lambda t: add_sw_registration(fix_pyodide_url(t)))
+    _rewrite(dist / "index.html", lambda t: add_discreet_script(add_sw_registration(fix_pyodide_url(t))))
+    shutil.copyfile(ROOT / "web" / "discreet.js", dist / "discreet.js")
     _rewrite(dist / "flutter_bootstrap.js", drop_flutter_service_worker)
     for pattern in UNUSED:
         for path in sorted(dist.glob(pattern), reverse=True):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     manifest = dist / "manifest.json"
-    manifest.write_text(json.dumps(web_manifest(json.loads(manifest.read_text())), indent=2))
+    flets = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps(web_manifest(flets), indent=2))
+    (dist / "manifest-notes.json").write_text(json.dumps(notes_manifest(flets), indent=2))
 
 
 def write_service_worker(dist: Path) -> str:

@@ -102,6 +102,8 @@ def clean_settings(changes: dict, *, languages: list[str], countries: CrisisDire
 class Services:
     """One per process: the person's store, their settings, the content and the crisis directory."""
 
+    web_app = False  # the offline web app (wiring.make_web_services): installed from a browser
+
     def __init__(self, data_dir: Path, *, clock: Clock | None = None, keystore: crypto.KeyStore | None = None,
                  crisis_file: Path = CRISIS_FILE, http: Callable[[], httpx.AsyncClient] = httpx.AsyncClient,
                  tokens: TokenKeeper | None = None, worker: StoreWorker | None = None):

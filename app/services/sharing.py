@@ -10,7 +10,7 @@ from app.runtime import Runtime
 from app.store import Store, inbox, outbox
 from app.store.settings import get_settings, save_settings
 from app.sync.engine import SyncEngine, SyncReport
-from app.sync.protocol import parse_pair_link
+from app.sync.protocol import hosted_server, parse_pair_link
 from app.sync.scheduler import SyncScheduler
 
 DEFAULT_KINDS = {"checkin": "share_checkins", "wellbeing": "share_wellbeing", "journey_progress": "share_progress"}
@@ -64,6 +64,13 @@ class SharingService:
     def __init__(self, rt: Runtime, engine: SyncEngine, scheduler: SyncScheduler):
         self._rt, self.engine, self.scheduler = rt, engine, scheduler
         rt.on_outbox = scheduler.poke
+        self.hosting_server: str | None = None  # the web app served by the specialist's server: its address
+
+    def opened_in_browser_at(self, page_url: str) -> None:
+        """The web app: pair only with the page's own origin (its policy lets fetch reach no other), and
+        offer the hosting server's address when the specialist's server served the app at /app/."""
+        self.engine.only_origin = page_url or "about:blank"  # no address: no server at all
+        self.hosting_server = hosted_server(page_url)
 
     async def status(self) -> SharingStatus:
         return await self._rt.run(lambda s: _status(s, self.engine.running))

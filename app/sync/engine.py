@@ -21,7 +21,8 @@ from app.errors import AppError
 from app.runtime import Runtime
 from app.store import inbox, outbox
 from app.sync.client import RateLimited, ResyncRequired, SyncHttp
-from app.sync.protocol import PULL_LIMIT, clean_device_name, client_is_too_old, normalize_code, normalize_server
+from app.sync.protocol import (PULL_LIMIT, clean_device_name, client_is_too_old, normalize_code, normalize_server,
+                               origin_of)
 from app.sync.tokens import TokenKeeper
 
 log = logging.getLogger("regroup.sync")
@@ -58,12 +59,17 @@ class SyncEngine:
         self._lock = asyncio.Lock()
         self.attempt = 0
         self.running = False
+        # In the web app, the page's address: its origin is the only server its policy (connect-src 'self')
+        # lets fetch reach.
+        self.only_origin: str | None = None
 
     # --- pairing ------------------------------------------------------------------------------
 
     async def pair(self, server: str, code: str, name: str) -> outbox.Connection:
         """Check the input, the server and the code; keep the token; every local record stays as it was."""
         server, code, name = normalize_server(server), normalize_code(code), clean_device_name(name)
+        if self.only_origin and origin_of(server) != origin_of(self.only_origin):
+            raise AppError("pair_server_elsewhere")  # said before the browser blocks it as "unreachable"
         current = await self._rt.run(outbox.get_connection)
         if current is not None and current.status != "closed":
             raise AppError("already_paired")

@@ -115,3 +115,36 @@ def clean_device_name(text: str) -> str:
     if not 1 <= len(name) <= MAX_DEVICE_NAME:
         raise AppError("pair_name_invalid")
     return name
+
+
+# --- the web app: the server that hosts it ------------------------------------------------------
+
+APP_PATH = "/app/"  # where the specialist's server serves the web app (server/webapp.py)
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the default port made explicit: what a browser compares for "same origin"."""
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def hosted_server(page_url: str | None) -> str | None:
+    """The specialist's server that served this web app, from the page's address: its base address when the
+    page is under /app/ (everything before it), else None (another host, a file, `make serve-web`)."""
+    parts = urlsplit(page_url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    base, sep, _rest = parts.path.partition(APP_PATH)
+    if not sep:
+        if parts.path.rstrip("/") + "/" != APP_PATH:  # /app without its slash
+            return None
+        base = ""
+    try:
+        return normalize_server(f"{parts.scheme}://{parts.netloc}{base}")
+    except AppError:  # plain http to another machine: not a server the app may talk to
+        return None

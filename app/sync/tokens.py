@@ -1,5 +1,11 @@
 """Where the device token is kept: the phone's secure storage in phone builds, else the encrypted store.
 
+In the web app (the PWA) it is the encrypted store too: the token is AES-GCM encrypted (WebCrypto) like
+everything else in the database, which lives in the origin's IndexedDB with its key file beside it
+(docs/web-app.md). That protects it as much as the desktop's key file does, and no more, until a PIN wraps
+the key. flet-secure-storage is not used there: its web version keeps values in the origin's localStorage,
+encrypted with a key kept there too, which is no safer and would be one more place holding a secret.
+
 The token is a bearer secret: it is never logged, never put in an exception, never shown."""
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ class TokenKeeper(Protocol):
 
 
 class StoreTokens:
-    """The token encrypted in the store's connection row (desktop and browser)."""
+    """The token encrypted in the store's connection row (desktop and the web app)."""
 
     store_token = True
 

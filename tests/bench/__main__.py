@@ -1,6 +1,6 @@
 """`make bench` (issue 16): every figure beside a baseline measured in the same run, or a budget.
 
-    .venv/bin/python -m tests.bench [--only startup,data10y,switch,pin,sync,server,dashboard] [--runs N] [--seconds S]
+    .venv/bin/python -m tests.bench [--only startup,data10y,switch,pin,sync,server,dashboard,pwa] [--runs N] [--seconds S]
 
 Prints a table and writes .bench/results.json (git-ignored) with the keys issue 16 lists. A figure that
 could not be measured is printed and stored as "not measured" with its reason, never as a number.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / ".bench"
-ITEMS = ("startup", "data10y", "switch", "pin", "sync", "server", "dashboard")
+ITEMS = ("startup", "data10y", "switch", "pin", "sync", "server", "dashboard", "pwa")
 
 
 def machine() -> dict:
@@ -229,6 +229,33 @@ def bench_dashboard(t: Table, work: Path, runs: int) -> None:
           "budget 200 KB", r["list_kb"] <= 200)
 
 
+def bench_pwa(t: Table, runs: int) -> None:
+    from tests.bench import pwa
+    r = pwa.measure(runs)
+    t.results["pwa.detail"] = r
+    label = f"(median of {runs}, alternated)"
+    t.add(f"PWA first visit, MB gzip ({r['regroup_files']:.0f} files) vs hello-world PWA {label}",
+          "pwa.first_visit_mb", round(r["regroup_gzip_bytes"] / 1e6, 2), round(r["hello_gzip_bytes"] / 1e6, 2),
+          "<= 1.5x hello-world", r["regroup_gzip_bytes"] <= 1.5 * r["hello_gzip_bytes"])
+    t.results["pwa.transfer_ratio"] = round(r["regroup_gzip_bytes"] / r["hello_gzip_bytes"], 3)
+    t.add(f"PWA cached start to the first named control vs hello-world {label}", "pwa.cached_start_s",
+          r["regroup_cached_s"], r["hello_cached_s"], "<= 1.5x hello-world",
+          r["regroup_cached_s"] <= 1.5 * r["hello_cached_s"], " s")
+    t.results["pwa.cached_start_ratio"] = round(r["regroup_cached_s"] / r["hello_cached_s"], 3)
+    t.add(f"PWA first visit to the first named control vs hello-world {label}", "pwa.first_start_s",
+          r["regroup_first_s"], r["hello_first_s"], "", None, " s")
+    from tests.bench import data10y
+    folder = OUT / "data10y"
+    data10y.ensure_data(folder)
+    y = pwa.measure_10y(folder, runs)
+    t.results["pwa.data10y"] = y
+    t.add(f"PWA with the 10y data ({y['files_mb']} MB in IndexedDB): start to the first named control "
+          f"(median of {runs}) vs the empty first visit", "pwa.data10y_start_s", y["start_s"], r["regroup_first_s"],
+          "", None, " s")
+    t.add(f"PWA with the 10y data: Journal tab to its first page (median of {runs})", "pwa.data10y_journal_s",
+          y["journal_s"], None, "< 2 s", y["journal_s"] < 2, " s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(ITEMS), help=f"comma-separated, from {', '.join(ITEMS)}")
@@ -257,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
              ("server", lambda: bench_server(t, work, args.runs, args.seconds), []),
              ("dashboard", lambda: bench_dashboard(t, work, args.runs),
               [("dashboard family ms", "dashboard.family_ms"), ("dashboard family KB", "dashboard.family_kb"),
-               ("dashboard list ms", "dashboard.list_ms")])]
+               ("dashboard list ms", "dashboard.list_ms")]),
+             ("pwa", lambda: bench_pwa(t, args.runs), [("PWA first visit vs hello-world", "pwa.transfer_ratio"),
+                                                       ("PWA cached start vs hello-world", "pwa.cached_start_ratio")])]
     try:
         for name, run, keys in steps:
             if name not in only:

@@ -57,6 +57,20 @@ def reveal(phone, role: str, name: str) -> None:
         phone.settle()
 
 
+def share_an_entry_and_send(phone, text: str) -> None:
+    """Write a journal entry with its sharing switch on, then send it from the sharing screen."""
+    phone.tap("tab", "Journal")
+    phone.tap("button", "Write an entry")
+    phone.type_into("What is on your mind?", text)
+    phone.tap("switch", "Share this entry with my specialist")
+    phone.tap("button", "Save entry")
+    phone.see("Entry saved. It will be sent to your specialist.")
+    phone.tap("tab", "More")
+    phone.tap("button", "Share with my specialist", exact=False)
+    phone.tap("button", "Send and check now")
+    phone.see("Up to date.", timeout=30_000)
+
+
 def _server_engine(tmp_path):
     return db.make_engine(f"sqlite:///{tmp_path / 'srv' / 'server.db'}")
 
@@ -98,18 +112,7 @@ def test_a_family_member_pairs_shares_hears_back_and_unpairs(server, start_app, 
     phone.tap("tab", "Check-in")
     phone.see("New check-ins are shared with your specialist.")
 
-    # A journal entry, shared as it is saved
-    phone.tap("tab", "Journal")
-    phone.tap("button", "Write an entry")
-    phone.type_into("What is on your mind?", ENTRY)
-    phone.tap("switch", "Share this entry with my specialist")
-    phone.tap("button", "Save entry")
-    phone.see("Entry saved. It will be sent to your specialist.")
-
-    phone.tap("tab", "More")
-    phone.tap("button", "Share with my specialist", exact=False)
-    phone.tap("button", "Send and check now")
-    phone.see("Up to date.", timeout=30_000)
+    share_an_entry_and_send(phone, ENTRY)
     phone.see("2 things shared.")
     phone.screenshot("03-what-the-specialist-sees")
 

@@ -9,7 +9,9 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.server.conftest import auth_headers, entry_op
+from server import admin
+from server.settings import Settings
+from tests.server.conftest import auth_headers, entry_op, make_world
 
 
 def csrf_of(html: str) -> str:
@@ -109,6 +111,20 @@ def test_pairing_code_page_shows_text_and_qr(world, two):
     code = re.search(r'class="code"[^>]*>([A-Z0-9-]{14})<', page).group(1)
     assert "<svg" in page and "regroup://pair?server=" in page and f"code={code}" in page
     assert world.client.post("/api/v1/pair", json={"code": code, "device_name": "Cara"}).status_code == 201
+    assert "/app/pair?" not in page  # the web app is not served here
+
+
+def test_a_server_hosting_the_web_app_gives_its_pairing_address_too(tmp_path):
+    world = make_world(Settings(data_dir=tmp_path / "server", secret_key="test-secret", serve_app=True,
+                                public_url="https://regroup.practice.example"))
+    world.specialist("a@practice.test")
+    family = admin.add_family(world.engine, "The Byrnes", "a@practice.test")
+    c = world.login("a@practice.test")
+    csrf = csrf_of(c.get(f"/families/{family}").text)
+    page = c.post(f"/families/{family}/pairing-code", data={"member_id": "", "csrf": csrf}).text
+    code = re.search(r'class="code"[^>]*>([A-Z0-9-]{14})<', page).group(1)
+    assert ('href="https://regroup.practice.example/app/pair?server=https%3A%2F%2Fregroup.practice.example&amp;'
+            f'code={code}"') in page
 
 
 def test_export_and_audit_log_hold_no_surprises(world, two):

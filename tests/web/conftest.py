@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
+from dataclasses import dataclass
 
 import pytest
 
@@ -38,6 +40,34 @@ def served():
 @pytest.fixture(scope="module")
 def site(served):
     return f"http://127.0.0.1:{served.server_address[1]}/"
+
+
+@dataclass(frozen=True)
+class Hosted:
+    url: str     # the specialist's server; the app is at url + "/app/"
+    engine: object  # its database, for what the specialist does and what the server holds
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory):
+    """The specialist's server (the real app, uvicorn on loopback) serving dist/web at /app/."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.settings import Settings
+    port = free_port()
+    settings = Settings(data_dir=tmp_path_factory.mktemp("server"), secret_key="test", serve_app=True, app_dir=DIST,
+                        port=port)  # its base_url (the dashboard's pairing link) is this address
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield Hosted(f"http://127.0.0.1:{port}", app.state.engine)
+    server.should_exit = True
+    thread.join(10)
 
 
 @pytest.fixture(scope="module")
