@@ -148,8 +148,9 @@ def make_session(services: Services):
     async def session(page: ft.Page) -> None:
         asyncio.get_running_loop().set_exception_handler(loop_exception_handler)
         if IN_BROWSER:
-            from app import webfs
+            from app import lock, webfs, webkdf
             await webfs.mount(services.data_dir)  # before the store opens: what earlier visits saved
+            lock.use_kdf(await webkdf.load())  # scrypt for the PIN and exports; None: they say not_in_browser
             services.sharing.opened_in_browser_at(page.url)  # pairs with its own origin; hosted: address filled in
         guard_session(page, services.privacy.touch)
         if not services.started:  # the first session chooses where secrets live, before the store opens

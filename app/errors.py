@@ -16,7 +16,7 @@ CODES = frozenset({
     "key_wrong",         # a key that does not open this data, or an unreadable key
     "decrypt_failed",    # one value could not be decrypted (damaged, or moved to another record)
     "crypto_unavailable",  # no AES-GCM here (a browser without WebCrypto): nothing is stored unencrypted
-    "not_in_browser",    # a PIN, a passphrase or a sealed export in the web build (no scrypt there yet)
+    "not_in_browser",    # a PIN, a passphrase or a sealed export in a browser whose scrypt did not load
     # what a person writes
     "empty_entry",       # an entry with no words
     "worksheet_empty",   # sharing a worksheet before anything is written in it

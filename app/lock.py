@@ -20,6 +20,7 @@ import os
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from app.clock import parse_utc, stamp
 from app.crypto import KEY_FORMAT, DataKey, InvalidTag, KeyFileError, KeyStore, make_aead
@@ -29,6 +30,10 @@ try:
 except ImportError:  # the web build: Pyodide has neither cryptography nor hashlib.scrypt (docs/web-app.md)
     Scrypt = None
 from app.errors import AppError
+
+# scrypt(password, salt, n, r, p, length) -> key bytes: cryptography's here, the browser's (app/webkdf.py) in the
+# web build, chosen by the wiring. None: no PIN, passphrase or sealed export rather than a weaker key.
+Kdf = Callable[[bytes, bytes, int, int, int, int], bytes]
 
 KINDS = ("pin", "passphrase")
 PIN_DIGITS = (4, 8)
@@ -88,11 +93,25 @@ def check_new_secret(secret: str, kind: str) -> None:
         raise AppError("passphrase_short")
 
 
+def cryptography_scrypt(password: bytes, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
+    return Scrypt(salt=salt, length=length, n=n, r=r, p=p).derive(password)
+
+
+_kdf: Kdf | None = cryptography_scrypt if Scrypt is not None else None
+
+
+def use_kdf(kdf: Kdf | None) -> None:
+    """Choose the scrypt implementation (the wiring does, before a key is wrapped or opened); None: the default
+    (cryptography's, or none where it is missing)."""
+    global _kdf
+    _kdf = kdf or (cryptography_scrypt if Scrypt is not None else None)
+
+
 def derive(secret: str, kind: str, params: KdfParams) -> bytes:
     """The key-encryption key: scrypt over the normalized secret (slow on purpose)."""
-    if Scrypt is None:  # no scrypt here: no PIN, passphrase or sealed export rather than a weaker one
+    if _kdf is None:  # no scrypt here (a browser that cannot load it): refused rather than a weaker key
         raise AppError("not_in_browser", "scrypt is not available in this build")
-    return Scrypt(salt=params.salt, length=32, n=params.n, r=params.r, p=params.p).derive(normalize(secret, kind))
+    return _kdf(normalize(secret, kind), params.salt, params.n, params.r, params.p, 32)
 
 
 def _header(version: int, kind: str, params: KdfParams) -> dict:

@@ -29,8 +29,9 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "decrypt_failed": lambda: _("Part of your saved data could not be read on this device. The rest is safe."),
     "crypto_unavailable": lambda: _("This browser cannot encrypt what you write, so Regroup stores nothing here. "
                                     "Please open it in an up-to-date browser."),
-    "not_in_browser": lambda: _("This is not available in the browser version of Regroup yet. Everything else "
-                                "works, and what you write is still encrypted."),
+    "not_in_browser": lambda: _("This browser cannot do this part of Regroup: a PIN, a passphrase and export "
+                                "files need an up-to-date browser. Everything else works, and what you write is "
+                                "still encrypted."),
     "empty_entry": lambda: _("Write something first: an empty entry is not saved."),
     "worksheet_empty": lambda: _("Fill in at least one answer first; then you can share it."),
     "text_too_long": lambda: _("This is longer than {max} characters. Please split it in two.").format(

@@ -20,7 +20,7 @@ FORBIDDEN = {
     "app": {"flet", "flet_charts", "flet_web", "screens", "server", "main", "wiring"},
     "app/store": {"flet", "flet_charts", "flet_web", "screens", "server", "main", "wiring", "app.services"},
     "screens": SQL | {"httpx", "requests", "urllib.request", "server", "app.store", "app.crypto", "app.worker",
-                      "app.runtime", "app.sync", "wiring", "main"},
+                      "app.runtime", "app.sync", "app.webcrypto", "app.webkdf", "app.webfs", "wiring", "main"},
     "server": {"flet", "screens", "app", "wiring", "main"},
 }
 ALLOWED = {"server": {"app.protocol"}}

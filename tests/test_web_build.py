@@ -140,6 +140,50 @@ def test_the_python_build_manifest_names_the_bundled_pyodide():
     assert manifest["pythons"][build.PYTHON_SHORT]["pyodide_version"] == "314.0.7"
 
 
+def _npm_tarball(files: dict[str, str]) -> bytes:
+    import tarfile
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo("package/" + name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_the_browser_scrypt_ships_with_the_modules_it_imports_and_its_licence(tmp_path):
+    tarball = _npm_tarball({
+        "scrypt.js": 'import { pbkdf2 } from "./pbkdf2.js";\nimport { sha256 } from "./sha2.js";\n'
+                     "// import { x } from '@noble/hashes/other.js';\nexport function scrypt() {}\n",
+        "pbkdf2.js": "import { hmac } from './hmac.js';\nexport const pbkdf2 = 1;\n",
+        "sha2.js": "export * from './utils.js';\n", "hmac.js": "export const hmac = 1;\n",
+        "utils.js": "export const u = 1;\n", "argon2.js": "export const unused = 1;\n", "LICENSE": "MIT",
+        "src/scrypt.ts": "typescript source, not shipped"})
+    assert build.vendor_kdf(tmp_path, tarball) == ["hmac.js", "pbkdf2.js", "scrypt.js", "sha2.js", "utils.js"]
+    shipped = sorted(p.name for p in (tmp_path / build.KDF_DIR).iterdir())
+    assert shipped == ["LICENSE", "hmac.js", "pbkdf2.js", "scrypt.js", "sha2.js", "utils.js"]
+    from app import webkdf
+    assert webkdf.MODULE == f"{build.KDF_DIR}/{build.KDF_ENTRY}"  # where the app imports it from
+    broken = _npm_tarball({"scrypt.js": "import './gone.js';\n", "LICENSE": "MIT"})
+    with pytest.raises(SystemExit, match="gone.js"):
+        build.vendor_kdf(tmp_path / "b", broken)
+
+
+def test_only_the_pinned_tarball_is_used(tmp_path):
+    import base64
+    import hashlib
+    data = b"a tarball"
+    pinned = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    assert build.integrity_ok(data, pinned)
+    assert not build.integrity_ok(data + b"!", pinned)
+    assert not build.integrity_ok(data, "md5-" + base64.b64encode(hashlib.md5(data).digest()).decode())
+    (tmp_path / build.NOBLE["file"]).write_bytes(data)  # a cached file that is not the pinned one
+    with pytest.raises(SystemExit, match="not the pinned one"):
+        build.fetch_noble(tmp_path)
+    assert not (tmp_path / build.NOBLE["file"]).exists()  # dropped, fetched again next time
+
+
 # --- content as JSON ------------------------------------------------------------------------------------
 
 def test_compiled_content_loads_equal_to_the_yaml_without_pyyaml(tmp_path):
@@ -264,8 +308,12 @@ def test_the_app_imports_as_in_the_browser_without_the_packages_pyodide_lacks():
     code = ("import sys\n"
             "for name in ('yaml', 'cryptography', 'fpdf'):\n"
             "    sys.modules[name] = None  # import fails as where the package is missing\n"
-            "import main, wiring, app.content, app.crisis, app.crypto\n"
+            "import main, wiring, app.content, app.crisis, app.crypto, app.lock, app.webkdf\n"
             "assert app.content.yaml is None and app.crisis.yaml is None\n"
+            "try:\n"
+            "    app.lock.derive('2468', 'pin', app.lock.CURRENT.with_salt())\n"
+            "except app.lock.AppError as e:\n"
+            "    assert e.code == 'not_in_browser'  # until the wiring installs the browser's scrypt\n"
             "print('imported')\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "imported" in done.stdout, done.stderr[-2000:]

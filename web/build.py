@@ -1,7 +1,8 @@
 """Build Regroup's offline web app (a PWA where Python runs in the browser on Pyodide) into dist/web/.
 
-`make web` runs this. No internet is needed beyond the package index: the Pyodide runtime is flet-web's
-bundled copy, the wheels come from the index (pip's cache after the first build). Steps:
+`make web` runs this. No internet is needed beyond the package index (and npm's registry once, for one pinned
+tarball): the Pyodide runtime is flet-web's bundled copy, the wheels come from the index (pip's cache after the
+first build). Steps:
 
 1. stage only the app (main.py, wiring.py, app/, screens/, locales with compiled catalogs, content/ as
    JSON checked by the app's own loaders) into build/web/stage: `flet publish` packs a whole folder and
@@ -9,7 +10,9 @@ bundled copy, the wheels come from the index (pip's cache after the first build)
 2. run `flet publish --no-cdn` with a local Python-build manifest and a prepared Pyodide cache;
 3. fix what flet gets wrong (docs/web-app.md lists each defect): the bare Pyodide module specifier, the
    wheels that the worker would fetch from the internet (placed in dist/web/pyodide/ and listed in
-   pyodide-lock.json, Babel's locale data trimmed), and a service worker that precaches the app.
+   pyodide-lock.json, Babel's locale data trimmed), and a service worker that precaches the app;
+4. add the browser's scrypt for the PIN lock and exports (@noble/hashes, a pinned and sha512-checked tarball from
+   the npm registry) in kdf/, before the service worker's list is written.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 import zipfile
 from pathlib import Path
@@ -57,6 +61,11 @@ UNUSED = ("main.dart.wasm", "main.dart.mjs", "flutter.js.map", "flutter_service_
           "canvaskit/skwasm*", "canvaskit/wimp*", "canvaskit/**/*.symbols", "canvaskit/experimental_webparagraph",
           "pyodide/python", "pyodide/python.bat", "pyodide/python.exe", "pyodide/python_cli_entry.mjs",
           "pyodide/pyodide.js", "pyodide/*.map", "pyodide/*.d.ts", "pyodide/console*.html", "assets/fonts/*.ttf")
+# The browser's scrypt (app/webkdf.py): @noble/hashes' ES modules, this exact tarball from the npm registry
+# (`npm pack`, kept in build/web/npm), checked against the registry's published sha512 before use.
+NOBLE = {"spec": "@noble/hashes@2.4.0", "file": "noble-hashes-2.4.0.tgz",
+         "integrity": "sha512-X5XaVWZIBCT7HHZGm5I7ZQXDwLG+bGXuSrMQAW+7Zvl87h1kmc1ZB1VSRJcpUfoUrGQp4Fkoxm5kZ+Ms+aW+eA=="}
+KDF_DIR, KDF_ENTRY = "kdf/noble-hashes", "scrypt.js"  # app/webkdf.py's MODULE
 # Loaded by the page only in some browsers (CanvasKit's Chromium build or its full one): the page tells the
 # service worker which it used, so they are not in the precache list.
 PAGE_CHOSEN = ("canvaskit/",)
@@ -254,6 +263,28 @@ def python_build_manifest(pyodide_version: str, python_full: str) -> dict:
                                        "android_abis": [], "prerelease": False}}}
 
 
+def integrity_ok(data: bytes, integrity: str) -> bool:
+    """npm's Subresource-Integrity string (`sha512-<base64>`) against the bytes."""
+    algorithm, _, expected = integrity.partition("-")
+    return algorithm in ("sha256", "sha384", "sha512") and \
+        base64.b64encode(hashlib.new(algorithm, data).digest()).decode("ascii") == expected
+
+
+def module_closure(sources: dict[str, str], entry: str) -> list[str]:
+    """The files an ES module needs from its package: `entry` and every relative import, followed."""
+    needed, todo = set(), [entry]
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        if name not in sources:
+            raise SystemExit(f"{entry} imports {name}, which the package does not have")
+        needed.add(name)
+        for spec in re.findall(r"""(?:\bfrom|^\s*import)\s*["'](\./[^"']+)["']""", sources[name], re.M):
+            todo.append(spec[2:])
+    return sorted(needed)
+
+
 # --- content ---------------------------------------------------------------------------------------------
 
 def compile_content(src: Path, out: Path) -> list[Path]:
@@ -392,6 +423,37 @@ def bundle_wheels(dist: Path, graph: dict[str, list[str]], wheels: dict[str, Pat
     return total
 
 
+def fetch_noble(cache: Path) -> bytes:
+    """The pinned @noble/hashes tarball (npm's own client fetches it once), refused unless its sha512 is the
+    one pinned here."""
+    path = cache / NOBLE["file"]
+    if not path.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "pack", "--silent", NOBLE["spec"], "--pack-destination", str(cache)], check=True,
+                       capture_output=True)
+    data = path.read_bytes()
+    if not integrity_ok(data, NOBLE["integrity"]):
+        path.unlink()
+        raise SystemExit(f"{NOBLE['file']}: its sha512 is not the pinned one; not used")
+    return data
+
+
+def vendor_kdf(dist: Path, tarball: bytes) -> list[str]:
+    """scrypt.js and the package's modules it imports (and its licence) into dist/web/kdf/noble-hashes/."""
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
+        members = {m.name.removeprefix("package/"): m for m in tar.getmembers() if m.isfile()}
+        sources = {name: tar.extractfile(m).read().decode("utf-8") for name, m in members.items()
+                   if name.endswith(".js") and "/" not in name}
+        licence = tar.extractfile(members["LICENSE"]).read()
+    target = dist / KDF_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    names = module_closure(sources, KDF_ENTRY)
+    for name in names:
+        (target / name).write_text(sources[name], encoding="utf-8")
+    (target / "LICENSE").write_bytes(licence)
+    return names
+
+
 def run_publish(stage: Path, dist: Path, manifest: Path, cache: Path) -> None:
     flet = Path(sys.executable).with_name("flet")
     env = {**os.environ, "FLET_PYTHON_BUILD_MANIFEST": str(manifest), "FLET_CACHE_DIR": str(cache),
@@ -454,6 +516,7 @@ def build(dist: Path = DIST) -> None:
     wheels = fetch_wheels(graph, WORK / "wheels")
     run_publish(stage, dist, manifest, cache)
     apply_fixes(dist)
+    vendor_kdf(dist, fetch_noble(WORK / "npm"))
     wheel_bytes = bundle_wheels(dist, graph, wheels)
     write_service_worker(dist)
     size, count = dist_size(dist)

@@ -283,6 +283,15 @@ class Phone:
     def screen_text(self) -> str:
         return self.page.locator("flt-semantics-host").inner_text()
 
+    def choose_import_file(self, path: Path) -> None:
+        """From a tab: More, Privacy and your data, Import a file, and the file picked in the system's chooser."""
+        self.tap("tab", "More")
+        self.tap("button", "Privacy and your data", exact=False)
+        self.tap("button", "Import a file")
+        with self.page.expect_file_chooser(timeout=30_000) as choosing:
+            self.tap("button", "Choose the file")
+        choosing.value.set_files(str(path))
+
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.settle(quiet=300)  # let animations settle

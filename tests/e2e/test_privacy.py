@@ -205,12 +205,7 @@ def test_export_in_one_tab_and_import_in_another_device(start_app, open_phone, t
 
     seed(new, onboarded=True, country="IE")
     other = open_phone(start_app(new).url)
-    other.tap("tab", "More")
-    other.tap("button", "Privacy and your data", exact=False)
-    other.tap("button", "Import a file")
-    with other.page.expect_file_chooser(timeout=30_000) as choosing:
-        other.tap("button", "Choose the file")
-    choosing.value.set_files(str(exported))
+    other.choose_import_file(exported)
     other.see("Chosen: regroup-2026-11-26.json")
     other.type_into("The file's passphrase", "lantern quiet meadow ferrY")
     other.tap("button", "Import")

@@ -113,7 +113,7 @@ def test_an_entry_survives_a_closed_browser_and_an_offline_start(site, open_prof
     phone.wait("button", "Start using Regroup", timeout=START)
     first_start = time.monotonic() - began
     phone.tap("button", "Start using Regroup")
-    phone.tap("button", "Not now")  # the PIN offer (no PIN lock in the web build yet: docs/web-app.md)
+    phone.tap("button", "Not now")  # the PIN offer (tests/web/test_pwa_lock.py takes it)
     phone.tap("tab", "Journal")
     phone.tap("button", "Write an entry")
     phone.type_into("What is on your mind?", TEXT)
