@@ -17,13 +17,19 @@ PAPER, SHEET, LINE = "#E9E4D8", "#FFFDF7", "#A39E93"
 FONT = ROOT / "assets" / "fonts" / "NotoSans-Bold.ttf"
 
 
-def icon(size: int, *, maskable: bool) -> Image.Image:
+def _tile(size: int, maskable: bool, fill: str) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """The background: full bleed for a maskable icon (the launcher cuts its own shape), else rounded."""
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     if maskable:
-        draw.rectangle((0, 0, size, size), fill=TEAL)
+        draw.rectangle((0, 0, size, size), fill=fill)
     else:
-        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 5, fill=TEAL)
+        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 5, fill=fill)
+    return img, draw
+
+
+def icon(size: int, *, maskable: bool) -> Image.Image:
+    img, draw = _tile(size, maskable, TEAL)
     font = ImageFont.truetype(str(FONT), int(size * (0.46 if maskable else 0.6)))
     draw.text((size / 2, size / 2), "R", font=font, fill=WHITE, anchor="mm")
     return img
@@ -31,12 +37,7 @@ def icon(size: int, *, maskable: bool) -> Image.Image:
 
 def notes_icon(size: int, *, maskable: bool) -> Image.Image:
     """A sheet with four ruled lines, kept inside the maskable safe circle in both kinds."""
-    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    if maskable:
-        draw.rectangle((0, 0, size, size), fill=PAPER)
-    else:
-        draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 5, fill=PAPER)
+    img, draw = _tile(size, maskable, PAPER)
     w, h = size * 0.44, size * 0.56
     left, top = (size - w) / 2, (size - h) / 2
     draw.rounded_rectangle((left, top, left + w, top + h), radius=max(1, size // 40), fill=SHEET)
