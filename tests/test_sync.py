@@ -750,3 +750,78 @@ def test_stopped_on_one_phone_the_other_phone_can_share_it_again_by_choice(world
         await tablet.close()
         await phone.close()
     run(go())
+
+
+# --- found by mutation testing, run 5 (docs/mutation-testing.md) --------------------------------------------
+
+async def _queued(phone) -> list[tuple[str, str, str]]:
+    """(entity, record id, kind) of every op waiting in the outbox, in queue order."""
+    return await phone.services._rt.run(lambda s: [tuple(r) for r in s.db.execute(
+        "SELECT entity, entity_id, kind FROM outbox ORDER BY n")])
+
+
+async def _step_record(phone, step_id: str) -> str:
+    return (await phone.services._rt.run(
+        lambda s: s.db.execute("SELECT id FROM journey_progress WHERE step_id = ?", [step_id]).fetchone()))[0]
+
+
+def test_a_step_started_in_a_journey_whose_progress_is_shared_is_shared_and_others_are_not(world):
+    """"Share progress" is per journey: a step opened later follows its own journey's choice, and the
+    person's default only speaks for journeys they made no choice about."""
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_journey_shared("coping", True)
+        await phone.services.journeys.open_step("coping.breathe")
+        await phone.services.journeys.open_step("after.not-the-end")
+        breathe = await _step_record(phone, "coping.breathe")
+        assert await _queued(phone) == [("journey_progress", breathe, "upsert")]
+        await phone.services.sharing.set_default("journey_progress", True)
+        await phone.services.sharing.set_journey_shared("after", False)
+        await phone.services.journeys.open_step("after.keep-safe")
+        await phone.services.journeys.open_step("learn.what-it-is")
+        learn = await _step_record(phone, "learn.what-it-is")
+        assert await _queued(phone) == [("journey_progress", breathe, "upsert"), ("journey_progress", learn, "upsert")]
+        await phone.sync()
+        assert {r["data"]["step_id"] for r in world.api.records(family).values()} == {"coping.breathe",
+                                                                                      "learn.what-it-is"}
+        await phone.close()
+    run(go())
+
+
+def test_a_checkin_added_after_unpairing_stays_private_though_its_default_is_still_on(world):
+    async def go():
+        phone, family = await _paired(world)
+        await phone.services.sharing.set_default("checkin", True)
+        assert await phone.services.sharing.unpair(erase=False) == "done"
+        checkin = (await phone.services.checkins.add(mood=3, note="after the pairing ended")).checkin
+        assert await _queued(phone) == []
+        assert await phone.services.sharing.marks("checkin", [checkin.id]) == {checkin.id: Mark("private")}
+        await phone.close()
+    run(go())
+
+
+def test_an_op_exactly_at_the_size_limit_is_sent_and_one_byte_more_is_not(world, monkeypatch):
+    """Two entries whose bodies have the same length make ops of the same length (same clock, ids of one
+    length): the first, sent under no limit, measures it."""
+    async def go():
+        phone, family = await _paired(world)
+        entries = []
+        for body in ("probe 4a1c " + "x" * 300, "edge 77b0 " + "x" * 301, "over 2d9e " + "x" * 302):
+            entries.append((await phone.services.journal.save_entry(body=body)).entry)
+        probe, edge, over = entries
+        await phone.services.sharing.set_shared("journal_entry", probe.id, True)
+        await phone.sync()
+        push = next(b for b, r in zip(phone.transport.bodies, phone.transport.requests) if r.endswith("/push"))
+        monkeypatch.setattr(outbox, "MAX_OP_BYTES", len(push) - len(b'{"ops":[]}'))
+        for entry in (edge, over):
+            await phone.services.sharing.set_shared("journal_entry", entry.id, True)
+        await phone.sync()
+        assert set(world.api.records(family)) == {probe.id, edge.id}
+        marks = await phone.services.sharing.marks("journal_entry", [edge.id, over.id])
+        assert marks == {edge.id: Mark("shared"), over.id: Mark("refused", "too_large")}
+        await phone.close()
+    run(go())
+
+
+def test_only_the_trailing_slash_of_an_address_is_dropped():
+    assert normalize_server("https://regroup.example.org/teamX/") == "https://regroup.example.org/teamX"
