@@ -825,3 +825,31 @@ def test_an_op_exactly_at_the_size_limit_is_sent_and_one_byte_more_is_not(world,
 
 def test_only_the_trailing_slash_of_an_address_is_dropped():
     assert normalize_server("https://regroup.example.org/teamX/") == "https://regroup.example.org/teamX"
+
+
+def test_a_record_taken_back_elsewhere_before_this_phone_ever_sent_it_can_still_be_shared_again(world):
+    """The tablet never had a version of the entry when its first upsert was refused as revoked: the revoke it
+    then sends learns the tombstone's version, so sharing again by choice is not refused for ever."""
+    async def go():
+        phone, family = await _paired(world)
+        saved = await phone.services.journal.save_entry(body="taken back first")
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await phone.sync()
+        await phone.services.sharing.set_shared("journal_entry", saved.entry.id, False)
+        await phone.sync()
+        member = world.api.records(family)[saved.entry.id]["member_id"]
+        tablet = await world.phone("Ana-tablet").start()
+        await tablet.pair(family, member_id=member)
+        exported = (await phone.services.exchange.export_file("a passphrase long enough")).data
+        await tablet.services.exchange.import_file(exported, "a passphrase long enough")
+        await tablet.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await tablet.sync()
+        mark = (await tablet.services.sharing.marks("journal_entry", [saved.entry.id]))[saved.entry.id]
+        assert mark.state == "revoked_elsewhere", mark
+        await tablet.services.sharing.set_shared("journal_entry", saved.entry.id, True)
+        await tablet.sync()
+        held = world.api.records(family)[saved.entry.id]
+        assert not held["deleted"] and held["data"]["body"] == "taken back first"
+        await tablet.close()
+        await phone.close()
+    run(go())
