@@ -337,3 +337,9 @@ def test_a_key_file_stricter_than_owner_only_is_left_as_it_is(tmp_path):
     os.chmod(path, 0o400)
     assert ks.load() == key
     assert stat.S_IMODE(path.stat().st_mode) == 0o400  # only loosened modes are tightened
+
+
+def test_a_new_key_is_version_1_with_32_fresh_random_bytes():
+    """Version 1 is where a store's first key starts (blobs carry it); each key is new randomness."""
+    first, second = crypto.DataKey.generate(), crypto.DataKey.generate()
+    assert (first.version, len(first.secret)) == (1, 32) and first.secret != second.secret
