@@ -861,3 +861,23 @@ def test_a_record_taken_back_elsewhere_before_this_phone_ever_sent_it_can_still_
         await tablet.close()
         await phone.close()
     run(go())
+
+
+def test_only_a_live_record_of_a_paired_phone_can_be_shared(world):
+    """Run 6: a record in its undo window (deleted, not yet gone) was shared when the check lost its
+    `deleted_at`; and the codes the screens speak by were never looked at."""
+    async def go():
+        phone = await world.phone("Ana").start()
+        entry = (await phone.services.journal.save_entry(body="deleted, still undoable")).entry
+        with pytest.raises(AppError) as err:
+            await phone.services.sharing.set_shared("journal_entry", entry.id, True)
+        assert err.value.code == "not_paired"
+        await phone.pair(world.family())
+        await phone.services.journal.delete_entry(entry.id)
+        for record_id in (entry.id, "no-such-record"):
+            with pytest.raises(AppError) as err:
+                await phone.services.sharing.set_shared("journal_entry", record_id, True)
+            assert err.value.code == "not_found"
+        assert await _queued(phone) == []
+        await phone.close()
+    run(go())
