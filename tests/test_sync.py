@@ -881,3 +881,15 @@ def test_only_a_live_record_of_a_paired_phone_can_be_shared(world):
         assert await _queued(phone) == []
         await phone.close()
     run(go())
+
+
+def test_sharing_again_what_is_already_shared_queues_nothing(world):
+    async def go():
+        phone, family = await _paired(world)
+        entry = (await phone.services.journal.save_entry(body="shared once")).entry
+        await phone.services.sharing.set_shared("journal_entry", entry.id, True)
+        await phone.sync()
+        assert await phone.services.sharing.set_shared("journal_entry", entry.id, True) == Mark("shared")
+        assert await _queued(phone) == []
+        await phone.close()
+    run(go())
