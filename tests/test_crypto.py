@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import stat
 
@@ -299,3 +300,46 @@ def test_a_rewrap_cut_short_leaves_nothing_that_erase_misses(tmp_path, monkeypat
     monkeypatch.undo()
     ks.erase()
     assert list(tmp_path.iterdir()) == []
+
+
+# --- found by mutation testing, run 4 (docs/mutation-testing.md) ---------------------------------------------
+
+KNOWN_SECRET = bytes(range(32))
+KNOWN_NONCE = bytes(range(100, 112))
+# "Mardi, après l’appel" in journal_entries/id-1/body: format 1, key version 1, made with AES-GCM directly
+# (associated data b"RG\x01\x01journal_entries\x1fid-1\x1fbody"), not with crypto.py.
+KNOWN_BLOB = bytes.fromhex("524701016465666768696a6b6c6d6e6f057aac0210c576ff4e109c40a945061fc25b677afb099f94e31c"
+                           "ae0c8fd41adf3319c5626bcf59")
+
+
+def test_a_blob_of_format_1_still_opens_and_is_still_made_the_same_way(monkeypatch):
+    """Phones already hold blobs of this layout: a changed header, nonce place or associated data (its
+    separator, its encoding) would leave every one unreadable while a round trip still passed."""
+    cipher = crypto.FieldCipher(crypto.DataKey(version=1, secret=KNOWN_SECRET))
+    assert cipher.decrypt("journal_entries", "id-1", "body", KNOWN_BLOB) == "Mardi, après l’appel"
+    monkeypatch.setattr(crypto.os, "urandom", lambda n: KNOWN_NONCE[:n])
+    assert cipher.encrypt("journal_entries", "id-1", "body", "Mardi, après l’appel") == KNOWN_BLOB
+
+
+def test_the_key_record_holds_exactly_its_documented_fields():
+    """A plain key says `"wrapped": false` itself (app/lock.py writes `true` for one a PIN wraps)."""
+    key = crypto.DataKey(version=3, secret=KNOWN_SECRET)
+    assert json.loads(key.to_json()) == {"format": 1, "version": 3, "wrapped": False,
+                                         "key": base64.b64encode(KNOWN_SECRET).decode("ascii")}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_a_key_file_stricter_than_owner_only_is_left_as_it_is(tmp_path):
+    path = tmp_path / "regroup.key"
+    ks = crypto.KeyFileStore(path)
+    key = crypto.DataKey.generate()
+    ks.save(key)
+    os.chmod(path, 0o400)
+    assert ks.load() == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400  # only loosened modes are tightened
+
+
+def test_a_new_key_is_version_1_with_32_fresh_random_bytes():
+    """Version 1 is where a store's first key starts (blobs carry it); each key is new randomness."""
+    first, second = crypto.DataKey.generate(), crypto.DataKey.generate()
+    assert (first.version, len(first.secret)) == (1, 32) and first.secret != second.secret
