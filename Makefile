@@ -29,12 +29,12 @@ chromium:
 
 # The unit tests, then the browser tests two files at a time (each file has its own Chromium, app processes
 # and ports; they mostly wait on the browser, so two at once halve the wall time on two cores), the built
-# offline web app's among them (`make web` first: about 35 s, less when build/ is kept). The web app's files
-# go first: they are the longest (Python starts in the browser), and the short e2e files then fill both workers
-# to the end instead of one worker finishing a long file alone.
+# offline web app's among them (`make web` first: about 35 s, less when build/ is kept). Tests are handed out
+# one at a time and an idle worker takes waiting ones from the other (worksteal), so neither finishes a long
+# file alone at the end (each worker starts its own Chromium per file it touches; nothing is shared).
 test: $(STAMP) chromium web
 	$(PY) -m pytest -m 'not e2e and not web'
-	$(PY) -m pytest tests/web tests/e2e -m 'e2e or web' -n 2 --dist loadfile
+	$(PY) -m pytest tests/web tests/e2e -m 'e2e or web' -n 2 --dist worksteal
 
 test-unit: $(STAMP)
 	$(PY) -m pytest -m 'not e2e and not web'

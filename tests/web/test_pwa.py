@@ -104,8 +104,11 @@ def test_webcrypto_in_the_browser_matches_the_vectors_both_ways(site, open_profi
     assert out["moved"] == "refused"
 
 
-def test_an_entry_survives_a_closed_browser_and_an_offline_start(site, open_profile, tmp_path):
+def test_an_entry_survives_a_closed_browser_and_an_offline_start(site, served, open_profile, tmp_path):
+    """Also what that first visit downloads (page, Python worker and the service worker's precache),
+    gzip-compressed as a server would send it (`make bench ONLY=pwa` compares it with a hello-world PWA)."""
     profile = tmp_path / "profile"
+    served.requested.clear()
     context = open_profile(profile)
     phone = Phone(_page(context), "pwa")
     began = time.monotonic()
@@ -120,6 +123,11 @@ def test_an_entry_survives_a_closed_browser_and_an_offline_start(site, open_prof
     phone.tap("button", "Save entry")
     phone.see(TEXT)
     phone.page.wait_for_function("() => !!window.regroupOffline", timeout=START)  # the precache is complete
+    paths = [p for p in served.requested if (DIST / p.lstrip("/")).is_file()]
+    raw, size = sum((DIST / p.lstrip("/")).stat().st_size for p in set(paths)), _gzip_size(paths)
+    twice = sorted({p for p in paths if paths.count(p) > 1})
+    print(f"\nPWA first visit: {len(set(paths))} files, {raw / 1e6:.1f} MB, {size / 1e6:.1f} MB gzip; twice: {twice}")
+    assert size < 40e6
     files = _wait_flushed(phone.page)
     assert not [k for k, v in files.items() if TEXT.encode() in v], "the entry's words are in IndexedDB in the clear"
     assert not [k for k, v in files.items() if TEXT.encode("utf-16-le") in v]
@@ -143,19 +151,3 @@ def test_an_entry_survives_a_closed_browser_and_an_offline_start(site, open_prof
     (WORK / "figures.json").parent.mkdir(parents=True, exist_ok=True)
     (WORK / "figures.json").write_text(json.dumps(figures))
     print(f"\nPWA: first start {first_start:.1f} s, cached offline start {cached_start:.1f} s")
-
-
-def test_first_visit_transfer(site, served, open_profile, tmp_path):
-    """What a first visit downloads (page, Python worker and the service worker's precache), gzip-compressed
-    as a server would send it: the figure the benchmark compares with a hello-world PWA."""
-    served.requested.clear()
-    phone = Phone(_page(open_profile(tmp_path / "profile")), "pwa-first")
-    phone.open(site)
-    phone.wait("button", "Start using Regroup", timeout=START)
-    phone.page.wait_for_function("() => !!window.regroupOffline", timeout=START)
-    paths = [p for p in served.requested if (DIST / p.lstrip("/")).is_file()]
-    raw = sum((DIST / p.lstrip("/")).stat().st_size for p in set(paths))
-    size = _gzip_size(paths)
-    twice = sorted({p for p in paths if paths.count(p) > 1})
-    print(f"\nPWA first visit: {len(set(paths))} files, {raw / 1e6:.1f} MB, {size / 1e6:.1f} MB gzip; twice: {twice}")
-    assert size < 40e6

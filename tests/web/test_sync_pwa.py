@@ -1,6 +1,7 @@
 """Sharing from the PWA the specialist's server hosts (at /app/), in a phone-sized Chromium: the pairing form
 holds the server's address already, a code pairs, a shared journal entry reaches the server's database (over
-the browser's fetch), a message the specialist sends comes down, and offline the sync says so.
+the browser's fetch), a message the specialist sends comes down, and offline the sync says so; the service worker is scoped to /app/
+and the hosted app starts again with the network off (what tests/web/test_hosted.py checked before).
 tests/e2e/test_sharing.py tells the same story with the Python app; this is that story once against the PWA."""
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open
     phone.open(hosted.url + "/app/")
     phone.wait("button", "Start using Regroup", timeout=START)  # Python has started in the browser
     started = time.monotonic()
+    phone.page.wait_for_function("() => !!window.regroupOffline", timeout=START)  # precached, scoped to /app/
+    scope = phone.page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).scope")
+    assert scope == hosted.url + "/app/"
     phone.tap("button", "Start using Regroup")
     phone.tap("button", "Not now")  # the PIN offer (no PIN lock in the web build yet)
 
@@ -83,9 +87,16 @@ def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open
     phone.tap("button", "Send and check now")
     phone.see("The server could not be reached.", timeout=30_000)
     phone.see("Offline: Regroup sends when you are back online")
-    phone.page.context.set_offline(False)
     print(f"\nhosted PWA: started in {started - began:.0f} s, paired, shared and heard back in "
           f"{time.monotonic() - started:.0f} s")
+
+    # Still offline, the hosted app starts again from its service worker at /app/, with the crisis numbers
+    phone.reload()
+    phone.wait("tab", "More", timeout=START)
+    phone.tap("button", "Get help now")
+    phone.wait("button", "Call 911")
+    phone.screenshot("03-offline-start")
+    phone.page.context.set_offline(False)
 
 
 def test_the_web_apps_pairing_address_fills_in_the_link(hosted, open_profile, tmp_path):
