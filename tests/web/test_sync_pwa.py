@@ -91,8 +91,9 @@ def test_the_hosted_pwa_pairs_with_its_server_shares_and_hears_back(hosted, open
           f"{time.monotonic() - started:.0f} s")
 
     # Still offline, the hosted app starts again from its service worker at /app/, with the crisis numbers
-    phone.reload()
-    phone.wait("tab", "More", timeout=START)
+    phone.reload()  # on the sharing page it was showing (its address is /app/sharing), with what it holds
+    phone.wait("button", "Get help now", timeout=START)
+    phone.see("Paired as Maria")
     phone.tap("button", "Get help now")
     phone.wait("button", "Call 911")
     phone.screenshot("03-offline-start")
