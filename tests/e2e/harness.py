@@ -37,6 +37,23 @@ SETTLE_JS = """([quiet, cap]) => new Promise(resolve => {
   observer.observe(host, {subtree: true, childList: true, attributes: true, characterData: true});
   const limit = setTimeout(finish, cap);
 })"""
+# Resolve once nothing has changed for `quiet` ms (counted from now: a screen already still costs `quiet`, not the
+# cap), then after two animation frames, so what is drawn matches the tree.
+STILL_JS = """([quiet, cap]) => new Promise(resolve => {
+  const host = document.querySelector('flt-semantics-host') || document.body;
+  const finish = () => { observer.disconnect(); clearTimeout(timer); clearTimeout(limit);
+                         requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))); };
+  let timer = setTimeout(finish, quiet);
+  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(finish, quiet); });
+  observer.observe(host, {subtree: true, childList: true, attributes: true, characterData: true});
+  const limit = setTimeout(finish, cap);
+})"""
+# An address change inside the page: Flutter's router hears the popstate and Flet sends the new route to the app.
+# The path is the app's route, taken from the page's base (/ here, /app/ where the server hosts the web app).
+NAVIGATE_JS = """(path) => {
+  history.pushState(null, '', new URL(path.replace(/^\\/+/, ''), document.baseURI).pathname);
+  window.dispatchEvent(new PopStateEvent('popstate', {state: null}));
+}"""
 FOCUSED_EDITOR_JS = "() => !!document.activeElement && ['INPUT', 'TEXTAREA'].includes(document.activeElement.tagName)"
 
 
@@ -67,6 +84,18 @@ def read_store(data_dir: Path, fn, *args):
         return fn(s, *args)
     finally:
         s.close()
+
+
+def stored(data_dir: Path, fn, *args, expected, timeout: float = 15.0):
+    """read_store until it gives `expected` (then return it) or the time is up (then fail with what it gave):
+    an autosave says "Saved" once its own write is done, but a screen can hold more than one such line, and
+    the app draws some answers before its store thread has written them."""
+    deadline = time.monotonic() + timeout
+    while (value := read_store(data_dir, fn, *args)) != expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the store holds {value!r}, not {expected!r}")
+        time.sleep(0.1)
+    return value
 
 
 @dataclass
@@ -177,6 +206,17 @@ class Phone:
         self.page.goto(url)
         return self._after_load()
 
+    def visit(self, path: str) -> "Phone":
+        """Go to another screen by its address without loading the page again: the address changes in the
+        page's history and the app follows it (as after the browser's Back), about 1 s where `goto` loads
+        Flutter and a new session again (3-5 s, more on a busy machine). For walks over many screens; a test
+        of a fresh load keeps `goto`. Waits until the screen's words have changed and then hold still."""
+        before = self.screen_text()
+        self.page.evaluate(NAVIGATE_JS, path)
+        self.until(lambda: self.screen_text() != before, what=f"the screen at {path}", timeout=30_000)
+        self.still()
+        return self
+
     def reload(self) -> "Phone":
         """Reload the tab (what a person does to check that something was kept) and wait for the screen."""
         self.page.reload()
@@ -194,6 +234,11 @@ class Phone:
         on the page's state, not a fixed sleep, so a busy machine waits longer and an idle one less.
         Returns whether anything changed."""
         return self.page.evaluate(SETTLE_JS, [quiet, cap])
+
+    def still(self, *, quiet: float = 300, cap: float = 3_000) -> None:
+        """Wait until the screen holds still for `quiet` ms (at most `cap` ms): for a screenshot or a check of
+        what is drawn, where nothing is expected to change (`settle` first waits for a change, up to its cap)."""
+        self.page.evaluate(STILL_JS, [quiet, cap])
 
     def until(self, check, *, what: str, timeout: float = 15_000):
         """Poll a condition on the page (a colour, a count) until it holds; fail naming what never came."""
@@ -294,7 +339,7 @@ class Phone:
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.settle(quiet=300)  # let animations settle
+        self.still()  # let animations settle
         path = SCREENSHOTS / f"{self.prefix}-{name}.png"
         self.page.screenshot(path=str(path))
         return path

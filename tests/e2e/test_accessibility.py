@@ -61,8 +61,8 @@ def problems_on_screen(phone) -> set[str]:
     page, found = phone.page, set()
     view = page.viewport_size
     last = None
+    phone.still(quiet=250)
     for _ in range(12):
-        page.wait_for_timeout(350)
         found.update(page.evaluate(PROBLEMS_JS))
         text = phone.screen_text()
         if text == last:
@@ -70,6 +70,7 @@ def problems_on_screen(phone) -> set[str]:
         last = text
         page.mouse.move(view["width"] / 2, view["height"] / 2)
         page.mouse.wheel(0, view["height"] * 0.7)
+        phone.settle(quiet=250, cap=1_500)  # the scroll drawn and the tree caught up (at the end: nothing moves)
     return found
 
 
@@ -81,25 +82,26 @@ def test_every_screen_names_its_controls_and_announces_their_state(tmp_path, sta
     phone.wait("heading", "Today")
     problems: dict[str, set[str]] = {}
     for route in ROUTES:
-        phone.goto(app.url + route)
+        if route != "today":  # where it opened
+            phone.visit(route)
         found = problems_on_screen(phone)
         if found:
             problems[route] = found
     # every set of choices says which one is chosen, and that the others are not
-    phone.goto(app.url + "checkin")
+    phone.visit("checkin")
     phone.tap("button", "Good")
     phone.tap("button", "7")
     for chosen, others in (("Good", ("Very low", "Low", "Okay", "Very good")), ("7", ("0", "6", "10"))):
         assert phone.control("button", chosen).first.get_attribute("aria-current") == "true"
         assert {phone.control("button", o).first.get_attribute("aria-current") for o in others} == {"false"}
     assert phone.control("checkbox", "Fear").get_attribute("aria-checked") == "false"
-    phone.goto(app.url + "trends")
+    phone.visit("trends")
     assert [phone.control("button", p).get_attribute("aria-current") for p in ("7 days", "30 days", "1 year")] \
         == ["false", "true", "false"]
-    phone.goto(app.url + "settings")
+    phone.visit("settings")
     assert phone.control("radio", "100% (standard)").get_attribute("aria-checked") == "true"
     assert phone.control("switch", "Reduce motion").get_attribute("aria-checked") == "false"
-    phone.goto(app.url + "journal")
+    phone.visit("journal")
     assert phone.control("button", "Any time").get_attribute("aria-current") == "true"
     phone.tap("button", "Choose dates")
     found = phone.page.evaluate(PROBLEMS_JS)
@@ -113,7 +115,8 @@ def test_every_chart_has_a_text_alternative(tmp_path, start_app, open_phone):
     seed_a_month(data)
     app = start_app(data)
     phone = open_phone(app.url)
-    phone.goto(app.url + "trends")
+    phone.wait("heading", "Today")
+    phone.visit("trends")
     for alternative in ("Mood on 19 days: lowest", "Stress on", "Wellbeing scores in this period, oldest first: 48, 60",
                         "Mood on non-use days:", "Mood by day this month, 1 (very low) to 5 (very good):"):
         phone.see(alternative)

@@ -94,7 +94,7 @@ def test_every_screen_without_a_404_or_a_console_error(tmp_path, start_app, open
     phone.wait("button", "Slower: 5 in, 7 out")  # a pace to pick
 
     # Journal: custom tags in the filter, reflections with their question, the quick note, prompts in the body
-    phone.goto(app.url + "journal")
+    phone.visit("journal")
     phone.see("Mostly anger, late at night.")
     phone.see(_reflection_step().prompts[0].text)  # the question, not only the answer
     phone.see("What just happened?")  # the quick note, saved as an entry
@@ -103,7 +103,7 @@ def test_every_screen_without_a_404_or_a_console_error(tmp_path, start_app, open
     phone.see(step.prompts[0].text)  # the entry shows the question it answers, and the step, with a way back
     phone.tap("button", f"Open the step: {step.title}")
     phone.wait("heading", load_library().journey(step.journey_id).title)  # the step screen's title bar
-    phone.goto(app.url + "journal")
+    phone.visit("journal")
     phone.tap("button", "Tag: any")
     phone.tap("button", "sister")
     phone.wait("button", "Tag: sister")
@@ -143,14 +143,14 @@ def test_every_screen_without_a_404_or_a_console_error(tmp_path, start_app, open
     assert "half height" not in phone.screen_text() and "(mood -)" not in phone.screen_text()
     phone.screenshot("05-trends")
     phone.tap("button", "Back")
-    phone.goto(app.url + "who5")
+    phone.visit("who5")
     phone.see("It always looks back two weeks")
     phone.tap("button", "Back")
 
     # Journeys: a sectioned lesson with the country's naloxone note, the safety plan, the sources
-    phone.goto(app.url + "step/after/keep-safe")
+    phone.visit("step/after/keep-safe")
     phone.see("Naloxone in United States")
-    phone.goto(app.url + "step/coping/safety-plan")
+    phone.visit("step/coping/safety-plan")
     phone.type_into("Who I will call", "My sister Rosa")
     phone.see("Saved")
     phone.tap("button", "Print the plan in a summary (PDF)")  # on paper only when asked: it is ticked here
@@ -161,12 +161,12 @@ def test_every_screen_without_a_404_or_a_console_error(tmp_path, start_app, open
     assert "My sister Rosa" in pdf_text(download.value.path())
     phone.see("Your summary is ready")
     phone.screenshot("06-safety-plan-in-summary")
-    phone.goto(app.url + "about-content")
+    phone.visit("about-content")
     phone.see("Published in")
     phone.see("Cited in:")
 
     # More: settings without a one-option language choice, About without a raw path
-    phone.goto(app.url + "more")
+    phone.visit("more")
     phone.tap("button", "Settings Country, name, theme and check-in time")
     phone.wait("heading", "Settings")
     assert phone.control("heading", "Language").count() == 0
@@ -212,7 +212,7 @@ def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp
     problems: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        phone.settle(quiet=300)
+        phone.still()
         found = text_outside(phone)
         if found:
             problems[name] = found
@@ -226,11 +226,11 @@ def test_at_360_by_640_no_text_runs_outside_and_choices_announce_their_state(tmp
     for route in ("journey/reapproach", "step/reapproach/practise-words", "step/reapproach/readiness",
                   "step/after/keep-safe", "trends", "settings", "about", "help", "about-content",
                   "sharing", "inbox"):
-        phone.goto(app.url + route)
+        phone.visit(route)
         check("03-" + route.replace("/", "-"))
 
     # the 0-10 scale: two even rows, 0-5 and 6-10, of targets of 48 px or more, inside the margins
-    phone.goto(app.url + "checkin")
+    phone.visit("checkin")
     boxes = {n: phone.control("button", str(n)).first.bounding_box() for n in range(11)}
     assert len({round(boxes[n]["y"]) for n in range(6)}) == 1 and len({round(boxes[n]["y"]) for n in range(6, 11)}) == 1
     assert boxes[6]["y"] > boxes[0]["y"]
