@@ -6,7 +6,7 @@ import pytest
 
 from app.demo_data import generate
 from app.store import checkins, journal
-from tests.e2e.harness import e2e_clock, read_store, seed
+from tests.e2e.harness import e2e_clock, read_store, seed, stored
 from tests.e2e.test_shell import assert_accessible
 
 
@@ -106,7 +106,7 @@ def test_check_in_with_the_two_track_log_then_who5(tmp_path, start_app, open_pho
         phone.until(lambda: answer.get_attribute("aria-checked") == "true", what=f"answer {question + 1} chosen")
     phone.tap("button", "See my score")
     phone.see("Your score: 0 out of 100")
-    assert [(w.items, w.score) for w in read_store(data, checkins.list_wellbeing)] == [((0, 0, 0, 0, 0), 0)]
+    stored(data, lambda st: [(w.items, w.score) for w in checkins.list_wellbeing(st)], expected=[((0, 0, 0, 0, 0), 0)])
     phone.see("You are carrying a lot")  # 50 or lower: the crisis lines, gently (the first time today)
     phone.wait("button", "See the lines for your country")
     phone.screenshot("02-who5-low")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.store import journeys as js
 from tests.test_summary import pdf_text
-from tests.e2e.harness import read_store, seed
+from tests.e2e.harness import read_store, seed, stored
 from tests.e2e.test_shell import assert_accessible
 
 
@@ -103,7 +103,7 @@ def test_quiz_scale_and_practice(tmp_path, start_app, open_phone):
     phone.tap("button", "7")
     phone.see("thinking seriously about change")
     phone.see("Saved")
-    assert read_store(tmp_path / "data", js.get_worksheet, "reapproach.readiness") == {"value": 7}
+    stored(tmp_path / "data", js.get_worksheet, "reapproach.readiness", expected={"value": 7})
     phone.reload()  # the answer comes back from the store
     phone.see("thinking seriously about change")
     assert phone.control("button", "7").first.get_attribute("aria-current") == "true"
@@ -159,8 +159,8 @@ def test_plan_is_exported_as_a_file_and_loved_one_tailors_safety(tmp_path, start
     phone.type_into("Who will take part, and why them?", "Me and his sister, who he trusts")
     phone.see("Saved")
     phone.screenshot("03-plan")
-    assert read_store(tmp_path / "data", js.get_worksheet, "reapproach.plan")["who"] == \
-        "Me and his sister, who he trusts"
+    stored(tmp_path / "data", lambda st: (js.get_worksheet(st, "reapproach.plan") or {}).get("who"),
+           expected="Me and his sister, who he trusts")  # the step's safety answer has its own "Saved" line
     phone.reload()  # the printed plan must come from the store, not from this screen's memory
     phone.wait("textbox", "Who will take part, and why them?")
     phone.tap("button", "Print the plan in a summary (PDF)")  # the plan prints in the session summary
