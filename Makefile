@@ -27,17 +27,17 @@ run: $(STAMP)
 chromium:
 	@sh tests/e2e/ensure_chromium.sh
 
-# The unit tests, then the browser tests two files at a time (each file has its own Chromium, app processes
-# and ports; they mostly wait on the browser, so two at once halve the wall time on two cores), the built
-# offline web app's among them (`make web` first: about 35 s, less when build/ is kept). Tests are handed out
-# one at a time and an idle worker takes waiting ones from the other (worksteal), so neither finishes a long
-# file alone at the end (each worker starts its own Chromium per file it touches; nothing is shared).
+# The unit tests on two workers (tests are handed out one at a time: `--dist loadfile` would run only one of
+# schemathesis's cases, which share a test id), then the browser tests two at a time (each test file has its
+# own Chromium, app processes and ports; they mostly wait on the browser, so two at once halve the wall time on
+# two cores), the built offline web app's among them (`make web` first: about 20-35 s). An idle worker takes
+# waiting tests from the other (worksteal), so neither finishes a long file alone at the end.
 test: $(STAMP) chromium web
-	$(PY) -m pytest -m 'not e2e and not web'
+	$(PY) -m pytest -m 'not e2e and not web' -n 2
 	$(PY) -m pytest tests/web tests/e2e -m 'e2e or web' -n 2 --dist worksteal
 
 test-unit: $(STAMP)
-	$(PY) -m pytest -m 'not e2e and not web'
+	$(PY) -m pytest -m 'not e2e and not web' -n 2
 
 test-e2e: $(STAMP) chromium
 	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist loadfile
