@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -274,28 +275,33 @@ class Phone:
 
     def type_into(self, label: str, text: str) -> None:
         """Type as a person does, then read the field back: on a busy machine Flutter can take the focus a
-        moment before it takes keys, and the first letters are lost ("Anary" for "Canary"). An empty field
-        that did not get every key is cleared and typed again."""
+        moment before it takes keys, and the first letters are lost ("Anary" for "Canary"). What did land
+        (the end of `text`, just typed) is taken back with Backspace and the whole text typed again at the
+        end of the field; what the field held before is never touched (clearing it once wiped an entry's
+        first sentence when its value had not yet reached the page's editor)."""
         value = "() => document.activeElement ? document.activeElement.value : ''"
-        for _attempt in range(3):
+        for attempt in range(3):
             self.focus("textbox", label)
-            before = self.page.evaluate(value)
+            if attempt:
+                self.page.keyboard.press("Control+End")
             self.page.keyboard.type(text, delay=20)
             try:
                 self.page.wait_for_function(f"() => (document.activeElement?.value || '').includes({json.dumps(text)})",
                                             timeout=2_000)
                 return
-            except Exception:  # noqa: BLE001 - a key was lost: start again on an empty field, else give up
-                if before:
-                    return
-                self.page.keyboard.press("Control+A")
-                self.page.keyboard.press("Backspace")
+            except Exception:  # noqa: BLE001 - a key was lost: take back what landed and type it all again
+                now = self.page.evaluate(value)
+                landed = next((k for k in range(len(text), 0, -1) if now.endswith(text[-k:])), 0)
+                for _ in range(landed):
+                    self.page.keyboard.press("Backspace")
         raise AssertionError(f"could not type into {label!r}: the field holds {self.page.evaluate(value)!r}")
 
     def see(self, text: str, timeout: float = 15_000) -> None:
         """Wait for text on screen: a text node, or a name a screen reader reads (a snack bar is a named group)."""
         named = self.page.locator(f"[aria-label*={json.dumps(text)}]")
-        self.page.get_by_text(text, exact=False).or_(named).first.wait_for(state="attached", timeout=timeout)
+        # Case counts: get_by_text(exact=False) ignores it, so "Saved" was found in "It is saved as you type"
+        shown = self.page.get_by_text(re.compile(re.escape(text)))
+        shown.or_(named).first.wait_for(state="attached", timeout=timeout)
 
     def unnamed_controls(self) -> list[str]:
         """Touchable controls a screen reader could not name (FLET-NOTES: icon buttons, dropdowns)."""
