@@ -895,3 +895,95 @@ def test_sharing_again_what_is_already_shared_queues_nothing(world):
         assert await _queued(phone) == []
         await phone.close()
     run(go())
+
+
+# --- found by mutation testing, run 7 (apply_results; docs/mutation-testing.md) ------------------------------
+
+async def _shared_entries(phone, *bodies: str) -> list[str]:
+    ids = []
+    for body in bodies:
+        entry = (await phone.services.journal.save_entry(body=body)).entry
+        await phone.services.sharing.set_shared("journal_entry", entry.id, True)
+        ids.append(entry.id)
+    return ids
+
+
+def _answer(op: dict, status: str, **more) -> dict:
+    return {"op_id": op["op_id"], "status": status, **more}
+
+
+def test_a_late_answer_to_an_op_already_answered_does_not_stop_the_answers_after_it(world):
+    """An answer for an op the phone no longer waits for is skipped, and the ops behind it in the same
+    answer are still stored (with break instead of continue, the second entry would be sent again forever)."""
+    async def go():
+        phone, _family = await _paired(world)
+        first, second = await _shared_entries(phone, "first words", "second words")
+        rt = phone.services._rt
+        batch = await rt.run(outbox.prepare_batch)
+        assert [op["entity_id"] for op in batch.ops] == [first, second]
+        early = outbox.Batch(ops=batch.ops[:1], body=b"")
+        await rt.run(lambda s: outbox.apply_results(s, early, [_answer(batch.ops[0], "applied", version=1)]))
+        counts = await rt.run(lambda s: outbox.apply_results(
+            s, batch, [_answer(op, "applied", version=1) for op in batch.ops]))
+        assert counts == {"applied": 2}
+        assert await _queued(phone) == []
+        marks = await phone.services.sharing.marks("journal_entry", [first, second])
+        assert marks == {first: Mark("shared"), second: Mark("shared")}
+        await phone.close()
+    run(go())
+
+
+def test_the_answers_are_counted_per_status_so_the_report_says_how_many_were_refused(world):
+    async def go():
+        phone, _family = await _paired(world)
+        await _shared_entries(phone, "one", "two", "three")
+        rt = phone.services._rt
+        batch = await rt.run(outbox.prepare_batch)
+        refused = {"error": {"code": "too_long", "field": "body"}}
+        counts = await rt.run(lambda s: outbox.apply_results(s, batch, [
+            _answer(batch.ops[0], "rejected", **refused), _answer(batch.ops[1], "applied", version=1),
+            _answer(batch.ops[2], "rejected", **refused)]))
+        assert counts == {"rejected": 2, "applied": 1}
+        await phone.close()
+    run(go())
+
+
+def test_a_refusal_without_a_code_is_kept_as_an_unknown_reason(world):
+    """A rejected answer whose error has no code is still set aside, with "?" as its reason (the screens
+    then say the server refused it without saying why), never with no reason at all."""
+    async def go():
+        phone, _family = await _paired(world)
+        (entry,) = await _shared_entries(phone, "words")
+        rt = phone.services._rt
+        batch = await rt.run(outbox.prepare_batch)
+        await rt.run(lambda s: outbox.apply_results(s, batch, [_answer(batch.ops[0], "rejected")]))
+        stored = await rt.run(lambda s: (
+            s.db.execute("SELECT state, error FROM outbox").fetchall(),
+            s.db.execute("SELECT sync_note FROM journal_entries WHERE id = ?", [entry]).fetchone()[0]))
+        assert stored == ([("rejected", "?")], "?")
+        assert (await phone.services.sharing.marks("journal_entry", [entry]))[entry] == Mark("refused", "?")
+        await phone.close()
+    run(go())
+
+
+def test_an_accepted_edit_clears_the_note_of_an_earlier_refusal(world):
+    """Refused once (the words too long for the server), then edited and accepted: the record is shared,
+    not still marked refused (the accepted upsert clears the refusal's note)."""
+    async def go():
+        phone, family = await _paired(world)
+        (entry,) = await _shared_entries(phone, "words the server refuses")
+        rt = phone.services._rt
+        batch = await rt.run(outbox.prepare_batch)
+        await rt.run(lambda s: outbox.apply_results(s, batch, [
+            _answer(batch.ops[0], "rejected", error={"code": "too_long", "field": "body"})]))
+        assert (await phone.services.sharing.marks("journal_entry", [entry]))[entry] == Mark("refused", "too_long")
+        await rt.run(outbox.dismiss_refusals)  # the person read the refusal
+        await phone.services.journal.save_entry(body="shorter words", entry_id=entry)
+        await phone.sync()
+        assert world.api.records(family)[entry]["data"]["body"] == "shorter words"
+        note = await rt.run(lambda s: s.db.execute("SELECT sync_note FROM journal_entries WHERE id = ?",
+                                                   [entry]).fetchone()[0])
+        assert note is None
+        assert (await phone.services.sharing.marks("journal_entry", [entry]))[entry] == Mark("shared")
+        await phone.close()
+    run(go())
