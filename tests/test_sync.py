@@ -987,3 +987,67 @@ def test_an_accepted_edit_clears_the_note_of_an_earlier_refusal(world):
         assert (await phone.services.sharing.marks("journal_entry", [entry]))[entry] == Mark("shared")
         await phone.close()
     run(go())
+
+
+# --- found by mutation testing, run 8 (prepare_batch; docs/mutation-testing.md) ------------------------------
+
+async def _kinds(phone, **kw) -> list[tuple[str, str]] | None:
+    batch = await phone.services._rt.run(lambda s: outbox.prepare_batch(s, **kw))
+    return None if batch is None else [(op["entity_id"], op["kind"]) for op in batch.ops]
+
+
+async def _set_status(phone, status: str) -> None:
+    await phone.services._rt.run(lambda s: s.db.execute(f"UPDATE {outbox.CONNECTION} SET status = ?", [status]))
+
+
+def test_a_batch_is_made_only_while_connected_and_withdrawals_also_on_the_way_out(world):
+    """Active: everything waiting; withdrawals only (an unpairing asked online, or retried): the delete, not
+    the new share. Unpairing: nothing but withdrawals. Closed (the server ended it): nothing at all."""
+    async def go():
+        phone, _family = await _paired(world)
+        (gone,) = await _shared_entries(phone, "to be deleted")
+        await phone.sync()
+        await phone.services.journal.delete_entry(gone)
+        (new,) = await _shared_entries(phone, "shared but never sent")
+        assert await _kinds(phone, withdrawals_only=True) == [(gone, "delete")]  # while still active
+        await _set_status(phone, "unpairing")
+        assert await _kinds(phone) is None
+        assert await _kinds(phone, withdrawals_only=True) == [(gone, "delete")]  # the unanswered one again
+        await _set_status(phone, "closed")
+        assert await _kinds(phone) is None and await _kinds(phone, withdrawals_only=True) is None
+        await _set_status(phone, "active")
+        assert await _kinds(phone) == [(gone, "delete"), (new, "upsert")]
+        await phone.close()
+    run(go())
+
+
+def test_an_op_waiting_behind_an_unanswered_one_does_not_hold_up_other_records(world):
+    """The second change of a record waits for the answer to its first; the records after it still go."""
+    async def go():
+        phone, _family = await _paired(world)
+        first, = await _shared_entries(phone, "first, version 1")
+        assert await _kinds(phone) == [(first, "upsert")]  # sent, not yet answered
+        await phone.services.journal.save_entry(body="first, version 2", entry_id=first)
+        (other,) = await _shared_entries(phone, "another record")
+        assert await _kinds(phone) == [(first, "upsert"), (other, "upsert")]  # the edit waits, the other goes
+        assert [k for _, _, k in await _queued(phone)] == ["upsert", "upsert", "upsert"]
+        await phone.close()
+    run(go())
+
+
+def test_a_batch_stops_at_its_op_count_and_at_its_size_to_the_byte(world, monkeypatch):
+    async def go():
+        phone, _family = await _paired(world)
+        ids = await _shared_entries(phone, "one", "two", "three")
+        monkeypatch.setattr(outbox, "MAX_OPS", 2)
+        assert [i for i, _ in await _kinds(phone)] == ids[:2]  # the count: two, and the batch still made
+        monkeypatch.setattr(outbox, "MAX_OPS", 100)
+        batch = await phone.services._rt.run(outbox.prepare_batch)  # the two again, and the third
+        assert [op["entity_id"] for op in batch.ops] == ids
+        exact = len(batch.body)
+        for limit, count in ((exact, 3), (exact - 1, 2)):  # a body of exactly MAX_BODY bytes fits
+            monkeypatch.setattr(outbox, "MAX_BODY", limit)
+            again = await phone.services._rt.run(outbox.prepare_batch)
+            assert len(again.ops) == count and len(again.body) <= limit
+        await phone.close()
+    run(go())

@@ -341,7 +341,7 @@ def prepare_batch(store: Store, *, withdrawals_only: bool = False) -> Batch | No
                 if op is None:
                     continue
                 unanswered.add(entity_id)
-            grown = size + len(_encode(op)) + 1
+            grown = size + len(_encode(op)) + (1 if ops else 0)  # a comma before every op but the first
             if len(ops) == MAX_OPS or grown > MAX_BODY:
                 break
             ops.append(op)
