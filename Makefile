@@ -40,7 +40,7 @@ test-unit: $(STAMP)
 	$(PY) -m pytest -m 'not e2e and not web' -n 2
 
 test-e2e: $(STAMP) chromium
-	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist loadfile
+	$(PY) -m pytest tests/e2e -m e2e -n 2 --dist worksteal
 
 # The sharing state machine with 2,000 examples (CI runs 200): HYPOTHESIS_SEED=n picks a seed.
 test-deep: $(STAMP)

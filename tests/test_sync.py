@@ -996,8 +996,6 @@ async def _kinds(phone, **kw) -> list[tuple[str, str]] | None:
     return None if batch is None else [(op["entity_id"], op["kind"]) for op in batch.ops]
 
 
-async def _set_status(phone, status: str) -> None:
-    await phone.services._rt.run(lambda s: s.db.execute(f"UPDATE {outbox.CONNECTION} SET status = ?", [status]))
 
 
 def test_a_batch_is_made_only_while_connected_and_withdrawals_also_on_the_way_out(world):
@@ -1010,13 +1008,14 @@ def test_a_batch_is_made_only_while_connected_and_withdrawals_also_on_the_way_ou
         await phone.services.journal.delete_entry(gone)
         (new,) = await _shared_entries(phone, "shared but never sent")
         assert await _kinds(phone, withdrawals_only=True) == [(gone, "delete")]  # while still active
-        await _set_status(phone, "unpairing")
+        rt = phone.services._rt
+        await rt.run(lambda s: outbox.mark_unpairing(s, erase=False))  # asked offline: tried again later
         assert await _kinds(phone) is None
         assert await _kinds(phone, withdrawals_only=True) == [(gone, "delete")]  # the unanswered one again
-        await _set_status(phone, "closed")
-        assert await _kinds(phone) is None and await _kinds(phone, withdrawals_only=True) is None
-        await _set_status(phone, "active")
+        await rt.run(lambda s: s.db.execute(f"UPDATE {outbox.CONNECTION} SET status = 'active'"))  # changed their mind
         assert await _kinds(phone) == [(gone, "delete"), (new, "upsert")]
+        await rt.run(outbox.mark_closed)  # the server ended it
+        assert await _kinds(phone) is None and await _kinds(phone, withdrawals_only=True) is None
         await phone.close()
     run(go())
 

@@ -29,25 +29,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-default-apps", "--disable-domain-reliability", "--no-pings"]
 
 
-# Resolves once the semantics tree has changed and then held still for `quiet` ms, or after `cap` ms.
-SETTLE_JS = """([quiet, cap]) => new Promise(resolve => {
+# Resolves once the semantics tree has held still for `quiet` ms (at most `cap` ms in all), then after two animation
+# frames so that what is drawn matches the tree, to whether anything changed. With `first` the quiet counts only
+# from a first change (`settle`: the app's answer is on its way); without it from now (`still`: a screen already
+# still costs `quiet`, not the cap).
+QUIET_JS = """([quiet, cap, first]) => new Promise(resolve => {
   const host = document.querySelector('flt-semantics-host') || document.body;
-  let changed = false, timer = null;
-  const finish = () => { observer.disconnect(); clearTimeout(timer); clearTimeout(limit); resolve(changed); };
+  let changed = false, timer = null, limit = null;
+  const finish = () => { observer.disconnect(); clearTimeout(timer); clearTimeout(limit);
+                         requestAnimationFrame(() => requestAnimationFrame(() => resolve(changed))); };
   const observer = new MutationObserver(() => { changed = true; clearTimeout(timer); timer = setTimeout(finish, quiet); });
   observer.observe(host, {subtree: true, childList: true, attributes: true, characterData: true});
-  const limit = setTimeout(finish, cap);
-})"""
-# Resolve once nothing has changed for `quiet` ms (counted from now: a screen already still costs `quiet`, not the
-# cap), then after two animation frames, so what is drawn matches the tree.
-STILL_JS = """([quiet, cap]) => new Promise(resolve => {
-  const host = document.querySelector('flt-semantics-host') || document.body;
-  const finish = () => { observer.disconnect(); clearTimeout(timer); clearTimeout(limit);
-                         requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))); };
-  let timer = setTimeout(finish, quiet);
-  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(finish, quiet); });
-  observer.observe(host, {subtree: true, childList: true, attributes: true, characterData: true});
-  const limit = setTimeout(finish, cap);
+  if (!first) timer = setTimeout(finish, quiet);
+  limit = setTimeout(finish, cap);
 })"""
 # An address change inside the page: Flutter's router hears the popstate and Flet sends the new route to the app.
 # The path is the app's route, taken from the page's base (/ here, /app/ where the server hosts the web app).
@@ -234,12 +228,12 @@ class Phone:
         """Wait for the screen to change and then hold still for `quiet` ms (at most `cap` ms in all): a wait
         on the page's state, not a fixed sleep, so a busy machine waits longer and an idle one less.
         Returns whether anything changed."""
-        return self.page.evaluate(SETTLE_JS, [quiet, cap])
+        return self.page.evaluate(QUIET_JS, [quiet, cap, True])
 
     def still(self, *, quiet: float = 300, cap: float = 3_000) -> None:
         """Wait until the screen holds still for `quiet` ms (at most `cap` ms): for a screenshot or a check of
         what is drawn, where nothing is expected to change (`settle` first waits for a change, up to its cap)."""
-        self.page.evaluate(STILL_JS, [quiet, cap])
+        self.page.evaluate(QUIET_JS, [quiet, cap, False])
 
     def until(self, check, *, what: str, timeout: float = 15_000):
         """Poll a condition on the page (a colour, a count) until it holds; fail naming what never came."""
