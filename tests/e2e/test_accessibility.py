@@ -129,13 +129,22 @@ def _focused(phone) -> str:
         return s ? ((s.getAttribute('aria-label') || '') || (s.textContent || '')).trim() : ''; }""")
 
 
+def press_and_follow(phone, key: str) -> str:
+    """Press a key and return what has the focus once it has moved (or after 2 s, if it stays put): a wait on
+    the page's focus, not a fixed pause."""
+    before = _focused(phone)
+    phone.page.keyboard.press(key)
+    deadline = time.monotonic() + 2
+    while (now := _focused(phone)) == before and time.monotonic() < deadline:
+        phone.page.wait_for_timeout(30)
+    return now
+
+
 def tab_to(phone, name: str, *, key: str = "Tab", limit: int = 40) -> list[str]:
     """Press Tab (or Shift+Tab) until the named control has the focus; the names passed on the way."""
     passed = []
     for _ in range(limit):
-        phone.page.keyboard.press(key)
-        phone.page.wait_for_timeout(150)
-        passed.append(_focused(phone))
+        passed.append(press_and_follow(phone, key))
         if passed[-1] == name:
             return passed
     raise AssertionError(f"{name!r} never took the focus with {key}: {passed}")
@@ -170,13 +179,13 @@ def test_today_and_a_journal_entry_with_the_keyboard_alone(tmp_path, start_app, 
     assert order == ["Get help now", "Breathe", "Ground: 5-4-3-2-1", "Is anyone in danger right now?",
                      "A quick note", "Check in now"], passed
     assert tab_to(phone, "A quick note", key="Shift+Tab") == ["A quick note"]
-    phone.page.keyboard.press("Shift+Tab")
-    phone.page.wait_for_timeout(150)
-    assert _focused(phone) == "Is anyone in danger right now?"
+    assert press_and_follow(phone, "Shift+Tab") == "Is anyone in danger right now?"
     phone.page.keyboard.press("Enter")  # Enter opens the danger question
     phone.see("Yes, someone may be in danger")
-    phone.page.keyboard.press("Escape")
-    phone.page.wait_for_timeout(400)
+    phone.page.keyboard.press("Escape")  # and Escape closes it
+    gone = phone.page.get_by_text("Yes, someone may be in danger").or_(
+        phone.page.locator('[aria-label*="Yes, someone may be in danger"]'))
+    phone.until(lambda: gone.count() == 0, what="Escape to close the question")
 
     # Space works too: Breathe opens the breathing practice
     phone.goto(app.url + "today")

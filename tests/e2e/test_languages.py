@@ -9,15 +9,15 @@ from pathlib import Path
 import yaml
 
 from app.i18n_pseudo import write_pseudo_catalog
-from tests.e2e.harness import seed
+from app.store.journal import get_draft
+from tests.e2e.harness import seed, stored
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def typed(phone, label: str) -> str:
     """What a text field holds: Flutter puts a real input in the page only for the focused field."""
-    phone.wait("textbox", label).click()
-    phone.page.wait_for_timeout(300)
+    phone.focus("textbox", label)  # waits for the page's real editor to hold the focus
     return "|".join(phone.page.locator("input, textarea").evaluate_all("els => els.map(e => e.value)"))
 
 
@@ -28,8 +28,7 @@ def test_a_mexican_browser_starts_in_spanish_and_the_welcome_switches_language_k
     phone.wait("heading", "Bienvenida")
     phone.see("País: México")
     phone.wait("button", "Ayuda ahora")
-    phone.type_into("Tu nombre (opcional)", "Lupita")
-    phone.page.wait_for_timeout(300)
+    phone.type_into("Tu nombre (opcional)", "Lupita")  # its change goes over the socket before the tap below
     phone.tap("radio", "English")
     phone.wait("heading", "Welcome")  # the whole screen at once, no restart
     phone.see("Country: Mexico")
@@ -57,7 +56,8 @@ def test_switching_language_in_settings_redraws_everything_and_keeps_a_half_writ
     phone.tap("tab", "Journal")
     phone.tap("button", "Write an entry")
     phone.type_into("What is on your mind?", "Half a thought about Sunday")
-    phone.page.wait_for_timeout(1500)  # the draft is kept a moment after typing stops
+    # the draft is kept a moment after typing stops: wait for it in the store, not for a fixed time
+    stored(tmp_path / "data", lambda s: (get_draft(s) or {}).get("body"), expected="Half a thought about Sunday")
     phone.tap("button", "Back")
     phone.tap("tab", "More")
     phone.tap("button", "Settings Country, name, theme and check-in time")
