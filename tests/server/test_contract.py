@@ -322,6 +322,28 @@ def test_unpair_stops_the_token_at_once_and_is_audited(world, fam):
     assert (f"device {b['device_id']}", "unpaired", f"member {b['member_id']}") in entries
 
 
+@pytest.mark.parametrize("query, erased", [("", False), ("?erase=false", False), ("?erase=0", False),
+                                           ("?erase=true", True), ("?erase=1", True), ("?erase=TRUE", True)])
+def test_unpairing_erases_what_was_shared_only_when_asked(world, fam, query, erased):
+    a = world.pair(fam)
+    push(world, a["token"], entry_op(body="words shared before unpairing"))
+    assert world.client.delete(f"/api/v1/device{query}", headers=auth_headers(a["token"])).status_code == 204
+    assert pull(world, a["token"]).status_code == 401
+    kept = "words shared before unpairing" in json.dumps(admin.export_family(world.engine, fam, "test"))
+    assert kept is not erased
+
+
+@pytest.mark.parametrize("query", ["?erase=yes", "?erase=", "?erase=2", "?wipe=true", "?erase=true&also=1"])
+def test_an_unpairing_with_a_query_it_does_not_know_changes_nothing(world, fam, query):
+    a = world.pair(fam)
+    push(world, a["token"], entry_op(body="words shared"))
+    r = world.client.delete(f"/api/v1/device{query}", headers=auth_headers(a["token"]))
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    assert r.json()["detail"] in ("unpairing takes erase only", "erase is true or false")
+    assert pull(world, a["token"]).status_code == 200  # still paired
+    assert "words shared" in json.dumps(admin.export_family(world.engine, fam, "test"))
+
+
 def test_unpair_with_erase_tombstones_and_tells_the_other_phone(world, fam):
     a = world.pair(fam, "Ana")
     b = world.pair(fam, "Ana 2", member_id=a["member_id"])

@@ -139,6 +139,16 @@ def test_sign_in_and_sign_out_need_their_csrf_tokens(world):
     assert signed_in(c)
 
 
+def test_signing_out_goes_back_to_the_sign_in_page_and_drops_the_cookie(world):
+    c = client(world)
+    sign_in(c)
+    r = c.post("/logout", data={"csrf": csrf_of(c.get("/").text)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    dropped = r.headers["set-cookie"]
+    assert dropped.startswith(f"{auth.SESSION_COOKIE}=") and ("Max-Age=0" in dropped or "expires=" in dropped.lower())
+    assert auth.SESSION_COOKIE not in c.cookies and not signed_in(c)
+
+
 def test_a_csrf_token_works_only_with_its_own_session(world):
     mine, theirs = client(world, "192.0.2.31"), client(world, "192.0.2.32")
     world.specialist("kim@practice.test", "Kim")
@@ -194,6 +204,40 @@ def test_the_account_page_lists_sessions_and_ends_the_others(world):
     laptop.post("/account/sessions/end-others", data={"csrf": csrf_of(page)})
     assert signed_in(laptop) and not signed_in(phone)
     assert signed_in(colleague)  # only one's own sessions end
+
+
+def test_the_dashboard_unpairs_only_the_phone_it_names(world):
+    family, other_family = world.family("sam@practice.test"), world.family("sam@practice.test", "The Joneses")
+    phone, tablet, theirs = world.pair(family), world.pair(family, "Ben"), world.pair(other_family, "Cy")
+    c = client(world)
+    sign_in(c)
+    page = c.get(f"/families/{family}").text
+    r = c.post(f"/families/{family}/devices/{phone['device_id']}/unpair", data={"csrf": csrf_of(page)},
+               follow_redirects=False)
+    assert r.status_code == 303 and f"?done=unpaired&who={phone['device_id']}" in r.headers["location"]
+    pulled = {name: world.client.get("/api/v1/sync/pull", headers=auth_headers(d["token"])).status_code
+              for name, d in (("phone", phone), ("tablet", tablet), ("theirs", theirs))}
+    assert pulled == {"phone": 401, "tablet": 200, "theirs": 200}
+    # a phone already unpaired, or of another family (through this family's address), is not found
+    for device in (phone, theirs):
+        r = c.post(f"/families/{family}/devices/{device['device_id']}/unpair", data={"csrf": csrf_of(page)},
+                   follow_redirects=False)
+        assert r.status_code == 404
+    assert world.client.get("/api/v1/sync/pull", headers=auth_headers(theirs["token"])).status_code == 200
+
+
+def test_unpairing_in_the_admin_layer_checks_the_family_and_the_device(world):
+    from server import admin
+    family, other_family = world.family("sam@practice.test"), world.family("sam@practice.test", "The Joneses")
+    phone, theirs = world.pair(family), world.pair(other_family, "Cy")
+    for fam, device_id in ((family, theirs["device_id"]), (other_family, phone["device_id"]), (family, ""),
+                           (family, "not-a-uuid")):
+        with pytest.raises(admin.NotFound, match="no such paired device in this family"):
+            admin.unpair_device(world.engine, fam, device_id, "sam@practice.test")
+    admin.unpair_device(world.engine, family, phone["device_id"], "sam@practice.test")
+    with pytest.raises(admin.NotFound):  # once only
+        admin.unpair_device(world.engine, family, phone["device_id"], "sam@practice.test")
+    assert world.client.get("/api/v1/sync/pull", headers=auth_headers(theirs["token"])).status_code == 200
 
 
 def test_unpairing_a_device_on_the_dashboard_stops_its_token_at_once(world):
