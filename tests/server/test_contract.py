@@ -299,11 +299,15 @@ def test_old_or_future_cursor_is_410_and_zero_is_always_allowed(world, fam):
     assert pull(world, a["token"], since=0).status_code == 200
 
 
-@pytest.mark.parametrize("query", ["since=-1", "limit=0", "limit=501", "since=abc"])
-def test_pull_envelope(world, fam, query):
+@pytest.mark.parametrize("query, detail", [("since=-1", "since is not negative; limit is from 1 to 500"),
+                                           ("limit=0", "since is not negative; limit is from 1 to 500"),
+                                           ("limit=501", "since is not negative; limit is from 1 to 500"),
+                                           ("since=abc", "since and limit are whole numbers"),
+                                           ("since=0&cursor=9", "pull takes since and limit only")])
+def test_pull_envelope(world, fam, query, detail):
     token = world.pair(fam)["token"]
     r = world.client.get(f"/api/v1/sync/pull?{query}", headers=auth_headers(token))
-    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    assert r.status_code == 422 and r.json() == {"error": "invalid_request", "detail": detail}
 
 
 # --- unpair and erase ---------------------------------------------------------------------------

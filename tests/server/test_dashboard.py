@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -144,7 +145,10 @@ def test_erasing_a_member_sends_notices_and_erasing_the_family_ends_its_devices(
     changes = world.client.get("/api/v1/sync/pull", headers=auth_headers(two["member"]["token"])).json()["changes"]
     assert len([ch for ch in changes if ch["entity"] == "notice"]) == 7  # one per shared record
     assert "A private entry" not in c.get(f"/families/{two['a']}").text
-    c.post(f"/families/{two['a']}/erase", data={"confirm": "Wrong name", "csrf": csrf_of(page)})
+    wrong = c.post(f"/families/{two['a']}/erase", data={"confirm": "Wrong name", "csrf": csrf_of(page)})
+    assert wrong.status_code == 400 and "Wrong name" in wrong.text  # what was typed stays, with the reason
+    assert ("That is not the family's name, so nothing was erased. Type it exactly as it is shown above."
+            in html.unescape(wrong.text))
     assert c.get(f"/families/{two['a']}").status_code == 200
     c.post(f"/families/{two['a']}/erase", data={"confirm": "Family A", "csrf": csrf_of(page)})
     assert c.get(f"/families/{two['a']}").status_code == 404
