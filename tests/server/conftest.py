@@ -7,6 +7,7 @@ import os
 import uuid
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
@@ -16,6 +17,16 @@ from server.settings import Settings
 
 PG_ADMIN = os.environ.get("REGROUP_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
 PASSWORD = "correct horse battery staple"
+FULL_COST_HASHER = auth._hasher  # what the server hashes with; test_the_server_hashes_at_full_cost holds it
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch):
+    """argon2 at the server's cost (64 MiB, 3 passes) takes 0.2-0.4 s a hash here, and these tests make and
+    check passwords hundreds of times (each mutant of `make mutants` runs them again): they test who gets in,
+    not the cost, so passwords are hashed at argon2's lowest cost. A hash records its own cost, so checking
+    one works the same way; the dummy hash for unknown emails keeps the full cost."""
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def pg_available() -> bool:

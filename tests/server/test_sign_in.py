@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from server import auth, db
 from server.settings import Settings
-from tests.server.conftest import PASSWORD, auth_headers, make_world
+from tests.server.conftest import FULL_COST_HASHER, PASSWORD, auth_headers, make_world
 
 
 @pytest.fixture
@@ -55,6 +55,13 @@ def test_an_unknown_email_still_runs_one_password_check_against_the_dummy_hash(w
     assert checked == [auth.DUMMY_HASH]
     assert sign_in(client(world), password="wrong password").status_code == 400
     assert len(checked) == 2 and checked[1] != auth.DUMMY_HASH and checked[1].startswith("$argon2")
+
+
+def test_the_server_hashes_at_full_cost():
+    """The tests hash cheaply (conftest); the server's own hasher, and the dummy hash made with it, do not."""
+    assert FULL_COST_HASHER.time_cost >= 3 and FULL_COST_HASHER.memory_cost >= 64 * 1024
+    assert FULL_COST_HASHER.type.name == "ID"
+    assert auth.DUMMY_HASH.startswith(f"$argon2id$v=19$m={FULL_COST_HASHER.memory_cost},t={FULL_COST_HASHER.time_cost},")
 
 
 def test_concurrent_password_checks_are_bounded_and_the_queue_answers_429(tmp_path, monkeypatch):
