@@ -91,6 +91,31 @@ def test_concurrent_password_checks_are_bounded_and_the_queue_answers_429(tmp_pa
 
 # --- failures and locks --------------------------------------------------------------------------
 
+def test_a_sign_in_form_older_than_an_hour_or_with_a_made_up_stamp_is_refused(world):
+    """The form carries when it was made and a token bound to that time: a stale or altered one is a 404."""
+    signer, now = auth.Signer("k"), int(time.time())
+
+    def with_stamp(stamp: str, token: str | None = None):
+        return sign_in(client(world), stamp=stamp, token=signer.login_csrf(stamp) if token is None else token)
+    assert with_stamp(str(now - 3500)).status_code == 303
+    assert with_stamp(str(now - 3700)).status_code == 404
+    for made_up in ("-100", "12a", "", " 1"):
+        assert with_stamp(made_up).status_code == 404
+    assert with_stamp(str(now - 10), token=signer.login_csrf(str(now - 20))).status_code == 404  # another stamp's
+
+
+def test_an_email_is_taken_in_any_case_and_with_spaces_and_counts_failures_as_one_account(world):
+    r = sign_in(client(world), email="  Sam@Practice.TEST ")
+    assert r.status_code == 303
+    cookie = r.headers["set-cookie"]
+    assert f"Max-Age={auth.SESSION_HOURS * 3600}" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Path=/" in cookie
+    for i, spelling in enumerate(("SAM@practice.test", "sam@PRACTICE.test ", " Sam@practice.test", "sam@practice.test",
+                                  "sAm@practice.test")):
+        assert sign_in(client(world, f"198.51.100.{i}"), email=spelling, password="wrong").status_code == 400
+    assert sign_in(client(world, "198.51.100.99")).status_code == 429  # five failures of one account
+
+
 def test_five_failures_lock_the_account_even_for_the_right_password_and_the_page_says_for_how_long(world):
     for i in range(auth.LOCK_AFTER):
         assert sign_in(client(world, f"198.51.100.{i}"), password="wrong").status_code == 400
