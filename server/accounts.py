@@ -42,7 +42,7 @@ def lock_for(engine: Engine, account: str, address: str, now: float | None = Non
     return None
 
 
-def record_failure(engine: Engine, account: str, address: str, reason: str = "password") -> None:
+def record_failure(engine: Engine, account: str, address: str, reason: str) -> None:
     """Count a failed sign-in (in the database, shared by every process) and put it in the audit log."""
     now = int(db.utcnow().timestamp())
     with engine.begin() as conn:

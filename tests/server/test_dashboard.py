@@ -10,7 +10,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from server import admin
+from server import admin, queries
 from server.settings import Settings
 from tests.server.conftest import auth_headers, entry_op, make_world
 
@@ -144,6 +144,10 @@ def test_erasing_a_member_sends_notices_and_erasing_the_family_ends_its_devices(
     c.post(f"/families/{two['a']}/members/{two['member']['member_id']}/erase", data={"csrf": csrf_of(page)})
     changes = world.client.get("/api/v1/sync/pull", headers=auth_headers(two["member"]["token"])).json()["changes"]
     assert len([ch for ch in changes if ch["entity"] == "notice"]) == 7  # one per shared record
+    audit = [(e["actor"], e["action"], e["detail"]) for e in queries.read(world.engine, queries.audit_entries, two["a"])]
+    assert ("a@practice.test", "erased", f"member {two['member']['member_id']}: 7 records") in audit
+    with pytest.raises(admin.NotFound, match="^no member given$"):  # "the whole family" is not a member to erase
+        admin.erase_member(world.engine, two["a"], "", "a@practice.test")
     assert "A private entry" not in c.get(f"/families/{two['a']}").text
     wrong = c.post(f"/families/{two['a']}/erase", data={"confirm": "Wrong name", "csrf": csrf_of(page)})
     assert wrong.status_code == 400 and "Wrong name" in wrong.text  # what was typed stays, with the reason
