@@ -258,3 +258,49 @@ def test_after_erasure_no_table_holds_the_content(world, device, how):
     else:
         admin.erase_family(world.engine, device["family"], "test")
     assert rows_holding(world, marker) == []
+
+
+def test_erasing_a_member_tombstones_only_their_records_and_revisions(world, device):
+    """Erase Ana: her record and its revision go, and the tombstone is written in full. Ben's record in the
+    same family, and a record of another family that carries the very same id (ids are the phones' choice),
+    keep their content and their revisions."""
+    family = device["family"]
+    tablet = world.pair(family, "Tablet", member_id=device["member_id"])
+    ben = world.pair(family, "Ben")
+    ben_tablet = world.pair(family, "Ben's tablet", member_id=ben["member_id"])
+    other_family = world.family("sam@practice.test", "The Joneses")
+    theirs = world.pair(other_family, "Cy")
+    their_tablet = world.pair(other_family, "Cy's tablet", member_id=theirs["member_id"])
+    same_id, bens = str(uuid.uuid4()), str(uuid.uuid4())
+    for phone, second, entity, who in ((device, tablet, same_id, "ana"), (ben, ben_tablet, bens, "ben"),
+                                       (theirs, their_tablet, same_id, "cy")):
+        push(world, phone["token"], entry_op(entity, body=f"{who} v1", device="A"))
+        push(world, second["token"], entry_op(entity, body=f"{who} from the tablet", device="B"))  # a revision
+
+    def rows():
+        with world.engine.begin() as conn:
+            recs = {(r.family_id, r.entity_id): r for r in conn.execute(select(db.records)).all()}
+            revs = sorted((r.family_id, r.entity_id) for r in conn.execute(select(db.revisions)).all())
+        return recs, revs
+    before, revisions_before = rows()
+    assert revisions_before == sorted([(family, same_id), (family, bens), (other_family, same_id)])
+    with world.engine.begin() as conn:  # so that the tombstone's own time can be seen
+        conn.execute(db.records.update().values(updated_at="2026-01-01T00:00:00.000Z"))
+
+    assert admin.erase_member(world.engine, family, device["member_id"], "sam@practice.test") == 1
+
+    after, revisions_after = rows()
+    assert revisions_after == sorted([(family, bens), (other_family, same_id)])
+    gone, was = after[(family, same_id)], before[(family, same_id)]
+    assert (gone.data, gone.deleted, gone.tomb_kind, gone.device_id) == (None, True, "erased", None)
+    assert gone.version == was.version + 1 and gone.seq > max(r.seq for r in before.values() if r.family_id == family)
+    assert gone.updated_at > "2026-01-01T00:00:00.000Z"
+    for key in ((family, bens), (other_family, same_id)):  # untouched
+        assert (after[key].data, after[key].version, after[key].seq, after[key].deleted) == \
+               (before[key].data, before[key].version, before[key].seq, False)
+    assert "cy from the tablet" in after[(other_family, same_id)].data
+    # the notice Ana's tablet gets is a change of its own: version 1, not deleted, naming the erased record
+    notices = [c for c in world.client.get("/api/v1/sync/pull", headers=auth_headers(tablet["token"])).json()["changes"]
+               if c["entity"] == "notice"]
+    assert [(n["version"], n["deleted"], n["data"]) for n in notices] == [
+        (1, False, {"kind": "erased", "entity": "journal_entry", "entity_id": same_id})]
