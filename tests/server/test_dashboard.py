@@ -133,8 +133,14 @@ def test_export_and_audit_log_hold_no_surprises(world, two):
     data = c.get(f"/families/{two['a']}/export").json()
     assert {m["name"] for m in data["members"]} == {"Ana"}
     assert {r["entity"] for r in data["records"]} == {"journal_entry", "worksheet", "checkin", "wellbeing"}
+    c.get(f"/families/{two['a']}")
     audit = c.get(f"/families/{two['a']}/audit").text
     assert "exported" in audit and "viewed" in audit and "paired" in audit
+    rows = [(e["actor"], e["action"], e["detail"]) for e in queries.read(world.engine, queries.audit_entries, two["a"])]
+    # a page other than the family's own is named; the family page is the plain "viewed"
+    assert {r for r in rows if r[1] in ("viewed", "exported")} == {
+        ("a@practice.test", "exported", "export"), ("a@practice.test", "viewed", None),
+        ("a@practice.test", "viewed", "audit_log")}
     assert "A private entry" not in audit and "Me and his sister" not in audit
 
 
