@@ -214,6 +214,40 @@ def test_an_idle_or_too_old_session_is_refused(world, column, minutes_ago):
     assert not signed_in(c)
 
 
+def test_a_session_ends_at_its_idle_and_age_limits_to_the_millisecond_and_only_that_session_is_removed(world, monkeypatch):
+    """The clock is injected (db.utcnow): a session idle exactly 30 minutes, or exactly 12 hours old, still
+    counts; a millisecond more ends it, and ending it removes its own row, never another's."""
+    import datetime as dt
+    t0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+    clock = {"now": t0}
+    monkeypatch.setattr(db, "utcnow", lambda: clock["now"])
+    world.specialist("kim@practice.test", "Kim")
+    sam, kim = client(world, "192.0.2.41"), client(world, "192.0.2.42")
+    sign_in(sam)
+    sign_in(kim, "kim@practice.test")
+
+    def rows() -> int:
+        with world.engine.begin() as conn:
+            return len(conn.execute(db.sessions.select()).all())
+    idle = dt.timedelta(minutes=world.app.state.settings.session_idle_minutes)
+    clock["now"] = t0 + idle  # idle exactly the limit: still signed in (and seen now)
+    assert signed_in(sam)
+    clock["now"] = t0 + idle + idle  # Sam was seen at t0 + idle; Kim not since t0, a whole limit and more
+    assert signed_in(sam) and not signed_in(kim) and rows() == 1  # Kim's row is gone, Sam's stays
+    clock["now"] += idle + dt.timedelta(milliseconds=1)
+    assert not signed_in(sam) and rows() == 0
+    sign_in(sam)
+    start = clock["now"]
+    # the age limit: seen every few minutes, Sam is out after 12 hours, not a moment before
+    while clock["now"] < start + dt.timedelta(hours=auth.SESSION_HOURS) - dt.timedelta(minutes=10):
+        clock["now"] += dt.timedelta(minutes=10)
+        assert signed_in(sam)
+    clock["now"] = start + dt.timedelta(hours=auth.SESSION_HOURS)
+    assert signed_in(sam)
+    clock["now"] += dt.timedelta(milliseconds=1)
+    assert not signed_in(sam) and rows() == 0
+
+
 def test_an_altered_or_made_up_cookie_is_refused(world):
     c = client(world)
     sign_in(c)
