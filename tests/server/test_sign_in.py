@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from server import auth, db
 from server.settings import Settings
@@ -230,9 +230,17 @@ def test_a_session_ends_at_its_idle_and_age_limits_to_the_millisecond_and_only_t
         with world.engine.begin() as conn:
             return len(conn.execute(db.sessions.select()).all())
     idle = dt.timedelta(minutes=world.app.state.settings.session_idle_minutes)
+
+    def last_seen(c) -> str:
+        with world.engine.begin() as conn:
+            return conn.execute(select(db.sessions.c.last_seen_at).where(
+                db.sessions.c.id == auth.token_hash(c.cookies.get(auth.SESSION_COOKIE)))).scalar()
+    clock["now"] = t0 + dt.timedelta(seconds=59)
+    assert signed_in(sam) and last_seen(sam) == db.iso(t0)  # noted as seen at most once a minute
     clock["now"] = t0 + idle  # idle exactly the limit: still signed in (and seen now)
     assert signed_in(sam)
     clock["now"] = t0 + idle + idle  # Sam was seen at t0 + idle; Kim not since t0, a whole limit and more
+    assert last_seen(sam) == db.iso(t0 + idle)
     assert signed_in(sam) and not signed_in(kim) and rows() == 1  # Kim's row is gone, Sam's stays
     clock["now"] += idle + dt.timedelta(milliseconds=1)
     assert not signed_in(sam) and rows() == 0
@@ -246,6 +254,16 @@ def test_a_session_ends_at_its_idle_and_age_limits_to_the_millisecond_and_only_t
     assert signed_in(sam)
     clock["now"] += dt.timedelta(milliseconds=1)
     assert not signed_in(sam) and rows() == 0
+
+
+def test_a_session_of_a_deactivated_specialist_is_refused_even_if_its_row_is_left(world):
+    """Deactivating ends the sessions (admin.set_active); a session row left behind (a restored backup, another
+    process's write landing after the delete) still lets nobody in."""
+    c = client(world)
+    sign_in(c)
+    with world.engine.begin() as conn:
+        conn.execute(update(db.specialists).values(deactivated_at=db.now()))
+    assert not signed_in(c)
 
 
 def test_an_altered_or_made_up_cookie_is_refused(world):
