@@ -384,6 +384,26 @@ def test_malformed_input_never_500(world, fam, raw, status, code):
     assert r.status_code == status and r.json()["error"] == code
 
 
+@pytest.mark.parametrize("op_id, ok", [("", False), ("a", True), ("x" * 100, True), ("x" * 101, False),
+                                        ("\x00abc", False), ("ab\x00", False), ("\ud800", False), (7, False)])
+def test_an_op_id_is_text_of_1_to_100_characters_without_nul_or_a_lone_surrogate(world, fam, op_id, ok):
+    token = world.pair(fam)["token"]
+    r = push(world, token, {**entry_op(), "op_id": op_id})
+    if ok:
+        assert r.status_code == 200 and r.json()["results"][0]["op_id"] == op_id
+    else:
+        assert r.status_code == 422 and r.json() == {
+            "error": "invalid_request", "detail": "every op needs an op_id (text, 1 to 100 characters)",
+            "field": "ops[0].op_id"}
+
+
+def test_a_push_that_is_not_a_list_of_ops_says_what_is_expected(world, fam):
+    token = world.pair(fam)["token"]
+    for raw in ('{"ops": []}', '{"ops": {}}', json.dumps({"ops": [entry_op()], "more": 1})):
+        r = push(world, token, raw=raw)
+        assert r.status_code == 422 and r.json() == {"error": "invalid_request", "detail": "expected {ops: [1 to 100 ops]}"}
+
+
 def test_body_over_1_mib_is_413_and_auth_comes_first(world, fam):
     token = world.pair(fam)["token"]
     big = json.dumps({"ops": [entry_op(body="x" * 1_100_000)]})
