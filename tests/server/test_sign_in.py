@@ -108,6 +108,8 @@ def test_an_email_is_taken_in_any_case_and_with_spaces_and_counts_failures_as_on
     r = sign_in(client(world), email="  Sam@Practice.TEST ")
     assert r.status_code == 303
     cookie = r.headers["set-cookie"]
+    token = cookie.split(";")[0].split("=", 1)[1]
+    assert len(token) == 43 and not token.endswith("=")  # 32 random bytes, URL-safe base64 without padding
     assert f"Max-Age={auth.SESSION_HOURS * 3600}" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Path=/" in cookie
     for i, spelling in enumerate(("SAM@practice.test", "sam@PRACTICE.test ", " Sam@practice.test", "sam@practice.test",
@@ -150,6 +152,22 @@ def test_the_lock_grows_ends_and_a_good_sign_in_forgets_the_failures(world):
 @pytest.mark.parametrize("failures, seconds", [(0, 0), (4, 0), (5, 60), (6, 120), (8, 480), (11, 3600), (500, 3600)])
 def test_a_lock_is_never_longer_than_an_hour(failures, seconds):
     assert auth.lock_seconds(failures) == seconds
+
+
+def test_a_good_sign_in_forgets_its_own_accounts_failures_and_no_one_elses(world):
+    world.specialist("kim@practice.test", "Kim")
+    for i in range(auth.LOCK_AFTER - 1):
+        assert sign_in(client(world, f"198.51.100.{i}"), password="wrong").status_code == 400
+        assert sign_in(client(world, f"198.51.100.{i + 50}"), "kim@practice.test", password="wrong").status_code == 400
+    assert sign_in(client(world)).status_code == 303
+    with world.engine.begin() as conn:
+        left = sorted(r.account for r in conn.execute(db.sign_in_failures.select()).all())
+    assert left == ["kim@practice.test"] * (auth.LOCK_AFTER - 1)
+    for i in range(auth.LOCK_AFTER - 1):  # Sam starts from nothing: four more failures do not lock him
+        assert sign_in(client(world, f"198.51.100.{i + 100}"), password="wrong").status_code == 400
+    assert sign_in(client(world)).status_code == 303
+    assert sign_in(client(world, "198.51.100.60"), "kim@practice.test", password="wrong").status_code == 400
+    assert sign_in(client(world, "198.51.100.61"), "kim@practice.test").status_code == 429  # Kim's five count
 
 
 def test_many_accounts_failing_from_one_address_lock_the_address(world):
@@ -279,9 +297,11 @@ def test_an_altered_or_made_up_cookie_is_refused(world):
 def test_the_account_page_lists_sessions_and_ends_the_others(world):
     laptop, phone = client(world, "192.0.2.1"), client(world, "192.0.2.2")
     sign_in(laptop)
+    phone.headers["user-agent"] = "Phone browser " + "x" * 250  # kept to 200 characters
     sign_in(phone)
     page = laptop.get("/account").text
     assert page.count("192.0.2.") == 2 and "(this one)" in page
+    assert f'data-label="Browser">Phone browser {"x" * 186}</td>' in page and 'data-label="Browser">testclient<' in page
     colleague = client(world, "192.0.2.3")
     world.specialist("kim@practice.test", "Kim")
     sign_in(colleague, "kim@practice.test")
