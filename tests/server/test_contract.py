@@ -425,6 +425,15 @@ def test_no_token_or_unknown_token_is_401(world, headers):
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
 
 
+def test_a_real_token_counts_only_as_a_bearer_token(world, fam):
+    token = world.pair(fam)["token"]
+    for header in (f"Basic {token}", token, f"Token {token}", f"Bearer{token}", f"{token} Bearer", "Bearer ", "Bearer"):
+        r = world.client.get("/api/v1/sync/pull", headers={"Authorization": header})
+        assert r.status_code == 401 and r.json() == {"error": "unauthorized", "detail": "no valid device token; pair again"}
+    for header in (f"Bearer {token}", f"bearer {token}", f"BEARER  {token} "):  # the scheme in any case, spaces around
+        assert world.client.get("/api/v1/sync/pull", headers={"Authorization": header}).status_code == 200
+
+
 def test_a_device_making_120_requests_a_minute_is_always_served(world, fam):
     token = world.pair(fam)["token"]
     statuses = {pull(world, token).status_code for _ in range(120)}

@@ -106,3 +106,19 @@ def test_last_seen_is_written_at_most_once_a_minute_inside_the_requests_own_tran
         conn.execute(update(db.devices).values(last_seen_at=old))
     later = _count_commits_and_device_updates(world, pull)
     assert later == {"commits": 1, "device_updates": 1} and _last_seen(world, paired["device_id"]) > old
+
+
+def test_a_device_is_noted_as_seen_once_a_full_minute_has_gone_and_no_other_device_with_it(world, paired,
+                                                                                           monkeypatch):
+    now = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr(db, "utcnow", lambda: now)
+    other = world.pair(paired["family_id"], "Ben")
+    with world.engine.begin() as conn:
+        conn.execute(update(db.devices).values(last_seen_at=db.iso(now - dt.timedelta(minutes=1))))
+    world.client.get("/api/v1/sync/pull", headers=auth_headers(paired["token"]))
+    assert _last_seen(world, paired["device_id"]) == db.iso(now - dt.timedelta(minutes=1))  # a minute: not yet
+    with world.engine.begin() as conn:
+        conn.execute(update(db.devices).values(last_seen_at=db.iso(now - dt.timedelta(minutes=1, milliseconds=1))))
+    world.client.get("/api/v1/sync/pull", headers=auth_headers(paired["token"]))
+    assert _last_seen(world, paired["device_id"]) == db.iso(now)
+    assert _last_seen(world, other["device_id"]) == db.iso(now - dt.timedelta(minutes=1, milliseconds=1))  # not Ben
