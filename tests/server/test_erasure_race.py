@@ -48,6 +48,27 @@ def test_erased_between_authentication_and_the_work_is_401(any_world, monkeypatc
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
 
 
+@pytest.mark.parametrize("kind", sorted(REQUESTS))
+def test_unpaired_between_authentication_and_the_work_is_401_and_nothing_is_written(any_world, monkeypatch, kind):
+    """The dashboard unpairs a phone just after its request was authenticated: the request's own transaction
+    sees it (another phone of the family staying paired changes nothing)."""
+    family = any_world.family("sam@practice.test")
+    device, other = any_world.pair(family), any_world.pair(family, "Ben")
+    real = sync.device_for_token
+
+    def then_unpair(engine, token):
+        found = real(engine, token)
+        admin.unpair_device(engine, family, device["device_id"], "test")
+        return found
+    monkeypatch.setattr(sync, "device_for_token", then_unpair)
+    r = REQUESTS[kind](any_world.client, device["token"])
+    assert r.status_code == 401 and r.json()["error"] == "unauthorized"
+    with any_world.engine.begin() as conn:
+        assert conn.execute(db.records.select()).all() == []
+    monkeypatch.setattr(sync, "device_for_token", real)
+    assert REQUESTS["pull"](any_world.client, other["token"]).status_code == 200
+
+
 def test_a_batch_is_one_transaction_so_an_erase_lands_before_or_after_all_of_it(any_world, monkeypatch):
     """A push applies its batch in one transaction (issue 16): there is no moment between two of its ops.
     An erase that commits before it is a 401 (above); one that commits after it leaves the answer whole."""
