@@ -26,9 +26,9 @@ class Lock:
     reason: str  # "account" or "address"
 
 
-def lock_for(engine: Engine, account: str, address: str, now: float | None = None) -> Lock | None:
+def lock_for(engine: Engine, account: str, address: str) -> Lock | None:
     """A lock still running for this account or this address, counted from the last failure."""
-    now = db.utcnow().timestamp() if now is None else now
+    now = db.utcnow().timestamp()
     since = int(now) - auth.LOCK_WINDOW
     f = db.sign_in_failures.c
     with engine.begin() as conn:
