@@ -161,7 +161,7 @@ def _login_page(request: Request, status: int = 200, error: str | None = None,
 
 def _lock_message(lock: accounts.Lock) -> str:
     minutes = max(1, round(lock.seconds / 60))
-    who = "this account" if lock.reason == "account" else "this network address"
+    who = {"account": "this account", "address": "this network address"}[lock.reason]
     return (f"Too many failed sign-ins for {who}. Try again in {minutes} minute{'s' if minutes > 1 else ''}. "
             f"Each lock lasts at most an hour, and is lifted after a good sign-in.")
 
