@@ -4,6 +4,7 @@ and per address in the database with a growing lock, and sessions kept (and ende
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -91,14 +92,18 @@ def test_concurrent_password_checks_are_bounded_and_the_queue_answers_429(tmp_pa
 
 # --- failures and locks --------------------------------------------------------------------------
 
-def test_a_sign_in_form_older_than_an_hour_or_with_a_made_up_stamp_is_refused(world):
-    """The form carries when it was made and a token bound to that time: a stale or altered one is a 404."""
-    signer, now = auth.Signer("k"), int(time.time())
+def test_a_sign_in_form_older_than_an_hour_or_with_a_made_up_stamp_is_refused(world, monkeypatch):
+    """The form carries when it was made and a token bound to that time: one an hour old still signs in, a
+    second more or an altered one is a 404 (the clock is injected: db.utcnow)."""
+    now = 1_780_000_000
+    monkeypatch.setattr(db, "utcnow", lambda: dt.datetime.fromtimestamp(now, dt.timezone.utc))
+    signer = auth.Signer("k")
 
     def with_stamp(stamp: str, token: str | None = None):
         return sign_in(client(world), stamp=stamp, token=signer.login_csrf(stamp) if token is None else token)
-    assert with_stamp(str(now - 3500)).status_code == 303
-    assert with_stamp(str(now - 3700)).status_code == 404
+    assert re.search(r'name="stamp" value="(\d+)"', client(world).get("/login").text).group(1) == str(now)
+    assert with_stamp(str(now - 3600)).status_code == 303
+    assert with_stamp(str(now - 3601)).status_code == 404
     for made_up in ("-100", "12a", "", " 1"):
         assert with_stamp(made_up).status_code == 404
     assert with_stamp(str(now - 10), token=signer.login_csrf(str(now - 20))).status_code == 404  # another stamp's
@@ -125,6 +130,27 @@ def test_five_failures_lock_the_account_even_for_the_right_password_and_the_page
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) in range(50, 62)
     assert "Too many failed sign-ins for this account. Try again in 1 minute." in locked.text
     assert "at most an hour" in locked.text
+
+
+def test_a_lock_ends_on_its_second_and_its_retry_after_rounds_up(world, monkeypatch):
+    t = {"now": 1_780_000_000.0}
+    monkeypatch.setattr(db, "utcnow", lambda: dt.datetime.fromtimestamp(t["now"], dt.timezone.utc))
+    for i in range(auth.LOCK_AFTER):
+        assert sign_in(client(world, f"198.51.100.{i}"), password="wrong").status_code == 400
+    t["now"] += 59.5
+    r = sign_in(client(world, "198.51.100.77"))
+    assert r.status_code == 429 and r.headers["Retry-After"] == "1"  # half a second left: wait 1, never 0
+    t["now"] += 0.5  # a minute to the second after the last failure
+    assert sign_in(client(world, "198.51.100.78")).status_code == 303
+
+
+def test_an_email_over_320_characters_is_counted_as_one_unusable_account(world):
+    at_edge, over = "a" * 306 + "@practice.test", "b" * 307 + "@practice.test"
+    assert (len(at_edge), len(over)) == (320, 321)
+    for email in (at_edge.upper(), over):
+        assert sign_in(client(world, "198.51.100.9"), email=email, password="wrong").status_code == 400
+    with world.engine.begin() as conn:
+        assert [r.account for r in conn.execute(db.sign_in_failures.select())] == [at_edge, "(unusable email)"]
 
 
 def test_the_lock_is_shared_by_every_process_on_one_database(world, tmp_path):
@@ -226,7 +252,6 @@ def test_an_idle_or_too_old_session_is_refused(world, column, minutes_ago):
     c = client(world)
     sign_in(c)
     assert signed_in(c)
-    import datetime as dt
     with world.engine.begin() as conn:
         conn.execute(update(db.sessions).values(**{column: db.iso(dt.datetime.now(dt.timezone.utc) -
                                                                   dt.timedelta(minutes=minutes_ago))}))
@@ -236,7 +261,6 @@ def test_an_idle_or_too_old_session_is_refused(world, column, minutes_ago):
 def test_a_session_ends_at_its_idle_and_age_limits_to_the_millisecond_and_only_that_session_is_removed(world, monkeypatch):
     """The clock is injected (db.utcnow): a session idle exactly 30 minutes, or exactly 12 hours old, still
     counts; a millisecond more ends it, and ending it removes its own row, never another's."""
-    import datetime as dt
     t0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone.utc)
     clock = {"now": t0}
     monkeypatch.setattr(db, "utcnow", lambda: clock["now"])
