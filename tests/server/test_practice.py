@@ -171,7 +171,18 @@ def test_a_second_factor_is_asked_for_once_set_up_and_a_recovery_code_works_once
     assert c.post("/account/2fa/enable", data={"code": "000000", "csrf": csrf(c)}).status_code == 400 and wrong
     secret, codes = set_up_totp(c)
     assert sign_in(browser(practice, "192.0.2.60"), "sam@practice.test").status_code == 400  # no code
-    assert sign_in(browser(practice, "192.0.2.61"), "sam@practice.test", code="123456").status_code == 400
+    wrong_code = sign_in(browser(practice, "192.0.2.61"), "sam@practice.test", code="123456")
+    assert wrong_code.status_code == 400
+    assert ("The code from your authenticator app (or a recovery code) is missing or wrong."
+            in wrong_code.text and "do not match" not in wrong_code.text)
+    with practice.engine.begin() as conn:  # the audit log says which part failed
+        reasons = [r.detail for r in conn.execute(select(db.audit_log).where(db.audit_log.c.action == "sign_in_failed"))]
+    assert reasons == ["sam@practice.test (second factor)"] * 2
+    assert sign_in(browser(practice, "192.0.2.66"), "sam@practice.test", password="wrong").status_code == 400
+    with practice.engine.begin() as conn:
+        last = conn.execute(select(db.audit_log.c.detail).where(db.audit_log.c.action == "sign_in_failed")
+                            .order_by(db.audit_log.c.id.desc())).first()[0]
+    assert last == "sam@practice.test (password)"
     assert sign_in(browser(practice, "192.0.2.62"), "sam@practice.test",
                    code=pyotp.TOTP(secret).now()).status_code == 303
     assert sign_in(browser(practice, "192.0.2.63"), "sam@practice.test", code=codes[0]).status_code == 303
