@@ -125,8 +125,12 @@ def test_an_email_is_taken_in_any_case_and_with_spaces_and_counts_failures_as_on
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password_and_the_page_says_for_how_long(world):
-    for i in range(auth.LOCK_AFTER):
-        assert sign_in(client(world, f"198.51.100.{i}"), password="wrong").status_code == 400
+    pages = [sign_in(client(world, f"198.51.100.{i}"), password="wrong") for i in range(auth.LOCK_AFTER)]
+    assert [r.status_code for r in pages] == [400] * auth.LOCK_AFTER
+    assert ">That email and password do not match.<" in pages[0].text
+    # the failure that locks says so at once
+    assert ">That email and password do not match. Too many failed sign-ins for this account. Try again in 1 minute." \
+        in pages[-1].text
     locked = sign_in(client(world, "198.51.100.99"))  # right password, another address
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) in range(50, 62)
     assert "Too many failed sign-ins for this account. Try again in 1 minute." in locked.text
@@ -201,7 +205,9 @@ def test_a_good_sign_in_forgets_its_own_accounts_failures_and_no_one_elses(world
 def test_many_accounts_failing_from_one_address_lock_the_address(world):
     c = client(world, "198.51.100.200")
     for i in range(auth.LOCK_AFTER_ADDRESS):
-        assert sign_in(c, email=f"guess{i}@practice.test", password="x").status_code == 400
+        last = sign_in(c, email=f"guess{i}@practice.test", password="x")
+        assert last.status_code == 400
+    assert "do not match. Too many failed sign-ins for this network address." in last.text  # the one that locks
     r = sign_in(c)
     assert r.status_code == 429 and "Too many failed sign-ins for this network address. Try again in" in r.text
     assert sign_in(client(world, "198.51.100.201")).status_code == 303  # another address is not locked
