@@ -4,6 +4,7 @@ family, a second factor), the practice's audit log, and backups with SYNC.md's 4
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
 import re
@@ -115,7 +116,7 @@ def test_a_deactivated_specialist_cannot_sign_in_and_their_families_stay(practic
     boss.post(f"/admin/specialists/{practice.sam_id}/active", data={"active": "0", "csrf": csrf(boss, "/admin")})
     assert not signed_in(sam)  # the session ended
     r = sign_in(browser(practice, "192.0.2.42"), "sam@practice.test")
-    assert r.status_code == 403 and "deactivated" in r.text
+    assert r.status_code == 403 and "This account has been deactivated. Ask your practice's admin." in html.unescape(r.text)
     assert "The Byrnes" in boss.get("/admin").text and queries.read(practice.engine, queries.family,
                                                                      practice.family_id) is not None
     assert cli(tmp_path, "deactivate", "--email", "sam@practice.test", "--reactivate").returncode == 0

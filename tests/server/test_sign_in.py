@@ -233,6 +233,12 @@ def test_signing_out_goes_back_to_the_sign_in_page_and_drops_the_cookie(world):
     assert auth.SESSION_COOKIE not in c.cookies and not signed_in(c)
 
 
+def test_a_browser_that_sends_no_user_agent_signs_in(world):
+    c = client(world)
+    del c.headers["user-agent"]
+    assert sign_in(c).status_code == 303 and signed_in(c)
+
+
 def test_a_csrf_token_works_only_with_its_own_session(world):
     mine, theirs = client(world, "192.0.2.31"), client(world, "192.0.2.32")
     world.specialist("kim@practice.test", "Kim")
