@@ -112,7 +112,7 @@ def test_a_sign_in_form_older_than_an_hour_or_with_a_made_up_stamp_is_refused(wo
 
 def test_an_email_is_taken_in_any_case_and_with_spaces_and_counts_failures_as_one_account(world):
     r = sign_in(client(world), email="  Sam@Practice.TEST ")
-    assert r.status_code == 303
+    assert r.status_code == 303 and r.headers["location"] == "/"
     cookie = r.headers["set-cookie"]
     token = cookie.split(";")[0].split("=", 1)[1]
     assert len(token) == 43 and not token.endswith("=")  # 32 random bytes, URL-safe base64 without padding
@@ -237,6 +237,7 @@ def test_a_browser_that_sends_no_user_agent_signs_in(world):
     c = client(world)
     del c.headers["user-agent"]
     assert sign_in(c).status_code == 303 and signed_in(c)
+    assert 'data-label="Browser"></td>' in c.get("/account").text  # nothing made up in its place
 
 
 def test_a_csrf_token_works_only_with_its_own_session(world):
