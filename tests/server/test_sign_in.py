@@ -240,6 +240,17 @@ def test_a_browser_that_sends_no_user_agent_signs_in(world):
     assert 'data-label="Browser"></td>' in c.get("/account").text  # nothing made up in its place
 
 
+def test_a_form_token_is_43_url_safe_characters_and_a_strange_one_is_refused_not_an_error(world):
+    c = client(world)
+    sign_in(c)
+    token = csrf_of(c.get("/").text)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)  # an HMAC-SHA-256, URL-safe base64, no padding
+    signer = auth.Signer("k")
+    for strange in ("\ud800", "é" * 43, token + "=", "", None):
+        assert signer.matches(token, strange) is False
+    assert signer.matches(token, token) is True
+
+
 def test_a_csrf_token_works_only_with_its_own_session(world):
     mine, theirs = client(world, "192.0.2.31"), client(world, "192.0.2.32")
     world.specialist("kim@practice.test", "Kim")
