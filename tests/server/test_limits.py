@@ -50,3 +50,16 @@ def test_memory_limits_are_for_one_process_only(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     limiter = DeviceLimiter(engine, "5/minute", None, use_database=False)
     assert [limiter.hit("d") is None for _ in range(6)] == [True] * 5 + [False]
+
+
+def test_health_with_redis_set_says_ok_while_redis_answers(tmp_path):
+    """(Redis down is test_operations.py's 503.) A health check that never saw Redis answer would leave every
+    load balancer taking the server out of service: a mutant returning False here passed before."""
+    if not redis_up():
+        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if __import__("os").environ.get(
+            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
+    from server.settings import Settings
+    from tests.server.conftest import make_world
+    up = make_world(Settings(data_dir=tmp_path / "up", secret_key="k", redis_url=REDIS))
+    r = up.client.get("/api/v1/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
