@@ -16,6 +16,7 @@ from server import admin, db
 from server.settings import Settings
 from tests.server.conftest import auth_headers, entry_op, make_world
 from tests.server.test_limits import REDIS, redis_up
+from tests.server.test_pairing_limit import an_address
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def limited(request, tmp_path):
     w = make_world(Settings(data_dir=tmp_path / "s", secret_key="k", device_limit="5/minute", database_url=url,
                             redis_url=REDIS if request.param == "redis" else None))
     # Redis's pairing window (15 minutes) outlives a test: pair from an address no other test or run has used
-    w.client = TestClient(w.app, client=(f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}", 5000))
+    w.client = TestClient(w.app, client=(an_address(), 5000))
     w.specialist("sam@practice.test")
     yield w, w.pair(w.family("sam@practice.test"))
     w.engine.dispose()
