@@ -4,6 +4,7 @@ else the database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 
@@ -59,6 +60,7 @@ class PairingLimit:
         if redis_url:
             import redis
             self.redis = redis.Redis.from_url(redis_url)
+            self._reserve_script = self.redis.register_script(_RESERVE_LUA)
 
     def reserve(self, address: str) -> tuple[str | None, int | None]:
         """(attempt id, None) when this address may try a code now, else (None, seconds to wait)."""
@@ -88,17 +90,27 @@ class PairingLimit:
 
     def _reserve_redis(self, address: str) -> tuple[str | None, int | None]:
         now, key, member = time.time(), f"regroup:pair:{address}", uuid.uuid4().hex
-        with self.redis.pipeline(transaction=True) as pipe:  # MULTI ... EXEC: added, then counted, atomically
-            pipe.zremrangebyscore(key, "-inf", now - self.window)
-            pipe.zadd(key, {member: now})
-            pipe.zcard(key)
-            pipe.zrange(key, 0, 0, withscores=True)
-            pipe.expire(key, self.window)
-            _, _, count, oldest, _ = pipe.execute()
-        if count > self.failures:
-            self.redis.zrem(key, member)
-            return None, max(1, int(oldest[0][1] + self.window - now) + 1)
+        oldest = self._reserve_script(keys=[key], args=[member, repr(now), repr(now - self.window),
+                                                        self.window, self.failures])
+        if oldest is not None:  # let in again once the oldest attempt leaves the window
+            return None, max(1, math.ceil(float(oldest) + self.window - now))
         return f"{key}|{member}", None
+
+
+# One script, so Redis runs it whole with no other client's command inside (a MULTI pipeline is atomic only
+# while its flag stays set, and refusing took a second step after it). Scores are the caller's times, as text.
+# Returns nothing when the attempt may go ahead, else the oldest attempt's time (the caller's is taken back).
+_RESERVE_LUA = """
+local key, member = KEYS[1], ARGV[1]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[3])
+redis.call('ZADD', key, ARGV[2], member)
+redis.call('EXPIRE', key, ARGV[4])
+if redis.call('ZCARD', key) > tonumber(ARGV[5]) then
+  redis.call('ZREM', key, member)
+  return redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+end
+return false
+"""
 
 
 def redis_reachable(url: str) -> bool:

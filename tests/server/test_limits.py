@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 
 import pytest
 
 from server import db
-from server.ratelimit import DeviceLimiter
+from server.ratelimit import DeviceLimiter, PairingLimit
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -18,6 +20,12 @@ def redis_up() -> bool:
         return redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
     except Exception:  # noqa: BLE001
         return False
+
+
+def an_address() -> str:
+    """An address no other test (or a run in the last 15 minutes, or a parallel worker) has used: the Redis
+    window outlives a test, so 250 addresses would meet again (IPv6's documentation range has room)."""
+    return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
 
 
 def two_processes_share_one_limit(make) -> None:
@@ -63,3 +71,149 @@ def test_health_with_redis_set_says_ok_while_redis_answers(tmp_path):
     up = make_world(Settings(data_dir=tmp_path / "up", secret_key="k", redis_url=REDIS))
     r = up.client.get("/api/v1/health")
     assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+# --- Retry-After to the second (mutation run 11) -------------------------------------------------------------
+# The limiters read time.time(): the `limits` library behind the in-memory and Redis device limits reads it
+# itself, so the tests move that one clock. A wait is right when waiting it out lets the next request in and a
+# second less does not; a range (the route tests') lets a wait a second off, or read from an empty window, pass.
+
+T0 = 1_800_000_000.25  # a quarter past a second: the database limits count whole seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [T0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    return now
+
+
+def backends(tmp_path) -> dict:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'limits.db'}")
+    db.migrate(engine)
+    found = {"memory": (engine, None, False), "database": (engine, None, True)}
+    if redis_up() or os.environ.get("REGROUP_REQUIRE_E2E") == "1":
+        found["redis"] = (engine, REDIS, False)
+    return found
+
+
+def check_wait(hit, clock, wait: int | None) -> None:
+    """`wait` was the answer at clock[0]: a second before its end is still refused; at its end, let in."""
+    assert wait is not None and wait >= 1
+    start = clock[0]
+    if wait > 1:
+        clock[0] = start + wait - 1
+        assert hit() is not None, f"let in {wait - 1} s after a wait of {wait}"
+    clock[0] = start + wait
+    assert hit() is None, f"still refused after the whole wait of {wait} s"
+
+
+@pytest.mark.parametrize("backend", ["memory", "database", "redis"])
+def test_a_device_waits_exactly_what_retry_after_says(backend, tmp_path, clock):
+    found = backends(tmp_path)
+    if backend not in found:
+        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379")
+    engine, redis_url, use_database = found[backend]
+    limiter = DeviceLimiter(engine, "3/minute", redis_url, use_database=use_database)
+    device, other = f"device-{uuid.uuid4()}", f"device-{uuid.uuid4()}"
+    hit = lambda: limiter.hit(device)  # noqa: E731
+    for offset in (0, 10, 20):
+        clock[0] = T0 + offset
+        assert hit() is None
+    clock[0] = T0 + 25
+    assert [limiter.hit(other) for _ in range(3)] == [None] * 3  # another device has a window of its own
+    clock[0] = T0 + 30
+    wait = hit()
+    assert 29 <= wait <= 31  # the first hit leaves the window at T0 + 60
+    check_wait(hit, clock, wait)  # in again about T0 + 60: the hits older than a minute no longer count
+    clock[0] += 0.5  # the window now holds T0 + 10, T0 + 20 and the one just let in
+    check_wait(hit, clock, hit())
+    clock[0] = T0 + 61
+    assert limiter.hit(other) is not None  # its three from T0 + 25 still count: nobody else's cleanup took them
+
+
+@pytest.mark.parametrize("backend", ["memory", "database", "redis"])
+def test_the_shortest_wait_is_one_second(backend, tmp_path, clock):
+    found = backends(tmp_path)
+    if backend not in found:
+        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379")
+    engine, redis_url, use_database = found[backend]
+    limiter = DeviceLimiter(engine, "3/minute", redis_url, use_database=use_database)
+    device = f"device-{uuid.uuid4()}"
+    for offset in (1, 2, 3):
+        clock[0] = T0 + offset
+        assert limiter.hit(device) is None
+    clock[0] = T0 + 60.5  # half a second before the first leaves the window (whole seconds: one)
+    assert limiter.hit(device) == 1
+    clock[0] += 1
+    assert limiter.hit(device) is None
+
+
+def redis_or_skip() -> None:
+    if not redis_up():
+        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if os.environ.get(
+            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
+
+
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_a_pairing_address_waits_exactly_what_retry_after_says(backend, tmp_path, clock):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'pair.db'}")
+    db.migrate(engine)
+    if backend == "redis":
+        redis_or_skip()
+    limit = PairingLimit(engine, 2, 60, REDIS if backend == "redis" else None)
+    address, other = an_address(), an_address()
+    reserve = lambda: limit.reserve(address)[1]  # noqa: E731
+    for offset in (0, 10):
+        clock[0] = T0 + offset
+        assert limit.reserve(address)[0] is not None  # two failures (never taken back)
+    clock[0] = T0 + 25
+    assert limit.reserve(other)[0] is not None and limit.reserve(other)[0] is not None
+    clock[0] = T0 + 30
+    wait = reserve()
+    assert 29 <= wait <= 31
+    check_wait(reserve, clock, wait)
+    clock[0] += 0.5
+    check_wait(reserve, clock, reserve())
+    clock[0] = T0 + 61
+    assert limit.reserve(other)[1] is not None  # its two from T0 + 25 still count
+
+
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_a_good_code_takes_back_only_its_own_attempt(backend, tmp_path):
+    """Addresses behind a trusted proxy are whatever X-Forwarded-For said: one holding the separator "|" still
+    takes its own attempt back, and nobody else's."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'pair.db'}")
+    db.migrate(engine)
+    if backend == "redis":
+        redis_or_skip()
+    limit = PairingLimit(engine, 2, 900, REDIS if backend == "redis" else None)
+    address, other = f"{an_address()}|x|y", an_address()
+    failed, _ = limit.reserve(address)
+    limit.reserve(other)
+    for _ in range(5):
+        attempt, wait = limit.reserve(address)
+        assert wait is None
+        limit.succeeded(attempt)  # a good code: still one failure on record
+    assert limit.reserve(address)[1] is None and limit.reserve(address)[1] is not None  # the second failure fills it
+    limit.succeeded(failed)  # (never done for a failure; shows the first one was still there)
+    assert limit.reserve(address)[1] is None
+    assert limit.reserve(other)[1] is None and limit.reserve(other)[1] is not None  # its one failure stayed
+
+
+def test_health_does_not_hang_on_a_redis_that_never_answers(tmp_path):
+    """A Redis that takes the connection and never replies (a full server, a wrong port behind a proxy) reads
+    as down within the health check's own timeout, never as a hung health check."""
+    import socket
+    import threading
+    from server.ratelimit import redis_reachable
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the backlog; nothing ever reads or writes
+    answer = []
+    probe = threading.Thread(target=lambda: answer.append(
+        redis_reachable(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")), daemon=True)
+    probe.start()
+    probe.join(timeout=30)  # a bound for a hang, not a timing: the check gives up after a second
+    silent.close()
+    assert answer == [False]

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from server.settings import Settings
 from tests.server.conftest import make_world
 from tests.server.test_concurrency import _serve
-from tests.server.test_limits import REDIS, redis_up
+from tests.server.test_limits import REDIS, an_address, redis_up
 from tests.e2e.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +27,6 @@ GUESSES = 100
 def guess_in_parallel(post) -> list[int]:
     with ThreadPoolExecutor(max_workers=25) as pool:
         return sorted(pool.map(post, range(GUESSES)))
-
-
-def an_address() -> str:
-    """An address no other test (or a run in the last 15 minutes, or a parallel worker) has used: the Redis
-    window outlives a test, so 250 addresses would meet again (IPv6's documentation range has room)."""
-    return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
 
 
 def in_process(world) -> list[int]:
