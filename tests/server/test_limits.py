@@ -180,6 +180,23 @@ def test_a_pairing_address_waits_exactly_what_retry_after_says(backend, tmp_path
 
 
 @pytest.mark.parametrize("backend", ["database", "redis"])
+def test_the_shortest_pairing_wait_is_one_second(backend, tmp_path, clock):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'pair.db'}")
+    db.migrate(engine)
+    if backend == "redis":
+        redis_or_skip()
+    limit = PairingLimit(engine, 2, 60, REDIS if backend == "redis" else None)
+    address = an_address()
+    for offset in (1, 2):
+        clock[0] = T0 + offset
+        assert limit.reserve(address)[1] is None
+    clock[0] = T0 + 60.5  # half a second before the first leaves the window (whole seconds: one)
+    assert limit.reserve(address)[1] == 1
+    clock[0] += 1
+    assert limit.reserve(address)[1] is None
+
+
+@pytest.mark.parametrize("backend", ["database", "redis"])
 def test_a_good_code_takes_back_only_its_own_attempt(backend, tmp_path):
     """Addresses behind a trusted proxy are whatever X-Forwarded-For said: one holding the separator "|" still
     takes its own attempt back, and nobody else's."""
