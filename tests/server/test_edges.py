@@ -178,6 +178,20 @@ def test_a_code_for_a_member_of_another_family_cannot_pair_into_this_one(world, 
     assert r.status_code == 400 and r.json()["error"] == "invalid_code"
 
 
+def test_making_a_pairing_code_is_audited_against_its_family_and_member(world, device):
+    """Who made a code, for which family and whether for a new member or a phone of a named one: the audit
+    log is how a practice finds a code it did not expect."""
+    from sqlalchemy import select
+    world.code(device["family"])
+    admin.create_pairing_code(world.engine, device["family"], device["member_id"], "sam@practice.test")
+    with world.engine.begin() as conn:
+        rows = conn.execute(select(db.audit_log.c.family_id, db.audit_log.c.actor, db.audit_log.c.detail)
+                            .where(db.audit_log.c.action == "pairing_code").order_by(db.audit_log.c.id)).all()
+    assert [tuple(r) for r in rows][-2:] == [
+        (device["family"], "test", "for a new member"),
+        (device["family"], "sam@practice.test", f"for member {device['member_id']}")]
+
+
 # --- hybrid clocks --------------------------------------------------------------------------------
 
 def test_an_hlc_more_than_5_minutes_ahead_counts_as_the_servers_time(world, device, monkeypatch):
