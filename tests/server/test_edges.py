@@ -158,6 +158,17 @@ def test_a_code_is_refused_after_15_minutes(world, device, monkeypatch, minutes_
     assert r.status_code == answer and (answer == 201 or r.json()["error"] == "expired_code")
 
 
+@pytest.mark.parametrize("after, answer", [(dt.timedelta(minutes=15), 201),
+                                           (dt.timedelta(minutes=15, microseconds=1), 400)])
+def test_a_code_pairs_up_to_its_15th_minute_exactly(world, device, monkeypatch, after, answer):
+    made = db.utcnow()
+    monkeypatch.setattr(db, "utcnow", lambda: made)
+    code = world.code(device["family"])
+    monkeypatch.setattr(db, "utcnow", lambda: made + after)
+    r = world.client.post("/api/v1/pair", json={"code": code, "device_name": "On time"})
+    assert r.status_code == answer and (answer == 201 or r.json()["error"] == "expired_code")
+
+
 def test_a_code_for_a_member_of_another_family_cannot_pair_into_this_one(world, device):
     other_family = world.family("sam@practice.test", "Other")
     with pytest.raises(admin.NotFound):
