@@ -5,6 +5,7 @@ hybrid clocks from the future, and erasure checked in the database itself."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import json
 import uuid
 
@@ -201,6 +202,17 @@ def test_making_a_pairing_code_is_audited_against_its_family_and_member(world, d
     assert [tuple(r) for r in rows][-2:] == [
         (device["family"], "test", "for a new member"),
         (device["family"], "sam@practice.test", f"for member {device['member_id']}")]
+
+
+def test_pairing_gives_a_256_bit_token_and_is_audited_as_the_device(world, device):
+    family = world.family("sam@practice.test", "Audited")
+    paired = world.pair(family, "Ana phone")
+    assert len(paired["token"]) == 43 and re.fullmatch(r"[A-Za-z0-9_-]+", paired["token"])  # 32 bytes, base64url
+    from sqlalchemy import select
+    with world.engine.begin() as conn:
+        rows = conn.execute(select(db.audit_log.c.actor, db.audit_log.c.action, db.audit_log.c.detail)
+                            .where(db.audit_log.c.family_id == family).order_by(db.audit_log.c.id)).all()
+    assert (f"device {paired['device_id']}", "paired", f"member {paired['member_id']}") in [tuple(r) for r in rows]
 
 
 # --- hybrid clocks --------------------------------------------------------------------------------
