@@ -100,6 +100,29 @@ def test_a_chunked_body_just_over_1_mib_is_refused(world, device, size, status):
 
 # --- rate limits through the real routes -----------------------------------------------------
 
+@pytest.mark.parametrize("declared, status, read", [(1024 * 1024, 422, True), (1024 * 1024 + 1, 413, False)])
+def test_a_body_declared_over_1_mib_is_refused_before_any_of_it_is_read(world, declared, status, read):
+    """A Content-Length over the limit is answered at once: the server does not take in a megabyte to refuse
+    it (straight through ASGI, to see whether the body was asked for)."""
+    import asyncio
+    asked, sent = [], []
+
+    async def receive():
+        asked.append(True)
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/api/v1/pair", "raw_path": b"/api/v1/pair", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                         (b"content-length", str(declared).encode()), (b"regroup-protocol", b"1")],
+             "client": ("192.0.2.7", 5000), "server": ("testserver", 80)}
+    asyncio.run(world.app(scope, receive, send))
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == status
+    assert bool(asked) is read
+
+
 @pytest.fixture(params=["memory", "database", "redis"])
 def limited(request, tmp_path):
     """A server whose devices may make 5 requests a minute, with each kind of limit store."""
