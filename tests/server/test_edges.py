@@ -96,6 +96,8 @@ def test_a_chunked_body_just_over_1_mib_is_refused(world, device, size, status):
     r = world.client.post("/api/v1/sync/push", headers=auth_headers(device["token"]), content=chunks())
     assert "content-length" not in {k.lower() for k in r.request.headers}
     assert r.status_code == status  # 1 MiB of spaces is not JSON (400); one byte more is too large (413)
+    assert r.json() == ({"error": "too_large", "detail": "the body is over 1 MiB"} if status == 413 else
+                        {"error": "malformed_json", "detail": "the body is not valid JSON"})
 
 
 # --- rate limits through the real routes -----------------------------------------------------
@@ -121,6 +123,8 @@ def test_a_body_declared_over_1_mib_is_refused_before_any_of_it_is_read(world, d
     asyncio.run(world.app(scope, receive, send))
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == status
     assert bool(asked) is read
+    assert json.loads(sent[1]["body"]) == ({"error": "too_large", "detail": "the body is over 1 MiB"} if not read else
+                                           {"error": "invalid_request", "detail": "expected {code, device_name}"})
 
 
 @pytest.fixture(params=["memory", "database", "redis"])
