@@ -288,6 +288,23 @@ def test_an_hlc_within_5_minutes_ahead_is_taken_as_it_is(world, device, monkeypa
     assert result["status"] == "conflict" and result["version"] == 1  # the later stamp stays current
 
 
+@pytest.mark.parametrize("kind", ["delete", "revoke"])
+def test_the_change_log_names_each_version_and_which_is_a_tombstone(world, device, kind):
+    """The up log says which record moved to which version and seq, never what it held: the tombstone's
+    entry says deleted, the writes before it do not."""
+    entity = str(uuid.uuid4())
+    push(world, device["token"], entry_op(entity, body="first"))
+    push(world, device["token"], entry_op(entity, body="second", base_version=1, counter=2))
+    push(world, device["token"], {**entry_op(entity, base_version=2, counter=3), "kind": kind, "data": None})
+    c = db.changes.c
+    with world.engine.begin() as conn:
+        log = conn.execute(select(c.direction, c.version, c.deleted, c.data, c.member_id).where(
+            c.entity_id == entity).order_by(c.seq)).all()
+    assert [tuple(r) for r in log] == [("up", 1, False, None, device["member_id"]),
+                                       ("up", 2, False, None, device["member_id"]),
+                                       ("up", 3, True, None, device["member_id"])]
+
+
 # --- erasure, read from every table ------------------------------------------------------------------
 
 def rows_holding(world, marker: str) -> list[str]:
