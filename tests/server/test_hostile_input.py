@@ -66,7 +66,8 @@ DEEP = 990  # json.loads raised RecursionError here: a 500
 
 def test_deep_nesting_on_the_unauthenticated_pairing_route_is_malformed_json(any_world):
     r = any_world.client.post("/api/v1/pair", content=nested(DEEP))
-    assert r.status_code == 400 and r.json()["error"] == "malformed_json"
+    assert r.status_code == 400 and r.json() == {"error": "malformed_json",
+                                                 "detail": f"the body nests deeper than {api.MAX_DEPTH} levels"}
 
 
 @pytest.mark.parametrize("where", ["envelope", "unknown_field", "worksheet_value"])
