@@ -81,11 +81,28 @@ def test_a_members_new_phone_keeps_ownership(world, fam):
     assert r.json()["results"][0]["status"] == "applied"
 
 
-@pytest.mark.parametrize("body", [{"code": "X"}, {"device_name": "A"}, {"code": "X", "device_name": ""},
-                                  {"code": "X", "device_name": "x" * 81}, [], {"code": 1, "device_name": "A"}])
-def test_pair_envelope(world, body):
-    r = world.client.post("/api/v1/pair", json=body)
-    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+SHAPE = {"error": "invalid_request", "detail": "expected {code, device_name}"}
+NAME = {"error": "invalid_request", "detail": "device_name is 1 to 80 characters", "field": "device_name"}
+UNKNOWN = {"error": "invalid_code", "detail": "this code is not known"}
+
+
+@pytest.mark.parametrize("raw, answer", [
+    ({"code": "X"}, SHAPE), ({"device_name": "A"}, SHAPE), ([], SHAPE), ({"code": 1, "device_name": "A"}, SHAPE),
+    ({"code": "X", "device_name": None}, SHAPE), ({"code": "X", "device_name": "A", "member": "m"}, SHAPE),
+    ({"code": "X", "device_name": ""}, NAME), ({"code": "X", "device_name": "   "}, NAME),
+    ({"code": "X", "device_name": "x" * 81}, NAME), ({"code": "X", "device_name": "x" * 80}, UNKNOWN),
+    ({"code": "X", "device_name": " " + "x" * 80 + " "}, UNKNOWN),  # the name is read without its outer spaces
+    ({"code": "X", "device_name": "A\u0000"}, NAME), ({"code": "X", "device_name": "A\ud800"}, NAME),
+    ({"code": "X" * 101, "device_name": "A"}, NAME), ({"code": "X" * 100, "device_name": "A"}, UNKNOWN),
+])
+def test_pair_envelope(tmp_path, raw, answer):
+    """Each refusal read whole (a fresh server each: five unknown codes from one address would be a 429)."""
+    from tests.server.conftest import make_world
+    from server.settings import Settings
+    world = make_world(Settings(data_dir=tmp_path / "s", secret_key="k"))
+    text = json.dumps(raw).replace("\\\\u", "\\u")  # NUL and a lone surrogate as JSON escapes
+    r = world.client.post("/api/v1/pair", content=text.encode("utf-8"), headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()) == (400 if answer is UNKNOWN else 422, answer)
 
 
 def test_an_address_that_keeps_failing_gets_429_with_retry_after(world, fam):
