@@ -141,8 +141,10 @@ async def _pair(request: Request):
             not isinstance(body.get("device_name"), str) or set(body) - {"code", "device_name"}:
         raise Problem(error(422, "invalid_request", "expected {code, device_name}"))
     name = body["device_name"].strip()
-    if not 1 <= len(name) <= 80 or "\x00" in name or not _encodable(name) or len(body["code"]) > 100:
+    if not 1 <= len(name) <= 80 or "\x00" in name or not _encodable(name):
         raise Problem(error(422, "invalid_request", "device_name is 1 to 80 characters", "device_name"))
+    if len(body["code"]) > 100:  # (a code is 12 characters; spaces and dashes are allowed around them)
+        raise Problem(error(422, "invalid_request", "the code is at most 100 characters", "code"))
     limit = request.app.state.pairing_limit
     attempt, wait = await run_in_threadpool(limit.reserve, client_address(request))
     if wait is not None:

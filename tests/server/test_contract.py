@@ -84,6 +84,7 @@ def test_a_members_new_phone_keeps_ownership(world, fam):
 SHAPE = {"error": "invalid_request", "detail": "expected {code, device_name}"}
 NAME = {"error": "invalid_request", "detail": "device_name is 1 to 80 characters", "field": "device_name"}
 UNKNOWN = {"error": "invalid_code", "detail": "this code is not known"}
+LONG_CODE = {"error": "invalid_request", "detail": "the code is at most 100 characters", "field": "code"}
 
 
 @pytest.mark.parametrize("raw, answer", [
@@ -93,7 +94,7 @@ UNKNOWN = {"error": "invalid_code", "detail": "this code is not known"}
     ({"code": "X", "device_name": "x" * 81}, NAME), ({"code": "X", "device_name": "x" * 80}, UNKNOWN),
     ({"code": "X", "device_name": " " + "x" * 80 + " "}, UNKNOWN),  # the name is read without its outer spaces
     ({"code": "X", "device_name": "A\u0000"}, NAME), ({"code": "X", "device_name": "A\ud800"}, NAME),
-    ({"code": "X" * 101, "device_name": "A"}, NAME), ({"code": "X" * 100, "device_name": "A"}, UNKNOWN),
+    ({"code": "X" * 101, "device_name": "A"}, LONG_CODE), ({"code": "X" * 100, "device_name": "A"}, UNKNOWN),
 ])
 def test_pair_envelope(tmp_path, raw, answer):
     """Each refusal read whole (a fresh server each: five unknown codes from one address would be a 429)."""
