@@ -53,13 +53,14 @@ def test_pairing_with_a_good_code(world, fam):
     body = r.json()
     assert body["family_id"] == fam and len(body["token"]) >= 40 and set(body) == {
         "device_id", "member_id", "family_id", "token", "server_time"}
-    assert world.client.post("/api/v1/pair", json={"code": code, "device_name": "Ana"}).json()["error"] == "used_code"
+    again = world.client.post("/api/v1/pair", json={"code": code, "device_name": "Ana"})
+    assert (again.status_code, again.json()) == (400, {"error": "used_code", "detail": "this code was already used"})
 
 
 @pytest.mark.parametrize("code, error", [("ABCD-EFGH-JKLM", "invalid_code"), ("", "invalid_code")])
 def test_wrong_code(world, fam, code, error):
     r = world.client.post("/api/v1/pair", json={"code": code, "device_name": "Ana"})
-    assert r.status_code == 400 and r.json()["error"] == error
+    assert r.status_code == 400 and r.json() == {"error": error, "detail": "this code is not known"}
 
 
 def test_expired_code(world, fam):
@@ -68,7 +69,8 @@ def test_expired_code(world, fam):
         conn.execute(update(db.pairing_codes).values(expires_at=(dt.datetime.now(dt.timezone.utc) -
                                                                  dt.timedelta(seconds=1)).isoformat()))
     r = world.client.post("/api/v1/pair", json={"code": code, "device_name": "Ana"})
-    assert r.status_code == 400 and r.json()["error"] == "expired_code"
+    assert r.status_code == 400 and r.json() == {"error": "expired_code",
+                                                 "detail": "this code has expired; ask for a new one"}
 
 
 def test_a_members_new_phone_keeps_ownership(world, fam):
