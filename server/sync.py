@@ -134,6 +134,7 @@ _UPDATE_RECORD = update(db.records).where(db.records.c.family_id == bindparam("k
                                           db.records.c.entity_id == bindparam("k_entity"))
 _DELETE_REVISIONS = delete(db.revisions).where(db.revisions.c.family_id == bindparam("k_family"),
                                                db.revisions.c.entity_id == bindparam("k_entity"))
+_REVISION_WRITES = {"insert": _INSERT_REVISION, "delete": _DELETE_REVISIONS}
 _RECORD_VALUES = ("version", "seq", "data", "hlc", "deleted", "tomb_kind", "device_id", "updated_at")
 
 
@@ -196,7 +197,7 @@ class _Batch:
     def write(self) -> None:
         conn, fam = self.conn, self.device.family_id
         for kind, run in itertools.groupby(self.revisions, key=lambda r: r[0]):
-            conn.execute(_INSERT_REVISION if kind == "insert" else _DELETE_REVISIONS, [r[1] for r in run])
+            conn.execute(_REVISION_WRITES[kind], [r[1] for r in run])
         if self.new_records:
             conn.execute(_INSERT_RECORD, list(self.new_records.values()))
         if self.changed_records:

@@ -305,6 +305,25 @@ def test_the_change_log_names_each_version_and_which_is_a_tombstone(world, devic
                                        ("up", 3, True, None, device["member_id"])]
 
 
+def test_a_tombstone_holds_who_made_it_and_when_and_answers_again_with_itself(world, device):
+    """Deleting a record this server never saw leaves version 1 (nothing to erase, and the phone's later
+    upsert of it is refused as deleted); the row names the op's hlc and the device. Deleting it again, or
+    revoking it after, answers with the tombstone's own version and seq, under the new op's id."""
+    entity = str(uuid.uuid4())
+    first = {**entry_op(entity, counter=7, device="A"), "kind": "delete", "data": None}
+    done = push(world, device["token"], first).json()["results"][0]
+    assert done["status"] == "applied" and done["version"] == 1 and done["error"] is None
+    with world.engine.begin() as conn:
+        row = conn.execute(select(db.records.c.version, db.records.c.deleted, db.records.c.tomb_kind,
+                                  db.records.c.data, db.records.c.hlc, db.records.c.device_id,
+                                  db.records.c.seq).where(db.records.c.entity_id == entity)).one()
+    assert tuple(row) == (1, True, "delete", None, first["hlc"], device["device_id"], done["seq"])
+    for kind in ("delete", "revoke"):
+        again = {**entry_op(entity, base_version=1, counter=8), "kind": kind, "data": None}
+        assert push(world, device["token"], again).json()["results"][0] == {
+            "op_id": again["op_id"], "status": "applied", "version": 1, "seq": done["seq"], "error": None}
+
+
 # --- erasure, read from every table ------------------------------------------------------------------
 
 def rows_holding(world, marker: str) -> list[str]:

@@ -229,6 +229,13 @@ def test_nesting_counts_containers_only(value, depth):
                                                         "text holds a NUL character")),
     ("worksheet", {"fields": {"who": "x" * 50_000, "why": ["y" * 25_000, "z" * 25_001]}},
      ("too_long", "data.fields", "a worksheet holds at most 100000 characters in all")),
+    ("worksheet", {"fields": {"n": 3, "none": None, "who": "a\x00"}}, ("invalid_text", "data.fields.who",
+                                                                     "text holds a NUL character")),  # read on
+    ("worksheet", {"fields": {"who": "x" * 50_000, "why": "y" * 50_001}},
+     ("too_long", "data.fields", "a worksheet holds at most 100000 characters in all")),
+    ("worksheet", {"fields": {"who": ["x" * 50_000], "why": ["y" * 50_001]}},
+     ("too_long", "data.fields", "a worksheet holds at most 100000 characters in all")),
+    ("journal_entry", {"created_at": "2026-06-01Z"}, ("invalid_value", "data.created_at", "not an ISO-8601 time")),
     ("message", {"in_reply_to": 5}, ("wrong_type", "data.in_reply_to", "expected text")),
 ])
 def test_each_fault_of_a_field(entity, changes, answer):
