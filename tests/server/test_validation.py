@@ -197,6 +197,8 @@ def test_nesting_counts_containers_only(value, depth):
     ("checkin", {"loved_one_day": 1}, ("wrong_type", "data.loved_one_day", "expected text")),
     ("journey_progress", {"status": "done"}, ("invalid_value", "data.status", "must be one of started, completed")),
     ("journey_progress", {"status": None}, ("wrong_type", "data.status", "may not be null")),
+    ("journey_progress", {"journey_id": None}, ("wrong_type", "data.journey_id", "may not be null")),
+    ("worksheet", {"kind": "k" * 101}, ("too_long", "data.kind", "at most 100 characters")),
     ("journey_progress", {"completed_count": 1_000_001}, ("invalid_value", "data.completed_count",
                                                           "must be from 0 to 1000000")),
     ("journal_entry", {"created_at": 5}, ("wrong_type", "data.created_at", "expected an ISO-8601 UTC time string")),
