@@ -312,7 +312,7 @@ def test_a_tombstone_holds_who_made_it_and_when_and_answers_again_with_itself(wo
     entity = str(uuid.uuid4())
     first = {**entry_op(entity, counter=7, device="A"), "kind": "delete", "data": None}
     done = push(world, device["token"], first).json()["results"][0]
-    assert done["status"] == "applied" and done["version"] == 1 and done["error"] is None
+    assert done == {"op_id": first["op_id"], "status": "applied", "version": 1, "seq": done["seq"], "error": None}
     with world.engine.begin() as conn:
         row = conn.execute(select(db.records.c.version, db.records.c.deleted, db.records.c.tomb_kind,
                                   db.records.c.data, db.records.c.hlc, db.records.c.device_id,
