@@ -234,3 +234,17 @@ def test_health_does_not_hang_on_a_redis_that_never_answers(tmp_path):
     probe.join(timeout=30)  # a bound for a hang, not a timing: the check gives up after a second
     silent.close()
     assert answer == [False]
+
+
+def test_parallel_reservations_in_one_process_on_postgresql_check_exactly_the_limit(pg_url):
+    """On PostgreSQL (read committed) two transactions would each count four failures and both go on: the
+    advisory lock per address makes the count and the insert one step. In this process, so that a change to
+    the lock shows here (test_pairing_limit.py runs the same through two server processes)."""
+    from concurrent.futures import ThreadPoolExecutor
+    engine = db.make_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    db.migrate(engine)
+    limit, address = PairingLimit(engine, 5, 900), an_address()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: limit.reserve(address), range(60)))
+    engine.dispose()
+    assert sum(attempt is not None for attempt, _ in answers) == 5
