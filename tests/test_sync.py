@@ -292,6 +292,26 @@ def test_messages_recommendations_and_feedback_come_down_and_replies_go_up(world
     run(go())
 
 
+def test_a_reply_is_checked_before_it_is_kept_and_sent(world):
+    """An empty reply or one over 100,000 characters is refused with its reason and never queued; exactly
+    100,000 characters go up whole."""
+
+    async def go():
+        phone, family = await _paired(world)
+        for body, code in (("   ", "empty_entry"), ("x" * 100_001, "text_too_long")):
+            with pytest.raises(AppError) as refused:
+                await phone.services.sharing.send_message(body)
+            assert refused.value.code == code
+        await phone.sync()
+        assert [r for r in world.api.records(family).values() if r["entity"] == "message"] == []
+        await phone.services.sharing.send_message("y" * 100_000)
+        await phone.sync()
+        sent = [r["data"]["body"] for r in world.api.records(family).values() if r["entity"] == "message"]
+        assert sent == ["y" * 100_000]
+        await phone.close()
+    run(go())
+
+
 async def _worksheet_id(phone, step_id):
     items = await phone.services._rt.run(
         lambda s: s.db.execute("SELECT id FROM worksheets WHERE step_id = ?", [step_id]).fetchone())
