@@ -88,13 +88,31 @@ def clock(monkeypatch):
     return now
 
 
-def backends(tmp_path) -> dict:
+def redis_or_skip() -> None:
+    if not redis_up():
+        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if os.environ.get(
+            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
+
+
+def a_database(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'limits.db'}")
     db.migrate(engine)
-    found = {"memory": (engine, None, False), "database": (engine, None, True)}
-    if redis_up() or os.environ.get("REGROUP_REQUIRE_E2E") == "1":
-        found["redis"] = (engine, REDIS, False)
-    return found
+    return engine
+
+
+def device_limiter(backend: str, tmp_path) -> DeviceLimiter:
+    """Three requests a minute, in memory, in the database or in Redis."""
+    if backend == "redis":
+        redis_or_skip()
+    return DeviceLimiter(a_database(tmp_path), "3/minute", REDIS if backend == "redis" else None,
+                         use_database=backend == "database")
+
+
+def pairing_limit(backend: str, tmp_path, window_s: int = 60) -> PairingLimit:
+    """Two failures a window, in the database or in Redis."""
+    if backend == "redis":
+        redis_or_skip()
+    return PairingLimit(a_database(tmp_path), 2, window_s, REDIS if backend == "redis" else None)
 
 
 def check_wait(hit, clock, wait: int | None) -> None:
@@ -110,11 +128,7 @@ def check_wait(hit, clock, wait: int | None) -> None:
 
 @pytest.mark.parametrize("backend", ["memory", "database", "redis"])
 def test_a_device_waits_exactly_what_retry_after_says(backend, tmp_path, clock):
-    found = backends(tmp_path)
-    if backend not in found:
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379")
-    engine, redis_url, use_database = found[backend]
-    limiter = DeviceLimiter(engine, "3/minute", redis_url, use_database=use_database)
+    limiter = device_limiter(backend, tmp_path)
     device, other = f"device-{uuid.uuid4()}", f"device-{uuid.uuid4()}"
     hit = lambda: limiter.hit(device)  # noqa: E731
     for offset in (0, 10, 20):
@@ -134,11 +148,7 @@ def test_a_device_waits_exactly_what_retry_after_says(backend, tmp_path, clock):
 
 @pytest.mark.parametrize("backend", ["memory", "database", "redis"])
 def test_the_shortest_wait_is_one_second(backend, tmp_path, clock):
-    found = backends(tmp_path)
-    if backend not in found:
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379")
-    engine, redis_url, use_database = found[backend]
-    limiter = DeviceLimiter(engine, "3/minute", redis_url, use_database=use_database)
+    limiter = device_limiter(backend, tmp_path)
     device = f"device-{uuid.uuid4()}"
     for offset in (1, 2, 3):
         clock[0] = T0 + offset
@@ -149,19 +159,9 @@ def test_the_shortest_wait_is_one_second(backend, tmp_path, clock):
     assert limiter.hit(device) is None
 
 
-def redis_or_skip() -> None:
-    if not redis_up():
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if os.environ.get(
-            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
-
-
 @pytest.mark.parametrize("backend", ["database", "redis"])
 def test_a_pairing_address_waits_exactly_what_retry_after_says(backend, tmp_path, clock):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'pair.db'}")
-    db.migrate(engine)
-    if backend == "redis":
-        redis_or_skip()
-    limit = PairingLimit(engine, 2, 60, REDIS if backend == "redis" else None)
+    limit = pairing_limit(backend, tmp_path)
     address, other = an_address(), an_address()
     reserve = lambda: limit.reserve(address)[1]  # noqa: E731
     for offset in (0, 10):
@@ -181,11 +181,7 @@ def test_a_pairing_address_waits_exactly_what_retry_after_says(backend, tmp_path
 
 @pytest.mark.parametrize("backend", ["database", "redis"])
 def test_the_shortest_pairing_wait_is_one_second(backend, tmp_path, clock):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'pair.db'}")
-    db.migrate(engine)
-    if backend == "redis":
-        redis_or_skip()
-    limit = PairingLimit(engine, 2, 60, REDIS if backend == "redis" else None)
+    limit = pairing_limit(backend, tmp_path)
     address = an_address()
     for offset in (1, 2):
         clock[0] = T0 + offset
@@ -200,11 +196,7 @@ def test_the_shortest_pairing_wait_is_one_second(backend, tmp_path, clock):
 def test_a_good_code_takes_back_only_its_own_attempt(backend, tmp_path):
     """Addresses behind a trusted proxy are whatever X-Forwarded-For said: one holding the separator "|" still
     takes its own attempt back, and nobody else's."""
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'pair.db'}")
-    db.migrate(engine)
-    if backend == "redis":
-        redis_or_skip()
-    limit = PairingLimit(engine, 2, 900, REDIS if backend == "redis" else None)
+    limit = pairing_limit(backend, tmp_path, window_s=900)
     address, other = f"{an_address()}|x|y", an_address()
     failed, _ = limit.reserve(address)
     limit.reserve(other)
