@@ -15,7 +15,7 @@ from sqlalchemy import String, Text, select
 
 from server import admin, db
 from server.settings import Settings
-from tests.server.conftest import auth_headers, entry_op, make_world
+from tests.server.conftest import auth_headers, entry_op, make_world, stamp
 from tests.server.test_limits import REDIS, redis_up
 from tests.server.test_pairing_limit import an_address
 
@@ -322,6 +322,62 @@ def test_a_tombstone_holds_who_made_it_and_when_and_answers_again_with_itself(wo
         again = {**entry_op(entity, base_version=1, counter=8), "kind": kind, "data": None}
         assert push(world, device["token"], again).json()["results"][0] == {
             "op_id": again["op_id"], "status": "applied", "version": 1, "seq": done["seq"], "error": None}
+
+
+def test_each_write_leaves_the_record_and_its_revisions_exact(world, device, monkeypatch):
+    """The stored row after each kind of write (its version, seq, hlc, device and tombstone kind) and the
+    revisions kept, read from the tables: a later conflict is decided against the row's hlc, so an edit that
+    left the old one would hand the win to an older write."""
+    tablet = world.pair(device["family"], "Tablet", member_id=device["member_id"])
+    entity, r, v = str(uuid.uuid4()), db.records.c, db.revisions.c
+
+    def row():
+        with world.engine.begin() as conn:
+            return tuple(conn.execute(select(r.version, r.seq, r.hlc, r.device_id, r.deleted, r.tomb_kind, r.data)
+                                      .where(r.entity_id == entity)).one())
+
+    def revisions():
+        with world.engine.begin() as conn:
+            return [(n, json.loads(d)["body"], h) for n, d, h in conn.execute(
+                select(v.version, v.data, v.hlc).where(v.entity_id == entity).order_by(v.id))]
+
+    def write(token, op):
+        return push(world, token, op).json()["results"][0]
+
+    first = entry_op(entity, body="first", hlc_time=stamp(0), device="A")
+    one = write(device["token"], first)
+    edit = entry_op(entity, body="edited", base_version=1, hlc_time=stamp(2), device="A")
+    two = write(device["token"], edit)
+    assert two == {"op_id": edit["op_id"], "status": "applied", "version": 2, "seq": one["seq"] + 1, "error": None}
+    assert row()[:6] == (2, two["seq"], edit["hlc"], device["device_id"], False, None)
+    # The tablet wrote from version 1 at stamp 1: older than the edit (stamp 2), so it loses and is kept.
+    older = entry_op(entity, body="tablet, older", base_version=1, hlc_time=stamp(1), device="B")
+    assert write(tablet["token"], older) == {"op_id": older["op_id"], "status": "conflict", "version": 2,
+                                              "seq": two["seq"], "error": None}
+    assert row()[:3] == (2, two["seq"], edit["hlc"]) and revisions() == [(2, "tablet, older", older["hlc"])]
+    # The phone itself, from version 1 again but later (a lost answer): it wins, and its own version 2 is kept.
+    again = entry_op(entity, body="phone, later", base_version=1, hlc_time=stamp(3), device="A")
+    three = write(device["token"], again)
+    assert (three["status"], three["version"], three["op_id"]) == ("conflict", 3, again["op_id"])
+    assert row()[:6] == (3, three["seq"], again["hlc"], device["device_id"], False, None)
+    assert revisions()[-1] == (2, "edited", edit["hlc"])
+    # The tablet, from the current version an hour on: its write, its device, its time; the phone's kept.
+    later = db.utcnow() + dt.timedelta(hours=1)
+    monkeypatch.setattr(db, "utcnow", lambda: later)
+    tablet_edit = entry_op(entity, body="tablet, current", base_version=3, hlc_time=stamp(3.5), device="B")
+    four = write(tablet["token"], tablet_edit)
+    assert (four["status"], four["version"]) == ("applied", 4)
+    assert row()[:6] == (4, four["seq"], tablet_edit["hlc"], tablet["device_id"], False, None)
+    with world.engine.begin() as conn:
+        assert conn.execute(select(r.updated_at).where(r.entity_id == entity)).scalar() == db.iso(later)
+    assert revisions()[-1] == (3, "phone, later", again["hlc"])
+    # Stopped sharing, then shared again: the row is whole again, no tombstone kind left on it.
+    write(device["token"], {**entry_op(entity, base_version=4, hlc_time=stamp(4), device="A"), "kind": "revoke",
+                            "data": None})
+    shared = entry_op(entity, body="shared again", base_version=5, hlc_time=stamp(5), device="A")
+    six = write(device["token"], shared)
+    assert six["version"] == 6 and row() == (6, six["seq"], shared["hlc"], device["device_id"], False, None,
+                                             json.dumps(shared["data"], ensure_ascii=False))
 
 
 # --- erasure, read from every table ------------------------------------------------------------------
