@@ -112,7 +112,9 @@ REFUSALS: dict[str, Callable[[], str]] = {
     "too_large": lambda: _("It is too large to send."),
     "invalid_text": lambda: _("It holds a character that cannot be sent. Try typing that part again."),
     "deleted": lambda: _("You deleted this on another phone, so it cannot be shared again. It stays here."),
-    "erased": lambda: _("Your specialist removed it from their records. It stays on this phone."),
+    # (erased by the specialist, or by this member unpairing another phone with "erase": words for either)
+    "erased": lambda: _("This was removed from your specialist's records, so it cannot be shared again. "
+                        "It stays on this phone."),
     "revoked": lambda: _("You stopped sharing it from another phone. Share it again here if you want to."),
 }
 

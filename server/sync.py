@@ -258,7 +258,7 @@ def _apply_valid(batch: _Batch, op: Op) -> dict:
         if kind == "delete":
             raise Rejected("deleted", None, "this record was deleted")
         if kind == "erased":
-            raise Rejected("erased", None, "the specialist erased this record")
+            raise Rejected("erased", None, "this record was erased from the server")
         if op.base_version != rec["version"]:
             raise Rejected("revoked", "base_version", "sharing was stopped; share it again from this device")
     data = json.dumps(op.data, ensure_ascii=False)

@@ -380,6 +380,37 @@ def test_each_write_leaves_the_record_and_its_revisions_exact(world, device, mon
                                              json.dumps(shared["data"], ensure_ascii=False))
 
 
+def test_each_refusal_of_a_stored_record_is_read_whole(world, device):
+    """What a phone is told when the record it writes is not its own, is of another kind, was deleted, was
+    erased, or stopped being shared: code, field and words, as SYNC.md gives them."""
+    ben = world.pair(device["family"], "Ben")  # another member of the family
+    second = world.pair(device["family"], "Ana's tablet", member_id=device["member_id"])
+
+    def refusal(token, op):
+        result = push(world, token, op).json()["results"][0]
+        assert result["status"] == "rejected" and result["version"] is None and result["seq"] is None
+        return result["error"]
+
+    mine, deleted, revoked, erased = (str(uuid.uuid4()) for _ in range(4))
+    for entity in (mine, deleted, revoked, erased):
+        push(world, device["token"], entry_op(entity))
+    assert refusal(ben["token"], entry_op(mine, base_version=1)) == {
+        "code": "not_owner", "field": "entity_id", "detail": "this record belongs to another member"}
+    checkin = {"mood": 3, "feelings": [], "stress": None, "sleep": None, "note": None, "loved_one_day": None,
+               "my_response": [], "created_at": stamp(0), "tz": "UTC"}
+    assert refusal(device["token"], {**entry_op(mine, base_version=1), "entity": "checkin", "data": checkin}) == {
+        "code": "invalid_value", "field": "entity", "detail": "differs from the stored record's entity"}
+    push(world, device["token"], {**entry_op(deleted, base_version=1), "kind": "delete", "data": None})
+    assert refusal(device["token"], entry_op(deleted, base_version=2)) == {
+        "code": "deleted", "field": None, "detail": "this record was deleted"}
+    push(world, device["token"], {**entry_op(revoked, base_version=1), "kind": "revoke", "data": None})
+    assert refusal(device["token"], entry_op(revoked, base_version=1)) == {
+        "code": "revoked", "field": "base_version", "detail": "sharing was stopped; share it again from this device"}
+    assert world.client.delete("/api/v1/device?erase=true", headers=auth_headers(device["token"])).status_code == 204
+    assert refusal(second["token"], entry_op(erased, base_version=2)) == {
+        "code": "erased", "field": None, "detail": "this record was erased from the server"}
+
+
 # --- erasure, read from every table ------------------------------------------------------------------
 
 def rows_holding(world, marker: str) -> list[str]:
