@@ -257,7 +257,11 @@ def test_an_op_id_used_by_another_member_is_taken(world, fam):
     op = entry_op()
     push(world, a["token"], op)
     r = push(world, b["token"], {**op, "entity_id": str(uuid.uuid4())}).json()["results"][0]
-    assert r["error"]["code"] == "op_id_taken"
+    assert r == {"op_id": op["op_id"], "status": "rejected", "version": None, "seq": None, "error": {
+        "code": "op_id_taken", "field": "op_id", "detail": "this op_id was used by another member"}}
+    # Nothing of Ben's was written under it, and Ana's answer for it is still her own.
+    again = push(world, a["token"], op).json()["results"][0]
+    assert again["status"] == "duplicate" and again["version"] == 1
 
 
 def test_upsert_after_delete_is_rejected_and_delete_erases_content(world, fam):
