@@ -239,10 +239,11 @@ def parse_op(raw: dict) -> Op:
         raise Rejected("wrong_type", "base_version", "expected a whole number")
     if raw["base_version"] < 0:
         raise Rejected("invalid_value", "base_version", "not negative")
-    if not HLC.match(raw["hlc"]):
+    hlc = HLC.match(raw["hlc"])
+    if not hlc:
         raise Rejected("invalid_value", "hlc", "<UTC time>-<counter>-<device_id>")
     try:
-        dt.datetime.fromisoformat(HLC.match(raw["hlc"]).group("time"))
+        dt.datetime.fromisoformat(hlc.group("time"))
     except ValueError:
         raise Rejected("invalid_value", "hlc", "the time is not valid") from None
     data = raw.get("data")

@@ -4,9 +4,10 @@ hybrid clocks from the future, and erasure checked in the database itself."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import re
 import json
+import re
 import uuid
 
 import pytest
@@ -16,8 +17,7 @@ from sqlalchemy import String, Text, select
 from server import admin, db
 from server.settings import Settings
 from tests.server.conftest import auth_headers, entry_op, make_world, stamp
-from tests.server.test_limits import REDIS, redis_up
-from tests.server.test_pairing_limit import an_address
+from tests.server.test_limits import REDIS, an_address, redis_or_skip
 
 
 @pytest.fixture
@@ -106,7 +106,6 @@ def test_a_chunked_body_just_over_1_mib_is_refused(world, device, size, status):
 def test_a_body_declared_over_1_mib_is_refused_before_any_of_it_is_read(world, declared, status, read):
     """A Content-Length over the limit is answered at once: the server does not take in a megabyte to refuse
     it (straight through ASGI, to see whether the body was asked for)."""
-    import asyncio
     asked, sent = [], []
 
     async def receive():
@@ -131,9 +130,8 @@ def test_a_body_declared_over_1_mib_is_refused_before_any_of_it_is_read(world, d
 def limited(request, tmp_path):
     """A server whose devices may make 5 requests a minute, with each kind of limit store."""
     url = request.getfixturevalue("pg_url") if request.param == "database" else None
-    if request.param == "redis" and not redis_up():
-        pytest.skip("Redis TESTS NOT RUN") if __import__("os").environ.get("REGROUP_REQUIRE_E2E") != "1" \
-            else pytest.fail("Redis is not running on 127.0.0.1:6379")
+    if request.param == "redis":
+        redis_or_skip()
     w = make_world(Settings(data_dir=tmp_path / "s", secret_key="k", device_limit="5/minute", database_url=url,
                             redis_url=REDIS if request.param == "redis" else None))
     # Redis's pairing window (15 minutes) outlives a test: pair from an address no other test or run has used
@@ -220,7 +218,6 @@ def test_a_code_for_a_member_of_another_family_cannot_pair_into_this_one(world, 
 def test_making_a_pairing_code_is_audited_against_its_family_and_member(world, device):
     """Who made a code, for which family and whether for a new member or a phone of a named one: the audit
     log is how a practice finds a code it did not expect."""
-    from sqlalchemy import select
     world.code(device["family"])
     admin.create_pairing_code(world.engine, device["family"], device["member_id"], "sam@practice.test")
     with world.engine.begin() as conn:
@@ -235,7 +232,6 @@ def test_pairing_gives_a_256_bit_token_and_is_audited_as_the_device(world, devic
     family = world.family("sam@practice.test", "Audited")
     paired = world.pair(family, "Ana phone")
     assert len(paired["token"]) == 43 and re.fullmatch(r"[A-Za-z0-9_-]+", paired["token"])  # 32 bytes, base64url
-    from sqlalchemy import select
     with world.engine.begin() as conn:
         rows = conn.execute(select(db.audit_log.c.actor, db.audit_log.c.action, db.audit_log.c.detail)
                             .where(db.audit_log.c.family_id == family).order_by(db.audit_log.c.id)).all()

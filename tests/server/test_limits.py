@@ -22,6 +22,12 @@ def redis_up() -> bool:
         return False
 
 
+def redis_or_skip() -> None:
+    if not redis_up():
+        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if os.environ.get(
+            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
+
+
 def an_address() -> str:
     """An address no other test (or a run in the last 15 minutes, or a parallel worker) has used: the Redis
     window outlives a test, so 250 addresses would meet again (IPv6's documentation range has room)."""
@@ -40,9 +46,7 @@ def two_processes_share_one_limit(make) -> None:
 
 
 def test_limits_in_redis_are_shared(tmp_path):
-    if not redis_up():
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if __import__("os").environ.get(
-            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
+    redis_or_skip()
     engine = db.make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     two_processes_share_one_limit(lambda: DeviceLimiter(engine, "5/minute", REDIS, use_database=False))
 
@@ -63,9 +67,7 @@ def test_memory_limits_are_for_one_process_only(tmp_path):
 def test_health_with_redis_set_says_ok_while_redis_answers(tmp_path):
     """(Redis down is test_operations.py's 503.) A health check that never saw Redis answer would leave every
     load balancer taking the server out of service: a mutant returning False here passed before."""
-    if not redis_up():
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if __import__("os").environ.get(
-            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
+    redis_or_skip()
     from server.settings import Settings
     from tests.server.conftest import make_world
     up = make_world(Settings(data_dir=tmp_path / "up", secret_key="k", redis_url=REDIS))
@@ -86,12 +88,6 @@ def clock(monkeypatch):
     now = [T0]
     monkeypatch.setattr(time, "time", lambda: now[0])
     return now
-
-
-def redis_or_skip() -> None:
-    if not redis_up():
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379") if os.environ.get(
-            "REGROUP_REQUIRE_E2E") != "1" else pytest.fail("Redis is not running on 127.0.0.1:6379")
 
 
 def a_database(tmp_path):

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from server.settings import Settings
 from tests.server.conftest import make_world
 from tests.server.test_concurrency import _serve
-from tests.server.test_limits import REDIS, an_address, redis_up
+from tests.server.test_limits import REDIS, an_address, redis_or_skip, redis_up
 from tests.e2e.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,10 +57,7 @@ def test_parallel_guesses_on_sqlite(tmp_path):
 
 
 def test_parallel_guesses_with_redis(tmp_path):
-    if not redis_up():
-        if os.environ.get("REGROUP_REQUIRE_E2E") == "1":
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis TESTS NOT RUN: no Redis on 127.0.0.1:6379")
+    redis_or_skip()
     exactly_five_checked(in_process(make_world(Settings(data_dir=tmp_path / "s", secret_key="k", redis_url=REDIS))))
 
 
